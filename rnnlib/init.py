@@ -1,0 +1,39 @@
+"""Weight initialisation. Each returns a fresh float64 array of shape (fan_out, fan_in)."""
+
+import numpy as np
+
+from ._checks import check_positive
+from .data import make_rng
+
+
+def _sizes(fan_out, fan_in):
+    check_positive("fan_out", fan_out, integer=True)
+    check_positive("fan_in", fan_in, integer=True)
+
+
+def small_random(fan_out, fan_in, rng, scale=0.01):
+    """N(0, scale^2) entries: the classic "randn * 0.01" of many tutorials."""
+    _sizes(fan_out, fan_in)
+    return make_rng(rng).normal(0.0, scale, size=(fan_out, fan_in))
+
+
+def xavier(fan_out, fan_in, rng):
+    """N(0, 1/fan_in) entries, so x @ W.T keeps roughly the variance of x (Xavier-style)."""
+    _sizes(fan_out, fan_in)
+    return make_rng(rng).normal(0.0, 1.0 / np.sqrt(fan_in), size=(fan_out, fan_in))
+
+
+def orthogonal(n, rng, gain=1.0):
+    """A random (n, n) orthogonal matrix times ``gain``: every singular value equals gain."""
+    check_positive("n", n, integer=True)
+    q, r = np.linalg.qr(make_rng(rng).normal(size=(n, n)))
+    return gain * q * np.sign(np.diag(r))  # sign fix makes the distribution uniform
+
+
+def scale_to_spectral_radius(W, radius):
+    """Return W rescaled so that its largest |eigenvalue| equals ``radius``."""
+    check_positive("radius", radius)
+    current = np.max(np.abs(np.linalg.eigvals(W)))
+    if current == 0:
+        raise ValueError("W: spectral radius is 0; it cannot be rescaled")
+    return W * (radius / current)

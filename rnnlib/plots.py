@@ -1,0 +1,47 @@
+"""Plots that several notebooks draw the same way."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def smooth(values, beta=0.9):
+    """Exponential moving average with bias correction: s_k = beta s_{k-1} + (1-beta) v_k."""
+    values = np.asarray(values, dtype=np.float64)
+    out = np.empty_like(values)
+    s = 0.0
+    for k, v in enumerate(values):
+        s = beta * s + (1 - beta) * v
+        out[k] = s / (1 - beta ** (k + 1))  # divide out the pull towards the initial 0
+    return out
+
+
+def plot_losses(curves, ax=None, logy=False, smooth_beta=None, xlabel="step",
+                ylabel="loss", title=None, hline=None, hline_label=None):
+    """Draw one or more loss curves on one axis and return the axis.
+
+    Inputs:
+    - curves: dict label -> 1-D sequence of losses (one curve each).
+    - ax: axis to draw on (a new figure if None).
+    - logy: log scale on the y axis.
+    - smooth_beta: if given, draw the raw curve faintly and its moving average on top.
+    - hline, hline_label: a horizontal reference line (e.g. the best possible loss).
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.5))
+    for label, values in curves.items():
+        values = np.asarray(values)
+        if smooth_beta is None:
+            ax.plot(values, label=label)
+        else:
+            (line,) = ax.plot(values, alpha=0.25)
+            ax.plot(smooth(values, smooth_beta), color=line.get_color(), label=label)
+    if hline is not None:
+        ax.axhline(hline, color="k", linestyle="--", linewidth=1, label=hline_label)
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    return ax

@@ -1,0 +1,60 @@
+"""Generated data, initialisers and the training loop."""
+
+import numpy as np
+import pytest
+
+import rnnlib
+
+
+def test_ar2_without_noise_follows_the_recurrence():
+    s = rnnlib.ar2_series(5, rng=0, noise_std=0.0)
+    assert np.allclose(s, [20, 21, 0.7 * 21 + 0.2 * 20, 0.7 * 18.7 + 0.2 * 21,
+                           0.7 * 17.29 + 0.2 * 18.7])
+
+
+def test_ar2_is_reproducible_and_uses_its_generator():
+    a = rnnlib.ar2_series(50, rng=np.random.default_rng(7))
+    b = rnnlib.ar2_series(50, rng=7)
+    c = rnnlib.ar2_series(50, rng=8)
+    assert np.array_equal(a, b) and not np.array_equal(a, c)
+
+
+def test_ar2_residuals_have_the_noise_std():
+    s = rnnlib.ar2_series(20000, rng=3)
+    resid = s[2:] - 0.7 * s[1:-1] - 0.2 * s[:-2]
+    assert np.std(resid) == pytest.approx(0.5, rel=0.03)
+
+
+def test_sliding_windows_by_hand():
+    x, y = rnnlib.sliding_windows(np.arange(6.0), 4)
+    assert x.shape == (2, 4, 1) and y.shape == (2, 1)
+    assert np.array_equal(x[:, :, 0], [[0, 1, 2, 3], [1, 2, 3, 4]])
+    assert np.array_equal(y[:, 0], [4, 5])
+    with pytest.raises(ValueError, match="window"):
+        rnnlib.sliding_windows(np.arange(6.0), 6)
+
+
+def test_initialisers(rng):
+    q = rnnlib.orthogonal(6, rng)
+    assert np.allclose(q @ q.T, np.eye(6))
+    w = rnnlib.scale_to_spectral_radius(rng.normal(size=(5, 5)), 1.1)
+    assert np.max(np.abs(np.linalg.eigvals(w))) == pytest.approx(1.1)
+    assert np.std(rnnlib.xavier(400, 100, rng)) == pytest.approx(0.1, rel=0.05)
+    assert rnnlib.small_random(3, 2, rng).shape == (3, 2)
+
+
+def test_train_fits_a_line_and_stops_on_divergence():
+    # loss = mean((w*x - 2x)^2): SGD should drive w to 2
+    x = np.linspace(-1, 1, 11)[:, None]
+    params = {"w": np.zeros((1, 1))}
+
+    def loss_and_grads(x, y):
+        loss, d = rnnlib.mse_loss(x @ params["w"].T, y)
+        return loss, {"w": d.T @ x}
+
+    losses = rnnlib.train(loss_and_grads, params, rnnlib.SGD(0.5), (x, 2 * x), steps=200)
+    assert losses.shape == (200,) and losses[-1] < 1e-6 < losses[0]
+    assert params["w"][0, 0] == pytest.approx(2.0, abs=1e-3)
+    params["w"][:] = 0.0
+    with pytest.raises(FloatingPointError, match="step .* learning rate"):
+        rnnlib.train(loss_and_grads, params, rnnlib.SGD(1e3), (x, 2 * x), steps=500)

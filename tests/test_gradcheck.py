@@ -1,0 +1,45 @@
+"""The gradient checker itself: it must accept right gradients and reject wrong ones."""
+
+import numpy as np
+import pytest
+
+import rnnlib
+
+
+def test_numerical_gradient_of_a_known_function(rng):
+    x = rng.normal(size=(3, 2))
+    before = x.copy()
+    g = rnnlib.numerical_gradient(lambda: float(np.sum(x**3)), x)
+    assert np.allclose(g, 3 * before**2, rtol=1e-6, atol=1e-7)
+    assert np.array_equal(x, before)  # restored exactly
+
+
+def test_rel_error_properties():
+    a = np.array([1.0, -2.0, 0.0])
+    assert rnnlib.rel_error(a, a) == 0.0
+    assert rnnlib.rel_error(np.zeros(3), np.zeros(3)) == 0.0
+    assert rnnlib.rel_error(a, -a) == pytest.approx(1.0)
+    assert rnnlib.rel_error(a, a * (1 + 1e-6)) == pytest.approx(1e-6 / (2 + 1e-6))
+
+
+def test_check_gradients_catches_a_wrong_gradient(rng):
+    p = {"w": rng.normal(size=4), "b": rng.normal(size=2)}
+
+    def right():
+        return float(np.sum(p["w"] ** 2) + np.sum(np.sin(p["b"]))), {
+            "w": 2 * p["w"], "b": np.cos(p["b"])}
+
+    def wrong():  # forgot the factor 2
+        loss, g = right()
+        return loss, {"w": p["w"], "b": g["b"]}
+
+    ok = rnnlib.check_gradients(right, p)
+    bad = rnnlib.check_gradients(wrong, p)
+    assert max(ok.values()) < 1e-8
+    assert bad["w"] > 0.3 and bad["b"] < 1e-8
+
+
+def test_check_gradients_refuses_float32():
+    p = {"w": np.ones(3, dtype=np.float32)}
+    with pytest.raises(TypeError, match="float64"):
+        rnnlib.check_gradients(lambda: (0.0, {"w": p["w"]}), p)
