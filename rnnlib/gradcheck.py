@@ -9,7 +9,7 @@ import numpy as np
 from ._checks import check_positive
 
 
-def numerical_gradient(f, x, h=1e-6):
+def numerical_gradient(f, x, h=1e-5):
     """Centred-difference gradient of a scalar function with respect to an array.
 
     df/dx[i] ~ (f(x + h e_i) - f(x - h e_i)) / (2h), one entry at a time. ``x`` is
@@ -55,7 +55,7 @@ def rel_error(a, b):
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
 
 
-def check_gradients(loss_and_grads, params, h=1e-6):
+def check_gradients(loss_and_grads, params, h=1e-5):
     """Check every parameter's analytic gradient against finite differences.
 
     Inputs:
