@@ -18,6 +18,16 @@ Conventions (the same in every module and every notebook):
   shape received.
 """
 
+from .corpus import (
+    MarkovSource,
+    baseline_losses,
+    bigram_loss,
+    perplexity,
+    train_val_split,
+    uniform_loss,
+    unigram_loss,
+    word_like_source,
+)
 from .data import ar2_series, make_rng, sliding_windows
 from .gradcheck import check_gradients, numerical_gradient, rel_error
 from .init import orthogonal, scale_to_spectral_radius, small_random, xavier
@@ -39,32 +49,64 @@ from .losses import (
     softmax_cross_entropy_loss,
     temporal_softmax_cross_entropy_loss,
 )
+from .models import RNNClassifier, RNNRegressor
 from .optim import SGD, AdaGrad, clip_by_global_norm, clip_by_value, global_norm
 from .plots import plot_losses, smooth
+from .sequences import (
+    grad_norms_by_distance,
+    init_rnn_params,
+    lengths_to_mask,
+    many_to_many_loss,
+    masked_accuracy,
+    pad_sequences,
+    recall_first_data,
+    rnn_scores,
+    running_sign_data,
+)
+from .text import Vocabulary, load_text
 from .train import train
+
+# The char-RNN lives in ``rnnlib.char_rnn`` (``from rnnlib.char_rnn import CharRNN``). It is not
+# imported here so that ``python -m rnnlib.char_rnn`` runs the module fresh, without a warning.
 
 __all__ = [
     "AdaGrad",
-    "SGD",
     "affine_backward",
     "affine_forward",
     "ar2_series",
+    "baseline_losses",
     "bce_with_logits_loss",
+    "bigram_loss",
     "check_gradients",
     "clip_by_global_norm",
     "clip_by_value",
     "global_norm",
+    "grad_norms_by_distance",
+    "init_rnn_params",
+    "lengths_to_mask",
+    "load_text",
     "make_rng",
+    "many_to_many_loss",
+    "MarkovSource",
+    "masked_accuracy",
     "mse_loss",
     "numerical_gradient",
     "orthogonal",
+    "pad_sequences",
+    "perplexity",
     "plot_losses",
+    "recall_first_data",
     "rel_error",
     "rnn_backward",
     "rnn_forward",
+    "rnn_scores",
     "rnn_step_backward",
     "rnn_step_forward",
+    "RNNClassifier",
+    "RNNRegressor",
+    "running_sign_data",
     "scale_to_spectral_radius",
+    "SGD",
     "sigmoid",
     "sliding_windows",
     "small_random",
@@ -75,5 +117,10 @@ __all__ = [
     "temporal_affine_forward",
     "temporal_softmax_cross_entropy_loss",
     "train",
+    "train_val_split",
+    "uniform_loss",
+    "unigram_loss",
+    "Vocabulary",
+    "word_like_source",
     "xavier",
 ]

@@ -1,0 +1,341 @@
+"""The course's own training text: a character source with known statistics, and baselines.
+
+    source = word_like_source(rng=0)          # an order-2 Markov chain over 17 characters
+    text = source.generate(20_000, rng=1)     # "kisa romet lu bano. ..."
+    source.entropy_rate()                     # nats per character: the best loss possible
+    train, val = train_val_split(text, 0.9)
+    baseline_losses(train, val)               # {"uniform": ..., "unigram": ..., "bigram": ...}
+
+Nothing here is copied or downloaded: the text comes from a Markov chain whose transition
+probabilities are drawn from a seeded numpy Generator.
+
+An order-k source picks each character from a distribution that depends only on the k
+characters before it, its *context*. With pi(s) the long-run (stationary) probability of
+context s and P(c | s) the transition probabilities, the entropy rate is
+
+    H = - sum_s pi(s) sum_c P(c | s) log P(c | s)      (nats per character).
+
+No model that predicts the next character from the past, however clever, has an expected
+loss below H, so H is the floor to draw under every loss curve on this text.
+
+All losses are in nats per character and are averaged over the same predictions: every
+character of the validation text after its first one, as a char-RNN that reads val[:-1] and
+predicts val[1:] is scored (rnnlib.char_rnn.CharRNN.evaluate).
+"""
+
+import bisect
+import math
+
+import numpy as np
+
+from ._checks import check_array, check_positive
+from .data import make_rng
+
+
+def _check_text(name, text, min_length=1):
+    if not isinstance(text, str):
+        raise TypeError(f"{name}: expected a str, got {type(text).__name__}")
+    if len(text) < min_length:
+        raise ValueError(f"{name}: has {len(text)} characters, at least {min_length} needed")
+    return text
+
+
+def _check_alphabet(alphabet):
+    _check_text("alphabet", alphabet, 1)
+    if len(set(alphabet)) != len(alphabet):
+        raise ValueError(f"alphabet: every character must appear once, got {alphabet!r}")
+    return alphabet
+
+
+class MarkovSource:
+    """A character source of order k: the next character depends on the last k only.
+
+    Contexts (strings of k characters) are numbered in base V, the first character the most
+    significant digit: with alphabet "ab" and k = 2, "aa" -> 0, "ab" -> 1, "ba" -> 2, "bb" -> 3.
+
+    Inputs:
+    - alphabet: str of V distinct characters.
+    - transitions: (V**k, V) array; row s is P(next character | context s), rows sum to 1.
+      k is read from the number of rows.
+    """
+
+    def __init__(self, alphabet, transitions):
+        self.alphabet = _check_alphabet(alphabet)
+        V = len(alphabet)
+        check_array("transitions", transitions, "S V", {"V": V})
+        S = transitions.shape[0]
+        order = round(math.log(S, V)) if V > 1 else 1
+        if V ** order != S or order < 1:
+            raise ValueError(
+                f"transitions: expected V**k rows for an order k >= 1 with V = {V}, "
+                f"got {S} rows"
+            )
+        if np.any(transitions < 0) or not np.allclose(transitions.sum(axis=1), 1.0):
+            raise ValueError("transitions: every row must be probabilities (>= 0, summing to 1)")
+        self.order = order
+        self.transitions = transitions.astype(np.float64)
+        self._index = {c: i for i, c in enumerate(alphabet)}
+
+    @classmethod
+    def random(cls, alphabet, order, rng, concentration=0.5):
+        """A source whose rows are drawn from a Dirichlet(concentration) distribution.
+
+        Small concentrations (< 1) give peaked rows: strong preferences, low entropy.
+        """
+        _check_alphabet(alphabet)
+        check_positive("order", order, integer=True)
+        check_positive("concentration", concentration)
+        V = len(alphabet)
+        rows = make_rng(rng).dirichlet(np.full(V, float(concentration)), size=V ** order)
+        return cls(alphabet, rows)
+
+    def encode(self, text):
+        """(L,) int64 indices of the characters of ``text`` in the alphabet."""
+        _check_text("text", text)
+        try:
+            return np.array([self._index[c] for c in text], dtype=np.int64)
+        except KeyError as err:
+            raise ValueError(
+                f"text: character {err.args[0]!r} is not in the alphabet {self.alphabet!r}"
+            ) from None
+
+    def _contexts(self, ix):
+        """Context number of every position t >= k: the k indices before t, in base V."""
+        V, k = len(self.alphabet), self.order
+        L = len(ix)
+        ctx = np.zeros(L - k, dtype=np.int64)
+        for j in range(k):  # most significant digit first
+            ctx = ctx * V + ix[j:L - k + j]
+        return ctx  # (L - k,)
+
+    def stationary(self, tol=1e-13, max_iter=100_000):
+        """The stationary distribution pi over contexts, (V**k,), by power iteration.
+
+        Moving one step turns context (c_1 .. c_k) into (c_2 .. c_k, c) with probability
+        P(c | c_1 .. c_k). The iteration is "lazy" (pi <- (pi + pi P) / 2), which has the
+        same fixed point and converges even for a periodic chain.
+        """
+        V, k = len(self.alphabet), self.order
+        P = self.transitions.reshape(V, V ** (k - 1), V)  # (first char, rest, next char)
+        pi = np.full(V ** k, 1.0 / V ** k)
+        for _ in range(max_iter):
+            # pi'(rest, c) = sum over the dropped first character a of pi(a, rest) P(c | a, rest)
+            step = np.einsum("ar,arc->rc", pi.reshape(V, -1), P).reshape(-1)  # (V**k,)
+            new = 0.5 * (pi + step)
+            if np.abs(new - pi).sum() < tol:
+                return new / new.sum()
+            pi = new
+        raise RuntimeError(
+            "stationary: power iteration did not converge; the chain may have several "
+            "closed classes of contexts, so its long-run behaviour depends on the start"
+        )
+
+    def entropy_rate(self):
+        """H = - sum_s pi(s) sum_c P(c | s) log P(c | s), in nats per character."""
+        P = self.transitions
+        with np.errstate(divide="ignore", invalid="ignore"):
+            plogp = np.where(P > 0, P * np.log(P), 0.0)  # 0 log 0 = 0
+        return float(-(self.stationary() @ plogp.sum(axis=1)))
+
+    def generate(self, n, rng):
+        """A text of ``n`` characters; the first context is drawn from the stationary pi.
+
+        Inputs:
+        - n: number of characters, at least the order k.
+        - rng: integer seed or numpy Generator.
+
+        Returns:
+        - text: str of length n.
+        """
+        check_positive("n", n, integer=True)
+        V, k = len(self.alphabet), self.order
+        if n < k:
+            raise ValueError(f"n: must be at least the order {k}, got {n}")
+        rng = make_rng(rng)
+        cdf = np.cumsum(self.transitions, axis=1)  # (V**k, V)
+        cdf[:, -1] = 1.0  # guard against rounding: the last entry is exactly 1
+        cdf = cdf.tolist()  # plain lists: bisect on them is much faster than NumPy per call
+        s = int(rng.choice(V ** k, p=self.stationary()))
+        out = [s // V ** (k - 1 - j) % V for j in range(k)]  # the start context's digits
+        for u in rng.random(n - k).tolist():
+            c = bisect.bisect_right(cdf[s], u)  # invert the cumulative distribution
+            out.append(c)
+            s = (s * V + c) % V ** k  # drop the oldest character, append c
+        return "".join(self.alphabet[c] for c in out)
+
+    def surprisal(self, text):
+        """-log P(c_t | context) of every character of ``text`` after its first k, (L - k,).
+
+        Infinite where the source could never have written that character there.
+        """
+        ix = self.encode(_check_text("text", text, self.order + 1))
+        p = self.transitions[self._contexts(ix), ix[self.order:]]  # (L - k,)
+        with np.errstate(divide="ignore"):
+            return -np.log(p)
+
+    def cross_entropy(self, text):
+        """Mean surprisal: the true source's loss on ``text``, in nats per character.
+
+        On a long sample of the source it tends to entropy_rate().
+        """
+        return float(self.surprisal(text).mean())
+
+
+def word_like_source(rng=0, concentration=0.4):
+    """An order-2 source over 17 characters whose text looks like words of a made-up language.
+
+    Letters alternate between consonants "bdklmnrst" and vowels "aeiou" (never three
+    consonants in a row), vowels often end a word with a space, a word now and then ends in
+    "." or ",", which is always followed by a space. Within these rules every context draws
+    its own preferences from a Dirichlet(concentration), so the character two back matters
+    and a model that sees only one character (a bigram) cannot reach the entropy rate.
+
+    Inputs:
+    - rng: integer seed or numpy Generator.
+    - concentration: Dirichlet parameter; smaller gives more peaked, lower-entropy rows.
+
+    Returns:
+    - source: MarkovSource of order 2, alphabet " ,.abdeiklmnorstu".
+    """
+    check_positive("concentration", concentration)
+    rng = make_rng(rng)
+    vowels, consonants = "aeiou", "bdklmnrst"
+    alphabet = " ,." + "".join(sorted(vowels + consonants))
+    V = len(alphabet)
+    idx = {c: i for i, c in enumerate(alphabet)}
+
+    def group(chars, mass):  # spread ``mass`` over ``chars`` with random preferences
+        row = np.zeros(V)
+        row[[idx[c] for c in chars]] = mass * rng.dirichlet(np.full(len(chars), concentration))
+        return row
+
+    rows = np.zeros((V, V, V))  # (previous-but-one, previous, next)
+    for a in alphabet:
+        for b in alphabet:
+            if b in " ,.":  # after punctuation a space; after a space a new word starts
+                row = group(" ", 1.0) if b in ",." else (
+                    group(consonants, 0.8) + group(vowels, 0.2))
+            elif b in consonants:
+                if a in consonants:  # two consonants: a vowel must follow
+                    row = group(vowels, 1.0)
+                elif a == " ":  # a word never is a lone consonant
+                    row = group(vowels, 0.85) + group(consonants.replace(b, ""), 0.15)
+                else:  # after a vowel: the word goes on, or ends on this consonant
+                    row = (group(vowels, 0.7) + group(consonants.replace(b, ""), 0.1)
+                           + group(" ", 0.15) + group(".,", 0.05))
+            else:  # b is a vowel: the word often ends here
+                row = group(consonants, 0.45) + group(" ", 0.4) + group(".,", 0.1)
+                row += group(vowels.replace(b, ""), 0.05) if a not in vowels else group(
+                    consonants, 0.05)
+            rows[idx[a], idx[b]] = row
+    return MarkovSource(alphabet, rows.reshape(V * V, V))
+
+
+# ----------------------------------------------------------------------------- baselines
+
+
+def train_val_split(text, fraction=0.9):
+    """Cut a text into a training part (the first ``fraction``) and a validation part.
+
+    The cut is contiguous, not shuffled: characters depend on their neighbours, and the
+    validation text should read like unseen text, not like gaps inside the training text.
+
+    Inputs:
+    - text: str (or 1-D array) of length L >= 4.
+    - fraction: share of the text used for training, 0 < fraction < 1.
+
+    Returns a tuple of:
+    - train: text[:n] with n = round(fraction * L); val: text[n:]. Each has >= 2 characters.
+    """
+    if isinstance(text, np.ndarray):
+        if text.ndim != 1:
+            raise ValueError(f"text: expected a 1-D array, got shape {text.shape}")
+    elif not isinstance(text, str):
+        raise TypeError(f"text: expected a str or 1-D array, got {type(text).__name__}")
+    check_positive("fraction", fraction)
+    if not 0 < fraction < 1:
+        raise ValueError(f"fraction: expected a number strictly between 0 and 1, got {fraction}")
+    n = round(fraction * len(text))
+    if n < 2 or len(text) - n < 2:
+        raise ValueError(
+            f"text: {len(text)} characters split at fraction {fraction} leave "
+            f"{n} for training and {len(text) - n} for validation; each needs at least 2"
+        )
+    return text[:n], text[n:]
+
+
+def _vocab_of(train, val, alphabet):
+    if alphabet is None:
+        return "".join(sorted(set(train) | set(val)))
+    _check_alphabet(alphabet)
+    unknown = sorted((set(train) | set(val)) - set(alphabet))
+    if unknown:
+        raise ValueError(f"alphabet: does not contain {''.join(unknown)!r} found in the texts")
+    return alphabet
+
+
+def _prepare(train, val, alpha, alphabet):
+    _check_text("train", train, 2)
+    _check_text("val", val, 2)
+    check_positive("alpha", alpha)
+    chars = _vocab_of(train, val, alphabet)
+    index = {c: i for i, c in enumerate(chars)}
+    encode = lambda s: np.array([index[c] for c in s], dtype=np.int64)  # noqa: E731
+    return len(chars), encode(train), encode(val)
+
+
+def uniform_loss(vocab_size):
+    """ln V: the loss of guessing every one of V characters with probability 1/V."""
+    check_positive("vocab_size", vocab_size, integer=True)
+    return math.log(vocab_size)
+
+
+def unigram_loss(train, val, alpha=1.0, alphabet=None):
+    """Loss on ``val`` of character frequencies counted on ``train``, add-alpha smoothed.
+
+        p(c) = (n(c) + alpha) / (N + alpha V)
+
+    Inputs:
+    - train, val: str, at least 2 characters each.
+    - alpha: > 0, pseudo-count added to every character (1 = add-one, Laplace).
+    - alphabet: the V characters to spread probability over; default: those in either text.
+
+    Returns:
+    - loss: mean -log p(c) over val[1:] (the same predictions a char-RNN is scored on).
+    """
+    V, tr, va = _prepare(train, val, alpha, alphabet)
+    counts = np.bincount(tr, minlength=V)  # (V,)
+    p = (counts + alpha) / (len(tr) + alpha * V)
+    return float(-np.log(p[va[1:]]).mean())
+
+
+def bigram_loss(train, val, alpha=1.0, alphabet=None):
+    """Loss on ``val`` of next-character frequencies given the previous one, from ``train``.
+
+        p(c | b) = (n(b c) + alpha) / (n(b .) + alpha V)
+
+    where n(b c) counts the pairs "bc" in train and n(b .) the pairs that start with b.
+
+    Inputs and Returns: as unigram_loss; the mean is over the pairs (val[t-1], val[t]).
+    """
+    V, tr, va = _prepare(train, val, alpha, alphabet)
+    counts = np.zeros((V, V))  # (previous, next)
+    np.add.at(counts, (tr[:-1], tr[1:]), 1.0)
+    p = (counts + alpha) / (counts.sum(axis=1, keepdims=True) + alpha * V)  # (V, V)
+    return float(-np.log(p[va[:-1], va[1:]]).mean())
+
+
+def baseline_losses(train, val, alpha=1.0, alphabet=None):
+    """The three baselines as a dict: "uniform" (ln V), "unigram" and "bigram" losses."""
+    V, _, _ = _prepare(train, val, alpha, alphabet)
+    return {
+        "uniform": uniform_loss(V),
+        "unigram": unigram_loss(train, val, alpha, alphabet),
+        "bigram": bigram_loss(train, val, alpha, alphabet),
+    }
+
+
+def perplexity(loss):
+    """exp(loss): a loss in nats per character as "as unsure as a fair choice among N"."""
+    check_positive("loss", loss, allow_zero=True)
+    return math.exp(loss)

@@ -1,0 +1,137 @@
+"""Checks for the exercises of notebook 02 (vectorized RNN).
+
+Each check calls the learner's function on fixed inputs and compares with an answer
+computed here independently: explicit loops over examples and hidden units, and the
+normal equations for least squares.
+"""
+
+import math
+
+import numpy as np
+
+from ._common import run_check
+
+
+def _loop_step(x, h_prev, W_xh, W_hh, b_h):
+    """One RNN step with rnnlib's (out, in) weights, one example and one unit at a time."""
+    N, D = x.shape
+    H = W_hh.shape[0]
+    out = np.empty((N, H))
+    for n in range(N):
+        for i in range(H):
+            a = b_h[i]
+            a += sum(W_xh[i, j] * x[n, j] for j in range(D))
+            a += sum(W_hh[i, k] * h_prev[n, k] for k in range(H))
+            out[n, i] = math.tanh(a)
+    return out
+
+
+def _stub(value, what):
+    return f"your function returned None; it should return {what}" if value is None else None
+
+
+def _same(got, expected, label):
+    got = np.asarray(got, dtype=np.float64)
+    if got.shape != expected.shape:
+        return f"{label} has shape {got.shape}, expected {expected.shape}"
+    if not np.allclose(got, expected, rtol=1e-7, atol=1e-10):
+        worst = float(np.max(np.abs(got - expected)))
+        return f"{label} differs from the expected values by up to {worst:.3g}"
+    return None
+
+
+def check_rnn_step(rnn_step):
+    """Exercise 1: rnn_step(x, h_prev, W_xh, W_hh, b_h) -> (N, H), rnnlib's convention."""
+    rng = np.random.default_rng(21)
+    N, D, H = 3, 2, 4  # D != H, so a missing transpose shows up
+    x, h_prev = rng.normal(size=(N, D)), rng.normal(size=(N, H))
+    W_xh, W_hh, b_h = rng.normal(size=(H, D)), rng.normal(size=(H, H)), rng.normal(size=H)
+    expected = _loop_step(x, h_prev, W_xh, W_hh, b_h)
+
+    def check():
+        got = rnn_step(x, h_prev, W_xh, W_hh, b_h)
+        problem = _stub(got, f"an (N, H) = ({N}, {H}) array") or _same(got, expected, "h")
+        if problem and got is not None:
+            wrong = np.tanh(x @ W_xh.T + h_prev @ W_hh + b_h)  # W_hh not transposed
+            if np.allclose(got, wrong):
+                problem = "W_hh is used without .T: row i of W_hh holds the weights INTO unit i"
+        return problem is None, problem or f"right for N={N}, D={D}, H={H}"
+    return run_check("rnn_step", check,
+                     hint="h = tanh(x @ W_xh.T + h_prev @ W_hh.T + b_h); weights are (out, in)")
+
+
+def check_standardise(standardise):
+    """Exercise 2: standardise(train, other) scales both with the TRAINING mean and std."""
+    train = np.array([18.0, 20.0, 22.0, 19.0, 21.0])
+    other = np.array([25.0, 24.0, 26.0])
+    mean = sum(train) / len(train)
+    std = math.sqrt(sum((v - mean) ** 2 for v in train) / len(train))
+    exp_train, exp_other = (train - mean) / std, (other - mean) / std
+
+    def check():
+        got = standardise(train.copy(), other.copy())
+        if got is None or not isinstance(got, tuple) or len(got) != 2:
+            return False, "return a tuple (train_scaled, other_scaled)"
+        problem = _same(got[0], exp_train, "train_scaled")
+        if problem:
+            return False, problem
+        own = (other - other.mean()) / other.std()
+        if np.allclose(got[1], own):
+            return False, ("other was scaled with its own mean and std; use the training "
+                           "ones, which is all a model will know when it meets new data")
+        problem = _same(got[1], exp_other, "other_scaled")
+        return problem is None, problem or "both scaled with the training mean and std"
+    return run_check("standardise", check,
+                     hint="mu, sd = train.mean(), train.std(); return (train - mu) / sd, "
+                          "(other - mu) / sd")
+
+
+def check_final_state(final_state):
+    """Exercise 3: final hidden state from weights stored (in, out), as in many tutorials."""
+    rng = np.random.default_rng(23)
+    N, T, D, H = 2, 4, 3, 5
+    x = rng.normal(size=(N, T, D))
+    w_x, w_h, b = rng.normal(0, 0.5, (D, H)), rng.normal(0, 0.5, (H, H)), rng.normal(size=H)
+    h = np.zeros((N, H))
+    for t in range(T):
+        h = _loop_step(x[:, t], h, w_x.T, w_h.T, b)  # (in, out) -> (out, in), step by step
+    h_no_carry = _loop_step(x[:, -1], np.zeros((N, H)), w_x.T, w_h.T, b)
+    h_wrong_wh = np.zeros((N, H))
+    for t in range(T):
+        h_wrong_wh = _loop_step(x[:, t], h_wrong_wh, w_x.T, w_h, b)
+
+    def check():
+        got = final_state(x, w_x, w_h, b)
+        problem = _stub(got, f"an (N, H) = ({N}, {H}) array") or _same(got, h, "h_T")
+        if problem and got is not None and np.shape(got) == h.shape:
+            if np.allclose(got, h_wrong_wh):
+                problem = ("w_h was not transposed: it is square, so no shape error warns "
+                           "you, but the numbers are wrong")
+            elif np.allclose(got, h_no_carry):
+                problem = "the hidden state is not carried from one step to the next"
+        return problem is None, problem or f"right final state for N={N}, T={T}"
+    return run_check("final_state", check,
+                     hint="convert once: W_xh, W_hh = w_x.T, w_h.T; then loop over t, "
+                          "or call rnnlib.rnn_forward and take h[:, -1]")
+
+
+def check_fit_linear(fit_linear):
+    """Exercise 4: least-squares weights and intercept of y ~ x @ w + c on windows x (N, T)."""
+    rng = np.random.default_rng(24)
+    N, T = 40, 3
+    x = rng.normal(size=(N, T))
+    y = x @ np.array([0.5, -1.0, 2.0]) + 3.0 + rng.normal(0, 0.1, N)
+    A = np.hstack([x, np.ones((N, 1))])
+    solution = np.linalg.solve(A.T @ A, A.T @ y)  # normal equations (A^T A) p = A^T y
+
+    def check():
+        got = fit_linear(x, y)
+        if got is None or not isinstance(got, tuple) or len(got) != 2:
+            return False, "return a tuple (w, c): w of shape (T,), c a number"
+        problem = _same(got[0], solution[:T], "w") or _same(got[1], solution[T], "c")
+        if problem and np.allclose(got[1], 0.0):
+            problem += " (did you leave out the intercept column of ones?)"
+        return problem is None, problem or "same weights and intercept as the normal equations"
+    return run_check("fit_linear", check,
+                     hint="A = np.hstack([x, np.ones((len(x), 1))]); "
+                          "p = np.linalg.lstsq(A, y, rcond=None)[0]; return p[:-1], p[-1]")

@@ -1,0 +1,133 @@
+"""Checks for the exercises of notebook 05 (vanishing and exploding gradients).
+
+Each check calls the learner's function on fixed inputs and compares with an answer computed
+here independently (explicit loops, or a closed formula).
+"""
+
+import math
+
+import numpy as np
+
+from ._common import run_check
+
+
+def _none(value, what):
+    return f"your function returned None; it should return {what}" if value is None else None
+
+
+def check_step_back(fn):
+    """Exercise 1: fn(dh, h, W_hh) -> (dh * (1 - h^2)) @ W_hh, computed here with loops."""
+    rng = np.random.default_rng(50)
+    N, H = 2, 3
+    dh, h = rng.normal(size=(N, H)), np.tanh(rng.normal(size=(N, H)))
+    W = rng.normal(size=(H, H))
+    expected = np.zeros((N, H))
+    for n in range(N):
+        for j in range(H):  # dL/dh_prev[j] = sum_i dL/dh[i] * (1 - h[i]^2) * W[i, j]
+            expected[n, j] = sum(dh[n, i] * (1 - h[n, i] ** 2) * W[i, j] for i in range(H))
+
+    def check():
+        got = fn(dh.copy(), h.copy(), W.copy())
+        if (msg := _none(got, "an (N, H) array")):
+            return False, msg
+        got = np.asarray(got, dtype=np.float64)
+        if got.shape != expected.shape:
+            return False, f"shape {got.shape}, expected (N, H) = {expected.shape}"
+        if np.allclose(got, dh @ W):
+            return False, "you skipped tanh's derivative: multiply dh by (1 - h**2) first"
+        if np.allclose(got, (dh * (1 - h**2)) @ W.T):
+            return False, "transposed: with row vectors the product is (...) @ W_hh, not W_hh.T"
+        if np.allclose(got, (dh * (1 - np.tanh(h) ** 2)) @ W):
+            return False, "h is already tanh(a): use 1 - h**2, not 1 - tanh(h)**2"
+        if not np.allclose(got, expected, rtol=1e-10, atol=1e-12):
+            return False, "values differ from (dh * (1 - h**2)) @ W_hh"
+        return True, "matches rnn_step_backward's dh_prev"
+    return run_check("step_back", check, hint="two lines: da = dh * (1 - h**2); return da @ W_hh")
+
+
+def check_clip_by_global_norm(fn):
+    """Exercise 2: fn(grads, max_norm) -> new dict scaled to global norm <= max_norm."""
+    big = {"a": np.array([[3.0, 0.0], [0.0, 4.0]]), "b": np.array([12.0])}  # norm 13
+    small = {"a": np.array([0.3, 0.4])}  # norm 0.5
+
+    def check():
+        before = {k: v.copy() for k, v in big.items()}
+        got = fn(big, 6.5)
+        if (msg := _none(got, "a dict of arrays")):
+            return False, msg
+        if not isinstance(got, dict) or set(got) != set(big):
+            return False, f"return a dict with the same keys {sorted(big)}"
+        if any(not np.array_equal(big[k], before[k]) for k in big):
+            for k in big:
+                big[k][...] = before[k]
+            return False, "you changed the input dict's arrays; return new arrays instead"
+        for k in big:  # global norm 13 -> 6.5: every entry exactly halved
+            if np.shape(got[k]) != big[k].shape:
+                return False, f"grads[{k!r}] changed shape to {np.shape(got[k])}"
+            if np.allclose(got[k], np.clip(big[k], -6.5, 6.5)):
+                return False, "that is value clipping; scale every array by max_norm / norm"
+            if not np.allclose(got[k], big[k] / 2):
+                norms = [float(np.linalg.norm(big[k])) for k in big]
+                if np.allclose(got[k], big[k] * 6.5 / norms[list(big).index(k)]):
+                    return False, "each array was scaled by its own norm; use ONE global norm"
+                return False, (f"for a global norm of 13 and max_norm 6.5 every entry should be "
+                               f"halved; got {got[k]} for {k!r}")
+        got_small = fn(small, 6.5)
+        if not np.allclose(got_small["a"], small["a"]):
+            return False, "a gradient already shorter than max_norm must be returned unscaled"
+        return True, "same direction, global norm at most max_norm, inputs untouched"
+    return run_check("clip_by_global_norm", check,
+                     hint="norm = sqrt(sum of (g**2).sum() over arrays); "
+                          "scale = min(1, max_norm / norm); {k: g * scale ...}")
+
+
+def check_gain(gain):
+    """Exercise 3: gain g with g**30 = 1/1000, i.e. g = 1000 ** (-1/30)."""
+    expected = 1000.0 ** (-1.0 / 30.0)
+
+    def check():
+        if gain is None or gain is Ellipsis:
+            return False, "replace ... with an expression for the gain"
+        g = float(gain)
+        if math.isclose(g, expected, rel_tol=1e-9):
+            return True, f"g = {expected:.4f}: {expected:.4f}**30 = 1/1000"
+        if math.isclose(g, expected, rel_tol=1e-3):
+            return False, f"{g} is close; compute it exactly instead of typing a rounded value"
+        if math.isclose(g, 1000.0 ** (1.0 / 30.0), rel_tol=1e-6):
+            return False, f"{g:.4f} > 1 makes the gradient 1000 times LARGER"
+        return False, f"{g:.4g}**30 = {g ** 30:.3g}, expected 0.001"
+    return run_check("gain", check, hint="solve g**30 = 1 / 1000 for g")
+
+
+def check_linear_norms(fn):
+    """Exercise 4: fn(W_hh, u, K) -> [||u W||, ||u W^2||, ..., ||u W^K||]."""
+    rng = np.random.default_rng(51)
+    H, K = 6, 40
+    W = rng.normal(size=(H, H)) / np.sqrt(H)
+    u = rng.normal(size=H)
+    expected, v = np.empty(K), u.copy()
+    for k in range(K):  # independent: explicit loop over entries of v @ W
+        v = np.array([sum(v[i] * W[i, j] for i in range(H)) for j in range(H)])
+        expected[k] = math.sqrt(sum(e * e for e in v))
+    rho = float(np.max(np.abs(np.linalg.eigvals(W))))
+
+    def check():
+        got = fn(W.copy(), u.copy(), K)
+        if (msg := _none(got, "a (K,) array of norms")):
+            return False, msg
+        got = np.asarray(got, dtype=np.float64)
+        if got.shape != (K,):
+            return False, f"shape {got.shape}, expected (K,) = ({K},)"
+        if np.isclose(got[0], np.linalg.norm(u)):
+            return False, "the first entry should be ||u W||, after one step, not ||u||"
+        wrong_t, v2 = np.empty(K), u.copy()
+        for k in range(K):
+            v2 = W @ v2
+            wrong_t[k] = np.linalg.norm(v2)
+        if np.allclose(got, wrong_t) and not np.allclose(got, expected):
+            return False, "you multiplied W @ u (a column vector); the gradient is the row u @ W"
+        if not np.allclose(got, expected, rtol=1e-8):
+            return False, "values differ from ||u W^k|| for k = 1..K"
+        rate = expected[-1] ** (1 / K)
+        return True, f"||u W^K||^(1/K) = {rate:.3f}, approaching the spectral radius {rho:.3f}"
+    return run_check("linear_norms", check, hint="v = u; for each step: v = v @ W_hh; record ||v||")

@@ -1,0 +1,148 @@
+"""Checks for the exercises of notebook 06 (char-RNN with AdaGrad).
+
+Each check calls the learner's function on fixed inputs and compares with an answer
+computed here independently (plain loops over scalars and explicit one-hot vectors).
+"""
+
+import math
+
+import numpy as np
+
+from ._common import Result, compare, run_check
+
+
+def _stub_message(value, what):
+    if value is None:
+        return f"your function returned None; it should return {what}"
+    return None
+
+
+def check_one_hot(one_hot):
+    """Exercise 1: one_hot(indices, V) -> (L, V) float array with a single 1 per row."""
+    indices, V = np.array([2, 0, 3, 2]), 5
+    expected = np.zeros((4, V))
+    for row, i in enumerate(indices):
+        expected[row, i] = 1.0
+
+    def check():
+        got = one_hot(indices, V)
+        stub = _stub_message(got, "an (L, V) array")
+        if stub:
+            return False, stub
+        got = np.asarray(got)
+        if got.shape != (4, V):
+            return False, f"shape {got.shape}, expected (len(indices), V) = (4, {V})"
+        if not np.array_equal(got, expected):
+            return False, "row k should be all zeros except a 1 in column indices[k]"
+        return True, "each row has its 1 in the right column"
+    return run_check("one_hot", check,
+                     hint="start from np.zeros((len(indices), V)) and set one entry per row")
+
+
+def check_softmax_with_temperature(fn):
+    """Exercise 2: softmax(scores / temperature) for a 1-D vector of scores."""
+    scores = np.array([2.0, 1.0, 0.0, -1.0])
+    cases = []
+    for temp in (0.5, 1.0, 2.0):
+        e = [math.exp(s / temp) for s in scores]
+        cases.append((temp, np.array(e) / sum(e)))
+
+    def check():
+        for temp, expected in cases:
+            got = fn(scores, temp)
+            stub = _stub_message(got, "a probability vector")
+            if stub:
+                return False, stub
+            got = np.asarray(got, dtype=np.float64)
+            if got.shape != expected.shape:
+                return False, f"shape {got.shape}, expected {expected.shape}"
+            if not np.allclose(got, expected, rtol=1e-9, atol=1e-12):
+                return False, (f"at temperature {temp} you gave {np.round(got, 4)}, "
+                               f"expected {np.round(expected, 4)}")
+        with np.errstate(all="ignore"):  # a naive exp overflows; report it, don't warn
+            big = fn(np.array([1000.0, 999.0]), 1.0)
+        if not np.all(np.isfinite(big)):
+            return False, "scores of 1000 overflow exp: subtract the maximum score first"
+        return True, "right at temperatures 0.5, 1 and 2, and safe for large scores"
+    return run_check("softmax_with_temperature", check,
+                     hint="divide the scores by the temperature, subtract their maximum, "
+                          "exponentiate and normalise")
+
+
+def check_adagrad_update(fn):
+    """Exercise 3: adagrad_update(param, grad, mem, lr) updates param and mem in place."""
+    rng = np.random.default_rng(6)
+    p0, g, m0 = rng.normal(size=(3, 2)), rng.normal(size=(3, 2)), rng.random((3, 2))
+    lr, eps = 0.1, 1e-8
+    exp_m = np.empty_like(m0)
+    exp_p = np.empty_like(p0)
+    for i in range(3):
+        for j in range(2):
+            exp_m[i, j] = m0[i, j] + g[i, j] ** 2
+            exp_p[i, j] = p0[i, j] - lr * g[i, j] / math.sqrt(exp_m[i, j] + eps)
+
+    def check():
+        p, m = p0.copy(), m0.copy()
+        fn(p, g.copy(), m, lr)
+        if np.array_equal(m, m0):
+            return False, "mem did not change: add grad**2 to it in place (mem += ...)"
+        if not np.allclose(m, exp_m, rtol=1e-12):
+            return False, "mem should grow by grad**2, entry by entry"
+        if np.array_equal(p, p0):
+            return False, "param did not change: update it in place (param -= ...)"
+        if not np.allclose(p, exp_p, rtol=1e-9):
+            return False, "param should move by lr * grad / sqrt(mem + 1e-8) with the NEW mem"
+        return True, "param and memory updated in place"
+    return run_check("adagrad_update", check,
+                     hint="mem += grad * grad, then param -= lr * grad / np.sqrt(mem + 1e-8)")
+
+
+def _reference_sequence_loss(params, inputs, targets, h0):
+    """Summed -log p(target) of one sequence, with explicit one-hot products."""
+    W_xh, W_hh, b_h, W_hy, b_y = (params[n] for n in ("W_xh", "W_hh", "b_h", "W_hy", "b_y"))
+    V = W_xh.shape[1]
+    h, loss = h0, 0.0
+    for x, y in zip(inputs, targets, strict=True):
+        onehot = np.zeros(V)
+        onehot[x] = 1.0
+        h = np.tanh(W_xh @ onehot + W_hh @ h + b_h)
+        s = W_hy @ h + b_y
+        loss += math.log(np.exp(s - s.max()).sum()) - (s[y] - s.max())
+    return loss, h
+
+
+def check_sequence_loss(fn):
+    """Exercise 4: sequence_loss(params, inputs, targets, h0) -> (loss, h_last)."""
+    rng = np.random.default_rng(7)
+    V, H, T = 5, 4, 6
+    params = {"W_xh": rng.normal(0, 0.5, (H, V)), "W_hh": rng.normal(0, 0.5, (H, H)),
+              "b_h": rng.normal(0, 0.1, H), "W_hy": rng.normal(0, 0.5, (V, H)),
+              "b_y": rng.normal(0, 0.1, V)}
+    inputs, targets = rng.integers(0, V, T), rng.integers(0, V, T)
+    h0 = rng.normal(0, 0.5, H)
+    exp_loss, exp_h = _reference_sequence_loss(params, inputs, targets, h0)
+
+    def check():
+        got = fn(params, inputs, targets, h0)
+        stub = _stub_message(got, "a tuple (loss, h_last)")
+        if stub:
+            return False, stub
+        if not isinstance(got, tuple) or len(got) != 2:
+            return False, "return a tuple (loss, h_last)"
+        loss, h_last = got
+        zero_loss, _ = _reference_sequence_loss(params, inputs, targets, np.zeros(H))
+        if np.isclose(loss, zero_loss, rtol=1e-9) and not np.isclose(loss, exp_loss):
+            return False, "the loss matches a start from zeros: begin from h0, the carried state"
+        if np.isclose(loss, exp_loss / T, rtol=1e-9):
+            return False, "that is the mean over steps; the seed's loss is the SUM over steps"
+        if not np.isclose(loss, exp_loss, rtol=1e-9):
+            return False, f"loss {float(loss):.6g}, expected {exp_loss:.6g}"
+        return compare("sequence_loss h_last", h_last, exp_h, rtol=1e-9).ok, (
+            "loss and final hidden state both right")
+    return run_check("sequence_loss", check,
+                     hint="h = tanh(W_xh[:, x] + W_hh @ h + b_h); s = W_hy @ h + b_y; "
+                          "add log(sum(exp(s))) - s[y] at every step")
+
+
+__all__ = ["Result", "check_adagrad_update", "check_one_hot", "check_sequence_loss",
+           "check_softmax_with_temperature"]

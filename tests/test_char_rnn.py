@@ -1,0 +1,379 @@
+"""Tests of rnnlib.char_rnn: gradients, fast == reference, training, sampling, checkpoints, CLI."""
+
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from rnnlib import SGD, AdaGrad, check_gradients, clip_by_value, numerical_gradient, rel_error
+from rnnlib.char_rnn import (
+    PARAM_NAMES,
+    CharRNN,
+    CharRNNTrainer,
+    char_rnn_backward,
+    char_rnn_forward,
+    char_rnn_loss,
+    char_rnn_loss_reference,
+    load_checkpoint,
+    sample,
+    sample_indices,
+    save_checkpoint,
+    train_char_rnn,
+)
+from rnnlib.text import Vocabulary
+
+
+def random_model(V=6, H=5, scale=0.5, seed=1, dtype=np.float64):
+    """A model with weights large enough that every gradient is far from zero."""
+    rng = np.random.default_rng(seed)
+    model = CharRNN(V, H, rng=0, dtype=dtype)
+    for p in model.params.values():
+        p[...] = rng.normal(0.0, scale, p.shape)
+    return model
+
+
+def random_batch(B, T, V, H, seed=2):
+    rng = np.random.default_rng(seed)
+    return (rng.integers(0, V, (B, T)), rng.integers(0, V, (B, T)),
+            rng.normal(0.0, 0.5, (B, H)))
+
+
+# ------------------------------------------------------------------ known values
+
+
+def test_zero_weights_give_uniform_loss():
+    # All weights zero: p = 1/V at every step, so L = T log V per stream.
+    model = CharRNN(7, 4)
+    for p in model.params.values():
+        p[...] = 0.0
+    x, y, h0 = random_batch(3, 5, 7, 4)
+    for fn in (char_rnn_loss, char_rnn_loss_reference):
+        loss, _, _ = fn(model.params, x, y, h0)
+        assert loss == pytest.approx(5 * math.log(7), rel=1e-12)
+
+
+def test_hand_computed_two_steps():
+    # V = 2, H = 1: every quantity is a scalar we can follow with math.tanh and math.exp.
+    params = {"W_xh": np.array([[0.5, -1.0]]), "W_hh": np.array([[0.8]]),
+              "b_h": np.array([0.1]), "W_hy": np.array([[1.0], [-2.0]]),
+              "b_y": np.array([0.0, 0.3])}
+    x, y = np.array([[0, 1]]), np.array([[1, 0]])
+    h1 = math.tanh(0.5 + 0.8 * 0.2 + 0.1)  # h0 = 0.2
+    h2 = math.tanh(-1.0 + 0.8 * h1 + 0.1)
+
+    def nll(h, target):
+        s = [1.0 * h, -2.0 * h + 0.3]
+        return -(s[target] - math.log(math.exp(s[0]) + math.exp(s[1])))
+
+    expected = nll(h1, 1) + nll(h2, 0)
+    for fn in (char_rnn_loss, char_rnn_loss_reference):
+        loss, _, h_last = fn(params, x, y, np.array([[0.2]]))
+        assert loss == pytest.approx(expected, rel=1e-12)
+        assert h_last[0, 0] == pytest.approx(h2, rel=1e-12)
+
+
+def test_lookup_equals_one_hot_product():
+    W_xh = np.random.default_rng(0).normal(size=(4, 6))
+    for i in range(6):
+        np.testing.assert_allclose(W_xh @ np.eye(6)[i], W_xh[:, i], rtol=0, atol=0)
+
+
+# ------------------------------------------------------------------ gradients
+
+
+@pytest.mark.parametrize("fn", [char_rnn_loss, char_rnn_loss_reference])
+def test_gradients_match_finite_differences(fn):
+    model = random_model()
+    x, y, h0 = random_batch(2, 4, 6, 5)
+    errors = check_gradients(lambda: fn(model.params, x, y, h0)[:2], model.params)
+    assert max(errors.values()) < 1e-7, errors
+
+
+def test_gradient_with_respect_to_h0():
+    # dh0 from char_rnn_backward, fed the softmax cross-entropy gradient, against
+    # finite differences of the fast loss with respect to the carried-in state.
+    model = random_model()
+    x, y, h0 = random_batch(2, 4, 6, 5)
+    scores, cache = char_rnn_forward(x, h0, model.params)
+    p = np.exp(scores - scores.max(axis=2, keepdims=True))  # (B, T, V)
+    p /= p.sum(axis=2, keepdims=True)
+    B, T = x.shape
+    p[np.arange(B)[:, None], np.arange(T)[None, :], y] -= 1.0  # p - onehot(target)
+    _, dh0 = char_rnn_backward(p / B, cache)
+    num = numerical_gradient(lambda: char_rnn_loss(model.params, x, y, h0)[0], h0)
+    assert rel_error(dh0, num) < 1e-7
+
+
+def test_carried_state_changes_the_gradient():
+    # The gradient depends on h0: forgetting to pass the carried state would show here.
+    model = random_model()
+    x, y, h0 = random_batch(1, 3, 6, 5)
+    _, g1, _ = char_rnn_loss(model.params, x, y, h0)
+    _, g0, _ = char_rnn_loss(model.params, x, y, None)
+    assert rel_error(g1["W_hh"], g0["W_hh"]) > 1e-3
+
+
+# ------------------------------------------------------------------ fast == reference
+
+
+@pytest.mark.parametrize("batch", [1, 3])
+def test_fast_and_reference_agree_in_lock_step(batch):
+    # Train with the fast path; at every step both versions start from the same
+    # parameters and state, and must agree to rounding error.
+    V, H, T = 9, 8, 7
+    data = np.random.default_rng(3).integers(0, V, 200)
+    model = CharRNN(V, H, rng=0)
+    trainer = CharRNNTrainer(model, data, seq_length=T, batch_size=batch)
+    opt = AdaGrad(0.1)
+    for _ in range(30):  # wraps around the text, so the reset is exercised too
+        x, y = trainer.next_chunk()
+        lf, gf, hf = char_rnn_loss(model.params, x, y, trainer.h)
+        lr_, gr, hr = char_rnn_loss_reference(model.params, x, y, trainer.h)
+        assert abs(lf - lr_) <= 1e-12 * abs(lr_)
+        for n in PARAM_NAMES:
+            assert rel_error(gf[n], gr[n]) <= 1e-12, n
+        assert rel_error(hf, hr) <= 1e-12
+        opt.step(model.params, clip_by_value(gf, 5.0))
+        trainer.h = hf
+
+
+def test_trainer_reference_method_gives_same_losses():
+    data = np.random.default_rng(4).integers(0, 5, 300)
+    runs = [train_char_rnn(CharRNN(5, 6, rng=1), data, 20, seq_length=6, batch_size=2,
+                           method=m) for m in ("fast", "reference")]
+    np.testing.assert_allclose(runs[0], runs[1], rtol=1e-10)
+
+
+def test_float32_close_to_float64():
+    m64 = random_model(scale=0.3)
+    m32 = CharRNN.from_params({n: p.astype(np.float32) for n, p in m64.params.items()})
+    x, y, h0 = random_batch(2, 5, 6, 5)
+    l64, g64, _ = char_rnn_loss(m64.params, x, y, h0)
+    l32, g32, h32 = char_rnn_loss(m32.params, x, y, h0.astype(np.float32))
+    assert h32.dtype == np.float32 and g32["W_hh"].dtype == np.float32
+    assert l32 == pytest.approx(l64, rel=1e-5)
+    for n in PARAM_NAMES:
+        assert rel_error(g32[n], g64[n]) < 1e-4
+
+
+# ------------------------------------------------------------------ training
+
+
+def test_streams_are_contiguous_and_state_resets_at_the_end():
+    data = np.arange(20) % 10
+    model = CharRNN(10, 3)
+    tr = CharRNNTrainer(model, data, seq_length=4, batch_size=2)
+    x, y = tr.next_chunk()
+    np.testing.assert_array_equal(x, [[0, 1, 2, 3], [0, 1, 2, 3]])  # streams start at 0, 10
+    np.testing.assert_array_equal(y, [[1, 2, 3, 4], [1, 2, 3, 4]])
+    x, _ = tr.next_chunk()
+    np.testing.assert_array_equal(x[:, 0], [4, 4])
+    tr.h = np.ones((2, 3))
+    x, _ = tr.next_chunk()  # 8 + 4 + 1 > 10 characters per stream: back to the start
+    np.testing.assert_array_equal(x[:, 0], [0, 0])
+    np.testing.assert_array_equal(tr.h, 0.0)
+
+
+def test_reset_every_chunk_starts_from_zero_state():
+    data = np.random.default_rng(5).integers(0, 4, 100)
+    model = CharRNN(4, 5, rng=2)
+    tr = CharRNNTrainer(model, data, seq_length=5, reset="chunk", optimizer=SGD(0.0 + 1e-12))
+    tr.run(1)
+    x, y = tr.next_chunk()
+    expected, _, _ = char_rnn_loss(model.params, x, y, None)
+    tr.position -= 5
+    assert tr.run(1)[0] == pytest.approx(expected, rel=1e-12)
+
+
+def test_memorises_a_short_sentence():
+    text = "the cat sat on the mat. "
+    vocab = Vocabulary.from_text(text)
+    data = vocab.encode(text * 20)
+    model = CharRNN(len(vocab), 32, rng=0)
+    losses = train_char_rnn(model, data, 400, seq_length=12)
+    assert losses[-20:].mean() < 0.1 * losses[0]
+    assert model.evaluate(data) < 0.1
+    out = sample(model, vocab, "t", 30, temperature=0.2, rng=0)
+    assert "cat sat on the mat" in "t" + out
+
+
+def test_trainer_input_errors():
+    model = CharRNN(4, 3)
+    with pytest.raises(ValueError, match="at least 26"):
+        CharRNNTrainer(model, np.zeros(20, dtype=np.int64))
+    with pytest.raises(ValueError, match=r"\[0, 3\]"):
+        CharRNNTrainer(model, np.full(50, 7))
+    with pytest.raises(ValueError, match="reset"):
+        CharRNNTrainer(model, np.zeros(50, dtype=np.int64), reset="never")
+
+
+def test_non_finite_loss_stops_with_advice():
+    model = CharRNN(4, 3)
+    model.params["W_hy"][0, 0] = np.nan
+    tr = CharRNNTrainer(model, np.zeros(60, dtype=np.int64), seq_length=5)
+    with pytest.raises(FloatingPointError, match="step 0.*smaller learning rate"):
+        tr.run(3)
+
+
+def test_evaluate_does_not_depend_on_chunk_length():
+    model = random_model(V=5, H=4, scale=0.4)
+    data = np.random.default_rng(6).integers(0, 5, 57)
+    a, b = model.evaluate(data, seq_length=7), model.evaluate(data, seq_length=100)
+    assert a == pytest.approx(b, rel=1e-12)
+    loss, _, _ = char_rnn_loss(model.params, data[None, :-1], data[None, 1:])
+    assert a == pytest.approx(loss / 56, rel=1e-12)
+
+
+# ------------------------------------------------------------------ sampling
+
+
+def test_sampling_follows_softmax_with_temperature():
+    # Zero weights except b_y: every step draws from softmax(b_y / temperature).
+    V = 4
+    model = CharRNN(V, 3)
+    for p in model.params.values():
+        p[...] = 0.0
+    model.params["b_y"][...] = np.log([0.1, 0.2, 0.3, 0.4])
+    for temp in (0.5, 1.0, 2.0):
+        q = np.array([0.1, 0.2, 0.3, 0.4]) ** (1 / temp)
+        q /= q.sum()
+        ix = sample_indices(model, np.array([0]), 10000, temperature=temp, rng=0)
+        freq = np.bincount(ix, minlength=V) / ix.size
+        np.testing.assert_allclose(freq, q, atol=0.02)
+    ix = sample_indices(model, np.array([0]), 2000, top_k=2, rng=1)
+    assert set(np.unique(ix)) == {2, 3}
+    freq = np.bincount(ix, minlength=V)[2:] / ix.size
+    np.testing.assert_allclose(freq, [3 / 7, 4 / 7], atol=0.04)
+
+
+def test_top_1_is_greedy_and_sampling_is_reproducible():
+    model = random_model(V=6, H=5, scale=0.8)
+    greedy = sample_indices(model, np.array([1, 2]), 15, top_k=1, rng=0)
+    # Independent greedy decoding: run the forward on the growing sequence each time.
+    seq = [1, 2]
+    for _ in range(15):
+        scores, _ = model.forward(np.array([seq]))
+        seq.append(int(np.argmax(scores[0, -1])))
+    np.testing.assert_array_equal(greedy, seq[2:])
+    a = sample_indices(model, np.array([1]), 30, rng=np.random.default_rng(7))
+    b = sample_indices(model, np.array([1]), 30, rng=7)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_sample_errors():
+    vocab = Vocabulary.from_text("abc")
+    model = CharRNN(3, 4)
+    with pytest.raises(ValueError, match="seed_text: character 'z'"):
+        sample(model, vocab, "az", 5)
+    with pytest.raises(ValueError, match="temperature"):
+        sample(model, vocab, "a", 5, temperature=0.0)
+    with pytest.raises(ValueError, match="top_k"):
+        sample(model, vocab, "a", 5, top_k=4)
+    with pytest.raises(ValueError, match="size"):
+        sample(CharRNN(5, 4), vocab, "a", 5)
+
+
+# ------------------------------------------------------------------ checkpoints
+
+
+def test_checkpoint_round_trip(tmp_path):
+    vocab = Vocabulary.from_text("héllo 🙂")
+    model = random_model(V=len(vocab), H=3, dtype=np.float32)
+    path = tmp_path / "m.npz"
+    save_checkpoint(path, model, vocab)
+    save_checkpoint(path, model, vocab)  # overwriting works too
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]  # no temporary left
+    loaded, vocab2 = load_checkpoint(path)
+    assert vocab2 == vocab
+    for n in PARAM_NAMES:
+        assert loaded.params[n].dtype == np.float32
+        np.testing.assert_array_equal(loaded.params[n], model.params[n])
+
+
+def test_bad_checkpoints_give_clear_errors(tmp_path):
+    vocab = Vocabulary.from_text("abc")
+    model = random_model(V=3, H=2)
+    good = tmp_path / "good.npz"
+    save_checkpoint(good, model, vocab)
+    raw = good.read_bytes()
+    (tmp_path / "trunc.npz").write_bytes(raw[: len(raw) // 2])
+    (tmp_path / "junk.npz").write_bytes(b"not a zip file at all")
+    arrays = dict(np.load(good))
+    np.savez(tmp_path / "shape.npz", **{**arrays, "W_hy": np.zeros((4, 2))})
+    np.savez(tmp_path / "missing.npz", **{k: v for k, v in arrays.items() if k != "b_h"})
+    np.savez(tmp_path / "vocab.npz", **{**arrays, "vocab": np.array([97, 98])})
+    np.savez(tmp_path / "dtype.npz", **{**arrays, "b_y": np.zeros(3, dtype=np.int64)})
+    np.savez(tmp_path / "pickle.npz", **{**arrays, "vocab": np.array(["a", 1], dtype=object)})
+    expected = {"trunc": "corrupt or truncated", "junk": "corrupt or truncated",
+                "shape": "W_hy", "missing": "missing arrays", "vocab": "vocab",
+                "dtype": "dtype", "pickle": "checkpoint"}
+    for name, words in expected.items():
+        with pytest.raises(ValueError, match=words):
+            load_checkpoint(tmp_path / f"{name}.npz")
+    with pytest.raises(FileNotFoundError):
+        load_checkpoint(tmp_path / "nothing.npz")
+
+
+# ------------------------------------------------------------------ command line
+
+
+def run_cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "rnnlib.char_rnn", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_cli_train_and_sample(tmp_path):
+    (tmp_path / "t.txt").write_text("abcab cabba " * 10, encoding="utf-8")
+    r = run_cli("train", "--text", "t.txt", "--steps", "30", "--hidden", "8",
+                "--seq-length", "5", "--batch", "2", "--checkpoint", "m.npz", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "chars/s" in r.stdout and (tmp_path / "m.npz").exists()
+    r = run_cli("sample", "--checkpoint", "m.npz", "--temperature", "0.8", "--length", "20",
+                "--seed-text", "ab", "--top-k", "3", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("ab") and len(r.stdout.strip("\n")) == 22
+
+
+def make_bad_inputs(folder):
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "latin.txt").write_bytes("caf\xe9 ".encode("latin-1") * 20)
+    (folder / "short.txt").write_text("abc", encoding="utf-8")
+    (folder / "junk.npz").write_bytes(b"junk")
+    vocab = Vocabulary.from_text("abc ")
+    save_checkpoint(folder / "m.npz", CharRNN(len(vocab), 4), vocab)
+
+
+BAD_CASES = [
+    (("train", "--text", "empty.txt", "--steps", "5"), "empty"),
+    (("train", "--text", "latin.txt", "--steps", "5"), "not UTF-8"),
+    (("train", "--text", "short.txt", "--steps", "5"), "too short"),
+    (("train", "--text", "nope.txt", "--steps", "5"), "no such file"),
+    (("sample", "--checkpoint", "m.npz", "--seed-text", "aZ"), "'Z'"),
+    (("sample", "--checkpoint", "junk.npz", "--seed-text", "a"), "not a valid"),
+    (("sample", "--checkpoint", "nope.npz", "--seed-text", "a"), "no such"),
+]
+
+
+def test_cli_bad_input_gives_one_line_error(tmp_path):
+    # Two cases through a real subprocess: no traceback, a non-zero exit status.
+    make_bad_inputs(tmp_path)
+    for args, words in (BAD_CASES[1], BAD_CASES[5]):
+        r = run_cli(*args, cwd=tmp_path)
+        assert r.returncode != 0, args
+        assert "Traceback" not in r.stderr
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error:") and words in lines[0], r.stderr
+
+
+@pytest.mark.parametrize(("args", "words"), BAD_CASES)
+def test_cli_main_bad_input(tmp_path, monkeypatch, capsys, args, words):
+    # Every case through main() in this process (much faster than a subprocess each).
+    from rnnlib.char_rnn import main
+
+    make_bad_inputs(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(list(args)) != 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error:") and words in err[0], err

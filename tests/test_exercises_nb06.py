@@ -1,0 +1,76 @@
+"""Each nb06 exercise check passes a right answer and fails wrong ones with a useful message."""
+
+import numpy as np
+
+from rnnlib.exercises import nb06
+
+
+def one_hot(indices, V):
+    out = np.zeros((len(indices), V))
+    out[np.arange(len(indices)), indices] = 1.0
+    return out
+
+
+def softmax_t(scores, temperature):
+    z = scores / temperature
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
+def adagrad(param, grad, mem, lr):
+    mem += grad * grad
+    param -= lr * grad / np.sqrt(mem + 1e-8)
+
+
+def seq_loss(params, inputs, targets, h0):
+    h, loss = h0, 0.0
+    for x, y in zip(inputs, targets, strict=True):
+        h = np.tanh(params["W_xh"][:, x] + params["W_hh"] @ h + params["b_h"])
+        s = params["W_hy"] @ h + params["b_y"]
+        loss += np.log(np.exp(s - s.max()).sum()) - (s[y] - s.max())
+    return loss, h
+
+
+def test_right_answers_pass():
+    assert nb06.check_one_hot(one_hot)
+    assert nb06.check_softmax_with_temperature(softmax_t)
+    assert nb06.check_adagrad_update(adagrad)
+    assert nb06.check_sequence_loss(seq_loss)
+    assert repr(nb06.check_one_hot(one_hot)).startswith("PASS")
+
+
+def test_stubs_fail_with_a_message():
+    r = nb06.check_one_hot(lambda indices, V: None)
+    assert not r and "returned None" in repr(r) and "hint" in repr(r)
+    assert not nb06.check_softmax_with_temperature(lambda s, t: None)
+    assert not nb06.check_adagrad_update(lambda p, g, m, lr: None)
+    assert not nb06.check_sequence_loss(lambda *a: None)
+
+
+def test_wrong_answers_fail_with_specific_messages():
+    r = nb06.check_one_hot(lambda ix, V: one_hot(ix, V).T)
+    assert not r and "shape" in repr(r)
+    r = nb06.check_softmax_with_temperature(lambda s, t: softmax_t(s * t, 1.0))
+    assert not r and "temperature 0.5" in repr(r)
+    r = nb06.check_softmax_with_temperature(
+        lambda s, t: np.exp(s / t) / np.exp(s / t).sum())
+    assert not r and "overflow" in repr(r)
+
+    def old_mem(param, grad, mem, lr):  # uses the memory before adding grad^2
+        param -= lr * grad / np.sqrt(mem + 1e-8)
+        mem += grad * grad
+    r = nb06.check_adagrad_update(old_mem)
+    assert not r and "NEW mem" in repr(r)
+
+    def mean_loss(params, inputs, targets, h0):
+        loss, h = seq_loss(params, inputs, targets, h0)
+        return loss / len(inputs), h
+    r = nb06.check_sequence_loss(mean_loss)
+    assert not r and "SUM" in repr(r)
+    r = nb06.check_sequence_loss(lambda p, x, y, h0: seq_loss(p, x, y, np.zeros_like(h0)))
+    assert not r and "carried state" in repr(r)
+
+    def raises(*args):
+        raise IndexError("boom")
+    r = nb06.check_sequence_loss(raises)
+    assert not r and "IndexError" in repr(r)
