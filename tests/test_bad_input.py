@@ -4,10 +4,14 @@ Every case must raise ValueError or TypeError whose message names the argument (
 shapes, what was expected), never a NumPy broadcasting error from deep inside a function.
 """
 
+import os
+import tempfile
+
 import numpy as np
 import pytest
 
 import rnnlib
+from rnnlib.char_rnn import CharRNN, CharRNNTrainer, load_checkpoint, sample, save_checkpoint
 
 N, T, D, H = 2, 3, 4, 5
 rng = np.random.default_rng(0)
@@ -67,6 +71,102 @@ CASES = {
     "float seed": (rnnlib.ar2_series, (10, 0.5), TypeError, r"rng: expected an integer seed"),
     "global np.random as rng": (rnnlib.ar2_series, (10, np.random), TypeError, r"rng:"),
 }
+
+
+VOCAB = rnnlib.Vocabulary.from_text("hello world")
+MODEL = CharRNN(len(VOCAB), hidden_size=8, rng=0)
+scores3 = np.zeros((N, T, 4))
+_, STEP_CACHE = rnnlib.rnn_step_forward(x[:, 0], h0, W_xh, W_hh, b_h)
+NEVER_WRITTEN = os.path.join(tempfile.gettempdir(), "rnnlib-test-never-written.npz")
+labels3 = np.zeros((N, T), dtype=int)
+
+CASES.update({
+    "temporal mask wrong shape": (rnnlib.temporal_softmax_cross_entropy_loss,
+                                  (scores3, labels3, np.ones((N, T + 1), bool)), ValueError,
+                                  r"mask: expected shape \(N, T\) = \(2, 3\), got \(2, 4\)"),
+    "temporal labels one step short": (rnnlib.temporal_softmax_cross_entropy_loss,
+                                       (scores3, labels3[:, :-1]), ValueError,
+                                       r"labels: expected shape \(N, T\)"),
+    "temporal label outside the classes": (rnnlib.temporal_softmax_cross_entropy_loss,
+                                           (scores3, labels3 + 4), ValueError,
+                                           r"labels: class indices must lie in \[0, 3\]"),
+    "every step masked out": (rnnlib.temporal_softmax_cross_entropy_loss,
+                              (scores3, labels3, np.zeros((N, T), bool)), ValueError,
+                              r"mask: every step is masked out"),
+    "AdaGrad learning rate 0": (rnnlib.AdaGrad, (0.0,), ValueError,
+                                r"lr: expected a finite value > 0, got 0.0"),
+    "gradient of the wrong shape": (rnnlib.AdaGrad(0.1).step,
+                                    ({"w": np.ones(2)}, {"w": np.ones(3)}), ValueError,
+                                    r"grads\['w'\]: expected shape \(2,\), got \(3,\)"),
+    "gradient dict with other keys": (rnnlib.SGD(0.1).step, ({"w": np.ones(2)}, {"v": np.ones(2)}),
+                                      ValueError, r"grads: keys \['v'\] do not match"),
+    "step upstream gradient wrong H": (rnnlib.rnn_step_backward,
+                                       (np.zeros((N, H - 1)), STEP_CACHE),
+                                       ValueError, r"dh: expected shape \(N, H\) = \(2, 5\)"),
+    "BCE logits without the class axis": (rnnlib.bce_with_logits_loss, (np.zeros(3), np.zeros(3)),
+                                          ValueError, r"logits: expected 2-D array of shape"),
+    "BCE label that is not 0 or 1": (rnnlib.bce_with_logits_loss,
+                                     (np.zeros((3, 1)), np.full((3, 1), 0.5)), ValueError,
+                                     r"labels: expected only 0.0 and 1.0"),
+    "regressor given a 2-D batch": (rnnlib.RNNRegressor(1, 4, rng=0).loss,
+                                    (np.zeros((3, 5)), np.zeros((3, 1))), ValueError,
+                                    r"x: expected 3-D array of shape \(N, T, D\)"),
+    "window longer than the series": (rnnlib.sliding_windows, (np.arange(5.0), 10), ValueError,
+                                      r"window: must be shorter than the series"),
+    "negative sequence length": (rnnlib.lengths_to_mask, (np.array([3, -1]),), ValueError,
+                                 r"lengths: every length must be >= 1"),
+    "float32 parameters in a gradient check": (
+        rnnlib.check_gradients,
+        (lambda p: (0.0, {"w": np.zeros(2, np.float32)}), {"w": np.zeros(2, np.float32)}),
+        TypeError, r"params\['w'\]: gradient checks need a float64 array"),
+    "spectral radius below zero": (rnnlib.scale_to_spectral_radius, (np.eye(3), -1.0), ValueError,
+                                   r"radius: expected a finite value > 0"),
+    "rows of a Markov chain not summing to 1": (rnnlib.MarkovSource,
+                                                ("ab", np.array([[0.5, 0.6], [0.5, 0.5]])),
+                                                ValueError, r"transitions: every row must be"),
+    "unknown character": (VOCAB.encode, ("hello there",), ValueError,
+                          r"text: character 't' at position 6 is not in the vocabulary"),
+    "seed text outside the vocabulary": (sample, (MODEL, VOCAB, "xyz", 10), ValueError,
+                                         r"seed_text: character 'x'"),
+    "sampling temperature 0": (sample, (MODEL, VOCAB, "h", 10, 0.0), ValueError,
+                               r"temperature: expected a finite value > 0"),
+    "text too short for a chunk": (CharRNNTrainer, (MODEL, VOCAB.encode("hel")), ValueError,
+                                   r"data: 3 characters are too few"),
+    "character index outside the model's vocabulary": (CharRNNTrainer,
+                                                       (MODEL, np.arange(40), 5), ValueError,
+                                                       r"data: class indices must lie in \[0, 7\]"),
+    "vocabulary of another size than the model": (
+        save_checkpoint, (NEVER_WRITTEN, MODEL, rnnlib.Vocabulary.from_text("hello world!")),
+        ValueError, r"vocab: has 9 characters but the model expects 8"),
+})
+
+
+def _other_models_checkpoint(folder):
+    path = folder / "other.npz"
+    save_checkpoint(path, CharRNN(len(VOCAB), hidden_size=4, rng=0), VOCAB)
+    arrays = dict(np.load(path, allow_pickle=False))
+    arrays["W_hh"] = np.zeros((9, 9))  # a W_hh from a model with 9 hidden units
+    np.savez(path, **arrays)
+    return path
+
+
+def _not_a_checkpoint(folder):
+    path = folder / "garbage.npz"
+    path.write_bytes(b"this is not an npz archive")
+    return path
+
+
+@pytest.mark.parametrize("make, pattern", [
+    (_other_models_checkpoint, r"not a valid char-RNN checkpoint \(W_hh: expected shape \(H, H\)"),
+    (_not_a_checkpoint, r"not a valid char-RNN checkpoint \(corrupt or truncated"),
+], ids=["checkpoint of another model", "corrupt checkpoint"])
+def test_bad_checkpoint_gets_a_clear_error(tmp_path, make, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        load_checkpoint(make(tmp_path))
+
+
+def test_the_catalogue_is_long_enough():
+    assert len(CASES) + 2 >= 30
 
 
 @pytest.mark.parametrize("case", list(CASES))

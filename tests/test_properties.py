@@ -127,3 +127,55 @@ def test_rnn_sequence_any_scale(N, T, D, H, seed, s):
         num = rnnlib.numerical_gradient(
             lambda: float(np.sum(rnnlib.rnn_forward(x, h0, *W)[0] * up)), arr)
         assert np.allclose(grads[i], num, rtol=1e-5, atol=1e-8), i
+
+
+# ----------------------------------------------------------------------------- models
+MODEL_CASES = settings(max_examples=25, deadline=None, derandomize=True)
+
+
+def xavier_params(rng, D, H, O, s):
+    return {"W_xh": rng.normal(0, s / np.sqrt(D), (H, D)), "W_hh": rnnlib.orthogonal(H, rng, s),
+            "b_h": rng.normal(0, 0.1, H), "W_hy": rng.normal(0, 1 / np.sqrt(H), (O, H)),
+            "b_y": rng.normal(0, 0.1, O)}
+
+
+@MODEL_CASES
+@given(N=size, T=size, D=size, H=size, seed=seed, s=scale, classify=st.booleans())
+def test_sequence_to_one_models(N, T, D, H, seed, s, classify):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(N, T, D))
+    if classify:
+        model, y = rnnlib.RNNClassifier(D, H, rng=seed), rng.integers(0, 2, (N, 1)) * 1.0
+    else:
+        model, y = rnnlib.RNNRegressor(D, H, 2, rng=seed), rng.normal(size=(N, 2))
+    model.params.update(xavier_params(rng, D, H, model.params["b_y"].shape[0], s))
+    assert max(check_gradients(lambda: model.loss(x, y), model.params).values()) < TOL
+
+
+@MODEL_CASES
+@given(N=size, T=size, D=size, H=size, O=st.integers(2, 4), seed=seed, s=scale)
+def test_many_to_many_loss_with_a_mask(N, T, D, H, O, seed, s):
+    rng = np.random.default_rng(seed)
+    p = xavier_params(rng, D, H, O, s)
+    x, labels = rng.normal(size=(N, T, D)), rng.integers(0, O, (N, T))
+    lengths = rng.integers(1, T + 1, N)
+    mask = np.arange(T) < lengths[:, None]  # (N, T): True up to each sequence's length
+
+    def f():
+        return rnnlib.many_to_many_loss(p, x, labels, mask)
+
+    assert max(check_gradients(f, p).values()) < TOL
+
+
+@MODEL_CASES
+@given(B=size, T=size, V=st.integers(2, 6), H=size, seed=seed, s=scale, carried=st.booleans())
+def test_char_rnn_loss(B, T, V, H, seed, s, carried):
+    from rnnlib.char_rnn import char_rnn_loss, char_rnn_loss_reference
+
+    rng = np.random.default_rng(seed)
+    p = xavier_params(rng, V, H, V, s)
+    inputs, targets = rng.integers(0, V, (B, T)), rng.integers(0, V, (B, T))
+    h0 = rng.uniform(-0.9, 0.9, (B, H)) if carried else None
+    for loss_fn in (char_rnn_loss, char_rnn_loss_reference):
+        errors = check_gradients(lambda fn=loss_fn: fn(p, inputs, targets, h0)[:2], p)
+        assert max(errors.values()) < TOL, loss_fn.__name__

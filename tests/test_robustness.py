@@ -80,14 +80,27 @@ print(b"".join(p[k].tobytes() for k in sorted(p)).hex())
 """
 
 
-def test_training_is_bit_identical_across_processes():
-    runs = [subprocess.run([sys.executable, "-c", TRAIN_SCRIPT], capture_output=True, text=True,
+CHAR_RNN_SCRIPT = """
+import numpy as np, rnnlib
+from rnnlib.char_rnn import CharRNN, CharRNNTrainer, sample
+text = rnnlib.word_like_source(3).generate(3000, 4)
+vocab = rnnlib.Vocabulary.from_text(text)
+model = CharRNN(len(vocab), hidden_size=16, rng=7)
+CharRNNTrainer(model, vocab.encode(text), seq_length=10, batch_size=4).run(60)
+print(b"".join(model.params[k].tobytes() for k in sorted(model.params)).hex())
+print(sample(model, vocab, "a", 40, rng=9))
+"""
+
+
+@pytest.mark.parametrize("script", [TRAIN_SCRIPT, CHAR_RNN_SCRIPT], ids=["rnn", "char-rnn"])
+def test_training_is_bit_identical_across_processes(script):
+    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                            check=True).stdout for _ in range(2)]
     assert runs[0] == runs[1] and len(runs[0]) > 100
     exec_globals = {}
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(TRAIN_SCRIPT, exec_globals)  # the same once more, in this process
+        exec(script, exec_globals)  # the same once more, in this process
     assert out.getvalue() == runs[0]
 
 
