@@ -20,40 +20,44 @@ def centred_difference(f, x, i, h):
     return (plus - minus) / (2 * h)
 
 
-def bptt(dh, x, h, h0, W_xh, W_hh, carry=True):
-    N, T, _ = x.shape
+def leaky_backward(dh, cache, carry=True, leak_path=True):
+    """Written out here as a learner would, with the two classic mistakes switchable."""
+    x, h0, h, g, W_xh, W_hh, alpha = cache
     dx, dW_xh, dW_hh = np.zeros_like(x), np.zeros_like(W_xh), np.zeros_like(W_hh)
     db_h, dh_next = np.zeros(W_hh.shape[0]), np.zeros_like(h0)
-    for t in reversed(range(T)):
+    for t in reversed(range(x.shape[1])):
         h_prev = h[:, t - 1] if t > 0 else h0
-        da = (dh[:, t] + (dh_next if carry else 0)) * (1 - h[:, t] ** 2)
+        delta = dh[:, t] + (dh_next if carry else 0)
+        da = alpha * delta * (1 - g[:, t] ** 2)
         dx[:, t] = da @ W_xh
         dW_xh += da.T @ x[:, t]
         dW_hh += da.T @ h_prev
         db_h += da.sum(axis=0)
-        dh_next = da @ W_hh
+        dh_next = da @ W_hh + (1 - alpha) * delta * leak_path
     return dx, dh_next, dW_xh, dW_hh, db_h
 
 
 def test_right_answers_pass():
     assert nb03.check_bce_grad(bce_grad)
     assert nb03.check_centred_difference(centred_difference)
-    assert nb03.check_bptt(bptt)
-    assert repr(nb03.check_bptt(bptt)).startswith("PASS")
+    assert nb03.check_leaky_bptt(leaky_backward)
+    assert repr(nb03.check_leaky_bptt(leaky_backward)).startswith("PASS")
 
 
-def test_rnnlib_itself_passes_the_bptt_check():
-    def via_rnnlib(dh, x, h, h0, W_xh, W_hh):
-        b_h = np.arctanh(h[:, 0]) - x[:, 0] @ W_xh.T - h0 @ W_hh.T  # recover b_h from h_1
-        _, cache = rnn_forward(x, h0, W_xh, W_hh, b_h[0])
-        return rnn_backward(dh, cache)
-
-    assert nb03.check_bptt(via_rnnlib)
+def test_leaky_forward_with_alpha_one_is_the_vanilla_rnn(rng):
+    x, h0 = rng.normal(size=(2, 5, 3)), rng.normal(size=(2, 4))
+    W_xh, W_hh, b_h = rng.normal(size=(4, 3)), rng.normal(size=(4, 4)), rng.normal(size=4)
+    h, cache = nb03.leaky_rnn_forward(x, h0, W_xh, W_hh, b_h, 1.0)
+    h_ref, cache_ref = rnn_forward(x, h0, W_xh, W_hh, b_h)
+    assert np.allclose(h, h_ref)
+    dh = rng.normal(size=h.shape)
+    for mine, ref in zip(leaky_backward(dh, cache), rnn_backward(dh, cache_ref), strict=True):
+        assert np.allclose(mine, ref)
 
 
 def test_stubs_fail_with_a_message():
     stub = lambda *args: None  # noqa: E731
-    for check in (nb03.check_bce_grad, nb03.check_centred_difference, nb03.check_bptt):
+    for check in (nb03.check_bce_grad, nb03.check_centred_difference, nb03.check_leaky_bptt):
         result = check(stub)
         assert not result and "hint:" in repr(result)
 
@@ -64,6 +68,11 @@ def test_wrong_answers_are_explained():
         return (p - y) * p * (1 - p) / len(z)
 
     assert "on top" in nb03.check_bce_grad(extra_sigmoid).message
+    def seeds_shortcut(z, y):
+        p = 1 / (1 + np.exp(-z))
+        return (z - y) * p * (1 - p) / len(z)
+
+    assert "seed 000" in nb03.check_bce_grad(seeds_shortcut).message
     assert "divide by N" in nb03.check_bce_grad(lambda z, y: 1 / (1 + np.exp(-z)) - y).message
 
     def one_sided(f, x, i, h):
@@ -80,5 +89,13 @@ def test_wrong_answers_are_explained():
         return f()
 
     assert "left changed" in nb03.check_centred_difference(no_restore).message
-    r = nb03.check_bptt(lambda *a: bptt(*a, carry=False))
-    assert not r and "dh_next" in r.message
+    r = nb03.check_leaky_bptt(lambda dh, c: leaky_backward(dh, c, carry=False))
+    assert not r and "dh_next" in r.message and "never added" in r.message
+    r = nb03.check_leaky_bptt(lambda dh, c: leaky_backward(dh, c, leak_path=False))
+    assert not r and "(1 - alpha)" in r.message
+
+    def vanilla(dh, cache):  # ignores the leak altogether: the vanilla RNN's backward
+        x, h0, h, g, W_xh, W_hh, alpha = cache
+        return leaky_backward(dh, (x, h0, h, g, W_xh, W_hh, 1.0))
+
+    assert not nb03.check_leaky_bptt(vanilla)

@@ -57,7 +57,8 @@ def check_rnn_step(rnn_step):
                 problem = "W_hh is used without .T: row i of W_hh holds the weights INTO unit i"
         return problem is None, problem or f"right for N={N}, D={D}, H={H}"
     return run_check("rnn_step", check,
-                     hint="h = tanh(x @ W_xh.T + h_prev @ W_hh.T + b_h); weights are (out, in)")
+                     hint="one example per row, so each product W v of the equation becomes "
+                          "v @ W.T; add b_h, then tanh")
 
 
 def check_standardise(standardise):
@@ -82,8 +83,8 @@ def check_standardise(standardise):
         problem = _same(got[1], exp_other, "other_scaled")
         return problem is None, problem or "both scaled with the training mean and std"
     return run_check("standardise", check,
-                     hint="mu, sd = train.mean(), train.std(); return (train - mu) / sd, "
-                          "(other - mu) / sd")
+                     hint="compute the mean and std of train once and use those two numbers "
+                          "for both arrays")
 
 
 def check_final_state(final_state):
@@ -133,5 +134,5 @@ def check_fit_linear(fit_linear):
             problem += " (did you leave out the intercept column of ones?)"
         return problem is None, problem or "same weights and intercept as the normal equations"
     return run_check("fit_linear", check,
-                     hint="A = np.hstack([x, np.ones((len(x), 1))]); "
-                          "p = np.linalg.lstsq(A, y, rcond=None)[0]; return p[:-1], p[-1]")
+                     hint="append a column of ones to x for the intercept, solve the least-squares "
+                          "problem (np.linalg.lstsq), then split off the last coefficient")

@@ -39,10 +39,17 @@ def check_bce_grad(bce_grad):
             if np.allclose(got, expected * p * (1 - p)):
                 problem = ("you multiplied by sigmoid'(z) = p(1 - p) on top: BCE on a sigmoid "
                            "already cancels it, leaving p - y")
+            elif (np.allclose(got, (z - y) * p * (1 - p) / N)
+                  or np.allclose(got, (z - y) / N)):
+                problem = ("you used the logit z where the probability p = sigmoid(z) belongs "
+                           "(seed 000's mistake): the gradient is zero when p = y, not z = y")
             elif np.allclose(got, expected * N):
                 problem = "the loss is a mean over the batch: divide by N"
         return problem is None, problem or "dL/dz = (sigmoid(z) - y) / N"
-    return run_check("bce_grad", check, hint="p = 1 / (1 + np.exp(-z)); return (p - y) / len(z)")
+    return run_check("bce_grad", check,
+                     hint="write the loss of one example in p = sigmoid(z), differentiate with "
+                          "respect to p, multiply by dp/dz = p (1 - p) and simplify; the loss "
+                          "is a mean over the N examples")
 
 
 def check_centred_difference(centred_difference):
@@ -69,18 +76,43 @@ def check_centred_difference(centred_difference):
                           "call f; restore x[i] = old; return the difference / (2 h)")
 
 
-def _forward(x, h0, W_xh, W_hh, b_h):
-    """Plain-loop RNN forward: hidden states (N, T, H)."""
+def leaky_rnn_forward(x, h0, W_xh, W_hh, b_h, alpha):
+    """Leaky RNN over whole sequences: h_t = (1 - alpha) h_{t-1} + alpha tanh(a_t).
+
+    a_t = x_t @ W_xh.T + h_{t-1} @ W_hh.T + b_h, as in rnnlib.rnn_forward; alpha = 1 gives
+    the vanilla RNN back.
+
+    Inputs:
+    - x: (N, T, D), h0: (N, H), W_xh: (H, D), W_hh: (H, H), b_h: (H,), alpha: in (0, 1].
+
+    Returns a tuple of:
+    - h: (N, T, H) hidden states.
+    - cache: (x, h0, h, g, W_xh, W_hh, alpha) with g: (N, T, H) the values tanh(a_t).
+    """
+    N, T, _ = x.shape
+    h = np.empty((N, T, W_hh.shape[0]))
+    g = np.empty_like(h)
+    h_prev = h0
+    for t in range(T):
+        g[:, t] = np.tanh(x[:, t] @ W_xh.T + h_prev @ W_hh.T + b_h)  # (N, H)
+        h_prev = h[:, t] = (1 - alpha) * h_prev + alpha * g[:, t]
+    return h, (x, h0, h, g, W_xh, W_hh, alpha)
+
+
+def _leaky_loops(x, h0, W_xh, W_hh, b_h, alpha):
+    """The same leaky RNN written entry by entry with plain loops (independent of the above)."""
     N, T, D = x.shape
     H = W_hh.shape[0]
     h = np.empty((N, T, H))
     for n in range(N):
-        prev = h0[n]
+        prev = list(h0[n])
         for t in range(T):
-            prev = np.array([math.tanh(b_h[i] + sum(W_xh[i, j] * x[n, t, j] for j in range(D))
-                                       + sum(W_hh[i, k] * prev[k] for k in range(H)))
-                             for i in range(H)])
-            h[n, t] = prev
+            new = []
+            for i in range(H):
+                a = b_h[i] + sum(W_xh[i, j] * x[n, t, j] for j in range(D))
+                a += sum(W_hh[i, k] * prev[k] for k in range(H))
+                new.append((1 - alpha) * prev[i] + alpha * math.tanh(a))
+            h[n, t] = prev = new
     return h
 
 
@@ -101,32 +133,62 @@ def _numeric(f, arrays, eps=1e-6):
     return grads
 
 
-def check_bptt(bptt):
-    """Exercise 3: bptt(dh, x, h, h0, W_xh, W_hh) -> (dx, dh0, dW_xh, dW_hh, db_h)."""
+def _leaky_backward_variant(dh, cache, carry=True, leak_path=True):
+    """A backward pass with the two classic mistakes switchable, to name the learner's one.
+
+    The right answer is judged by finite differences, never by this function.
+    """
+    x, h0, h, g, W_xh, W_hh, alpha = cache
+    T = x.shape[1]
+    dW_xh, dW_hh, db_h = np.zeros_like(W_xh), np.zeros_like(W_hh), np.zeros(W_hh.shape[0])
+    dx, dh_next = np.zeros_like(x), np.zeros_like(h0)
+    for t in reversed(range(T)):
+        delta = dh[:, t] + (dh_next if carry else 0)
+        da = alpha * delta * (1 - g[:, t] ** 2)
+        h_prev = h[:, t - 1] if t > 0 else h0
+        dx[:, t], dW_xh, dW_hh = da @ W_xh, dW_xh + da.T @ x[:, t], dW_hh + da.T @ h_prev
+        db_h = db_h + da.sum(axis=0)
+        dh_next = da @ W_hh + ((1 - alpha) * delta if leak_path else 0)
+    return dx, dh_next, dW_xh, dW_hh, db_h
+
+
+def check_leaky_bptt(leaky_rnn_backward):
+    """Exercise 3: leaky_rnn_backward(dh, cache) -> (dx, dh0, dW_xh, dW_hh, db_h)."""
     rng = np.random.default_rng(33)
-    N, T, D, H = 2, 4, 3, 3
+    N, T, D, H, alpha = 2, 4, 3, 3, 0.6
     x, h0 = rng.normal(size=(N, T, D)), rng.normal(0, 0.5, (N, H))
     W_xh, W_hh, b_h = rng.normal(0, 0.6, (H, D)), rng.normal(0, 0.6, (H, H)), rng.normal(0, 0.3, H)
     dh = rng.normal(size=(N, T, H))  # upstream gradient at every step: L = sum(dh * h)
-    h = _forward(x, h0, W_xh, W_hh, b_h)
-    expected = _numeric(lambda: float(np.sum(dh * _forward(x, h0, W_xh, W_hh, b_h))),
-                        [x, h0, W_xh, W_hh, b_h])
+    _, cache = leaky_rnn_forward(x, h0, W_xh, W_hh, b_h, alpha)
+    loss = lambda: float(np.sum(dh * _leaky_loops(x, h0, W_xh, W_hh, b_h, alpha)))  # noqa: E731
+    expected = _numeric(loss, [x, h0, W_xh, W_hh, b_h])
     names = ["dx", "dh0", "dW_xh", "dW_hh", "db_h"]
 
+    def matches(got, ref):
+        return all(_same(a, b, "g", rtol=1e-5, atol=1e-7) is None
+                   for a, b in zip(got, ref, strict=True))
+
     def check():
-        got = bptt(dh.copy(), x.copy(), h.copy(), h0.copy(), W_xh.copy(), W_hh.copy())
-        if got is None or not isinstance(got, tuple) or len(got) != 5:
-            return False, "return a tuple (dx, dh0, dW_xh, dW_hh, db_h)"
-        bad = [name for name, g, e in zip(names, got, expected, strict=True)
-               if _same(g, e, name, rtol=1e-5, atol=1e-7)]
-        if bad:
-            last_ok = _same(got[0][:, -1], expected[0][:, -1], "dx", rtol=1e-5, atol=1e-7)
-            msg = f"{', '.join(bad)} disagree with finite differences"
-            if last_ok is None:
-                msg += (" (the last step is right but earlier steps are not: is dh_next "
-                        "carried back and added to dh[:, t]?)")
-            return False, msg
-        return True, "all five gradients agree with finite differences"
-    return run_check("bptt", check,
-                     hint="loop t from T-1 down to 0: da = (dh[:, t] + dh_next) * (1 - h_t**2), "
-                          "h_{t-1} is h0 at t = 0, and dh_next = da @ W_hh")
+        fresh = tuple(np.copy(c) if isinstance(c, np.ndarray) else c for c in cache)
+        got = leaky_rnn_backward(dh.copy(), fresh)
+        if not isinstance(got, tuple) or len(got) != 5:
+            return False, "return a tuple of five arrays (dx, dh0, dW_xh, dW_hh, db_h)"
+        bad = [name for name, a, b in zip(names, got, expected, strict=True)
+               if _same(a, b, name, rtol=1e-5, atol=1e-7)]
+        if not bad:
+            return True, "all five gradients agree with finite differences"
+        msg = f"{', '.join(bad)} disagree with finite differences"
+        if matches(got, _leaky_backward_variant(dh, cache, leak_path=False)):
+            msg += (": h_{t-1} also reaches h_t directly, through (1 - alpha) h_{t-1}, so "
+                    "dh_next needs a (1 - alpha) * delta term besides da @ W_hh")
+        elif matches(got, _leaky_backward_variant(dh, cache, carry=False)):
+            msg += (": the gradient arriving from step t+1 (dh_next) is never added to "
+                    "dh[:, t], so only each step's own loss reaches it")
+        elif _same(got[0][:, -1], expected[0][:, -1], "dx", rtol=1e-5, atol=1e-7) is None:
+            msg += " (the last step is right but earlier ones are not: look at dh_next)"
+        return False, msg
+    return run_check("leaky_bptt", check,
+                     hint="loop t from T-1 down to 0 with delta = dh[:, t] + dh_next; the "
+                          "path through g_t = tanh(a_t) gives da = alpha * delta * (1 - g_t**2); "
+                          "h_{t-1} is h0 at t = 0; dh_next must add up EVERY path from h_{t-1} "
+                          "to h_t")
