@@ -47,7 +47,7 @@ def pad_sequences(sequences, T=None, value=0):
     - value: what to put in the padded steps.
 
     Returns a tuple of:
-    - padded: (N, T) or (N, T, D) array with the dtype of the first sequence.
+    - padded: (N, T) or (N, T, D) array whose dtype holds every sequence (np.result_type).
     - mask: (N, T) booleans, True at real steps, False at padding.
     """
     if not isinstance(sequences, (list, tuple)) or not sequences:
@@ -61,7 +61,8 @@ def pad_sequences(sequences, T=None, value=0):
                 f"{'D = ' + str(tail[0]) if tail else 'one value per step'}, got {s.shape}"
             )
     mask = lengths_to_mask(np.array([len(s) for s in seqs]), T)
-    padded = np.full(mask.shape + tail, value, dtype=seqs[0].dtype)
+    # result_type: one float sequence among integer ones must not be truncated to integers
+    padded = np.full(mask.shape + tail, value, dtype=np.result_type(*seqs))
     for i, s in enumerate(seqs):
         padded[i, : len(s)] = s
     return padded, mask
@@ -158,8 +159,15 @@ def masked_accuracy(scores, labels, mask=None):
     dims = {}
     check_array("scores", scores, "N T O", dims)
     check_labels("labels", labels, "N T", dims, dims["O"])
-    mask = np.ones(labels.shape, dtype=bool) if mask is None else mask
+    if mask is None:
+        mask = np.ones(labels.shape, dtype=bool)
+    elif not isinstance(mask, np.ndarray) or mask.dtype != bool:
+        # an integer 0/1 mask would silently index rows 0 and 1 instead of selecting steps
+        raise TypeError(f"mask: expected a boolean array of shape (N, T) = {labels.shape}, "
+                        f"got {getattr(mask, 'dtype', type(mask).__name__)}")
     check_array("mask", mask, "N T", dims, floating=False, finite=False)
+    if not mask.any():
+        raise ValueError("mask: every step is masked out; there is nothing to score")
     correct = scores.argmax(axis=-1) == labels  # (N, T)
     return float(correct[mask].mean())
 

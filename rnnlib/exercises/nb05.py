@@ -47,12 +47,17 @@ def check_step_back(fn):
 
 def check_clip_by_global_norm(fn):
     """Exercise 2: fn(grads, max_norm) -> new dict scaled to global norm <= max_norm."""
-    big = {"a": np.array([[3.0, 0.0], [0.0, 4.0]]), "b": np.array([12.0])}  # norm 13
+    # global norm sqrt(4 * 16 + 36) = 10; with max_norm 5 every entry must be halved. "a" has
+    # norm 8 but entries below 5, so value clipping and per-array scaling give other answers.
+    big = {"a": np.full((2, 2), 4.0), "b": np.array([6.0])}
     small = {"a": np.array([0.3, 0.4])}  # norm 0.5
+    max_norm = 5.0
+    value_clipped = {k: np.clip(v, -max_norm, max_norm) for k, v in big.items()}
+    per_array = {k: v * min(1.0, max_norm / np.linalg.norm(v)) for k, v in big.items()}
 
     def check():
         before = {k: v.copy() for k, v in big.items()}
-        got = fn(big, 6.5)
+        got = fn(big, max_norm)
         if (msg := _none(got, "a dict of arrays")):
             return False, msg
         if not isinstance(got, dict) or set(got) != set(big):
@@ -61,18 +66,22 @@ def check_clip_by_global_norm(fn):
             for k in big:
                 big[k][...] = before[k]
             return False, "you changed the input dict's arrays; return new arrays instead"
-        for k in big:  # global norm 13 -> 6.5: every entry exactly halved
+        for k in big:
             if np.shape(got[k]) != big[k].shape:
                 return False, f"grads[{k!r}] changed shape to {np.shape(got[k])}"
-            if np.allclose(got[k], np.clip(big[k], -6.5, 6.5)):
-                return False, "that is value clipping; scale every array by max_norm / norm"
-            if not np.allclose(got[k], big[k] / 2):
-                norms = [float(np.linalg.norm(big[k])) for k in big]
-                if np.allclose(got[k], big[k] * 6.5 / norms[list(big).index(k)]):
-                    return False, "each array was scaled by its own norm; use ONE global norm"
-                return False, (f"for a global norm of 13 and max_norm 6.5 every entry should be "
-                               f"halved; got {got[k]} for {k!r}")
-        got_small = fn(small, 6.5)
+
+        def same(answer):
+            return all(np.allclose(got[k], answer[k]) for k in big)
+
+        if same(value_clipped):
+            return False, "that is value clipping; scale every array by max_norm / norm"
+        if same(per_array):
+            return False, "each array was scaled by its own norm; use ONE global norm"
+        wrong = [k for k in big if not np.allclose(got[k], big[k] / 2)]
+        if wrong:  # global norm 10, max_norm 5: every entry must be halved
+            return False, (f"for a global norm of 10 and max_norm 5 every entry should be "
+                           f"halved; got {np.asarray(got[wrong[0]]).ravel()} for {wrong[0]!r}")
+        got_small = fn(small, max_norm)
         if not np.allclose(got_small["a"], small["a"]):
             return False, "a gradient already shorter than max_norm must be returned unscaled"
         return True, "same direction, global norm at most max_norm, inputs untouched"

@@ -1,0 +1,101 @@
+"""Each nb04 exercise check passes a right answer and fails wrong ones with a useful message."""
+
+import numpy as np
+
+from rnnlib.exercises import nb04
+
+
+def lengths_to_mask(lengths, T):
+    return np.arange(T)[None, :] < np.asarray(lengths)[:, None]
+
+
+def masked_accuracy(scores, labels, mask):
+    return (scores.argmax(axis=-1) == labels)[mask].mean()
+
+
+def masked_loss(scores, labels, mask):
+    count = mask.sum()
+    shifted = scores - scores.max(axis=-1, keepdims=True)
+    logp = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    n, t = np.nonzero(mask)
+    loss = -logp[n, t, labels[n, t]].sum() / count
+    d = np.exp(logp)
+    d[n, t, labels[n, t]] -= 1.0
+    return loss, d * mask[..., None] / count
+
+
+def stub(*args):
+    return None
+
+
+def failing(result, *words):
+    """The check failed and its message mentions every word given."""
+    text = repr(result)
+    return (not result) and text.startswith("NOT YET") and all(w in text for w in words)
+
+
+def test_right_answers_pass():
+    for result in (nb04.check_lengths_to_mask(lengths_to_mask),
+                   nb04.check_masked_accuracy(masked_accuracy),
+                   nb04.check_masked_loss(masked_loss),
+                   nb04.check_sum_vs_mean(5, 14)):
+        assert result, repr(result)
+        assert repr(result).startswith("PASS")
+
+
+def test_stubs_fail_with_a_hint():
+    assert failing(nb04.check_lengths_to_mask(stub), "returned None", "hint")
+    assert failing(nb04.check_masked_accuracy(stub), "returned None")
+    assert failing(nb04.check_masked_loss(stub), "returned None")
+    assert failing(nb04.check_sum_vs_mean(..., ...), "replace ... with a number")
+
+
+def test_lengths_to_mask_wrong_answers():
+    assert failing(nb04.check_lengths_to_mask(lambda L, T: lengths_to_mask(L, T).astype(int)),
+                   "dtype")
+    assert failing(nb04.check_lengths_to_mask(lambda L, T: np.arange(T)[None, :] <= L[:, None]),
+                   "row 0", "expected [1 1 1 0 0 0]")
+    assert failing(nb04.check_lengths_to_mask(lambda L, T: lengths_to_mask(L, T).T), "shape")
+    raising = nb04.check_lengths_to_mask(lambda L, T: L.nonexistent)
+    assert failing(raising, "raised AttributeError")
+
+
+def test_masked_accuracy_wrong_answers():
+    unmasked = nb04.check_masked_accuracy(lambda s, y, m: (s.argmax(-1) == y).mean())
+    assert failing(unmasked, "counts the padded steps")
+    wrong_axis = nb04.check_masked_accuracy(lambda s, y, m: (s.argmax(1)[:, :3] == y[:, :3]).mean())
+    assert failing(wrong_axis, "expected")
+
+
+def test_masked_loss_wrong_answers():
+    def unmasked(s, y, m):
+        return masked_loss(s, y, np.ones_like(m))
+
+    def sum_not_mean(s, y, m):
+        loss, d = masked_loss(s, y, m)
+        return loss * m.sum(), d * m.sum()
+
+    def gradient_not_masked(s, y, m):
+        loss, d = masked_loss(s, y, np.ones_like(m))
+        return masked_loss(s, y, m)[0], d
+
+    def naive_log(s, y, m):  # log(softmax) without subtracting the maximum
+        p = np.exp(s) / np.exp(s).sum(axis=-1, keepdims=True)
+        n, t = np.nonzero(m)
+        loss = -np.log(p[n, t, y[n, t]]).sum() / m.sum()
+        d = p.copy()
+        d[n, t, y[n, t]] -= 1.0
+        return loss, d * m[..., None] / m.sum()
+
+    assert failing(nb04.check_masked_loss(unmasked), "counts the padded steps")
+    assert failing(nb04.check_masked_loss(sum_not_mean), "mean over the 6 real steps")
+    assert failing(nb04.check_masked_loss(gradient_not_masked), "zero at padded steps")
+    assert failing(nb04.check_masked_loss(naive_log), "size 1000")
+    assert failing(nb04.check_masked_loss(lambda s, y, m: masked_loss(s, y, m)[0]),
+                   "tuple (loss, dscores)")
+
+
+def test_sum_vs_mean_wrong_answers():
+    assert failing(nb04.check_sum_vs_mean(1, 14), "factor_for_length_5 = 1")
+    assert failing(nb04.check_sum_vs_mean(5, 20), "divide_sum_by = 20", "mask is True")
+    assert failing(nb04.check_sum_vs_mean(5, 4), "not over N")
