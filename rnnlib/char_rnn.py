@@ -48,9 +48,13 @@ Two implementations compute the same loss and gradients:
 - ``char_rnn_loss`` (the fast path): W_xh x_t is column x_t of W_xh, so the input
   projection of every step is one lookup; the output layer and the softmax run on all steps
   in one matmul; only the recurrence itself stays a loop over time; float32 works too.
+  Inside, the scores are class-major (V, T*B) so the softmax reduces over long contiguous
+  rows, CharRNNTrainer reuses the large scratch arrays from chunk to chunk (``out=``), and
+  clipping plus AdaGrad run in place. ``benchmarks/char_rnn_speed.py`` measures the gain.
 """
 
 import argparse
+import functools
 import os
 import sys
 import tempfile
@@ -177,30 +181,54 @@ def char_rnn_forward(inputs, h0, params):
     H, V, dtype = _check_params(params)
     h0 = _check_batch(inputs, None, h0, H, V, dtype)
     scores, cache = _forward(inputs, h0, params)
-    return scores.transpose(1, 0, 2), cache
+    return scores.reshape(V, *inputs.T.shape).transpose(2, 1, 0), cache  # (B, T, V) view
 
 
-def _forward(inputs, h0, params):
-    """char_rnn_forward on checked arguments; returns time-major (T, B, V) scores."""
+def _empty(work, name, shape, dtype):
+    """np.empty(shape, dtype), or the buffer ``work[name]`` kept from the previous chunk.
+
+    A fresh multi-megabyte temporary costs page faults on every chunk; CharRNNTrainer keeps
+    one ``work`` dict, so the same memory serves every chunk. None: always a new array.
+    """
+    if work is None:
+        return np.empty(shape, dtype=dtype)
+    buf = work.get(name)
+    if buf is None or buf.shape != shape or buf.dtype != dtype:
+        buf = work[name] = np.empty(shape, dtype=dtype)
+    return buf
+
+
+def _forward(inputs, h0, params, work=None):
+    """char_rnn_forward on checked arguments; returns class-major (V, T*B) scores.
+
+    Column t*B + b of the scores belongs to step t of stream b. With the V classes along
+    the first axis, the softmax's max, exp and sum run over long contiguous rows, which
+    NumPy does several times faster than over a short last axis of V numbers.
+    ``work``: buffers to reuse (see _empty); the scores and cache then live in them.
+    """
     W_xh, W_hh, b_h, W_hy, b_y = (params[n] for n in PARAM_NAMES)
     B, T = inputs.shape
     H, V, dtype = W_hh.shape[0], W_hy.shape[0], W_hh.dtype
     # Internally time-major (T, B, ...): hs[t] is then one contiguous (B, H) block.
     # W_xh @ onehot(v) is column v of W_xh: look up every step's input projection at once.
-    xw = np.ascontiguousarray(W_xh.T)[inputs.T]  # rows of (V, H) picked by (T, B) -> (T, B, H)
-    xw += b_h  # fold the hidden bias in once for all steps
-    hs = np.empty((T + 1, B, H), dtype=dtype)  # hs[0] = h0, hs[t + 1] = h_t
+    # Folding b_h into the (V, H) table first costs V*H additions instead of T*B*H.
+    table = W_xh.T + b_h  # (V, H), a new C-ordered array: row v is W_xh[:, v] + b_h
+    xw = np.take(table, inputs.T, axis=0, mode="clip",  # indices already checked; "clip"
+                 out=_empty(work, "xw", (T, B, H), dtype))  # avoids a copy; -> (T, B, H)
+    hs = _empty(work, "hs", (T + 1, B, H), dtype)  # hs[0] = h0, hs[t + 1] = h_t
     hs[0] = h0
     # A C-ordered copy of W_hh.T (H*H numbers, once per chunk): BLAS multiplies by it
     # about twice as fast as by the transposed view, and the loop does it T times.
     W_hh_T = np.ascontiguousarray(W_hh.T)  # (H, H)
-    for t in range(T):
-        a = np.matmul(hs[t], W_hh_T, out=hs[t + 1])  # (B, H)@(H, H) -> (B, H)
-        a += xw[t]
+    # np.dot(..., out=) has less per-call overhead than matmul: it matters when B is small.
+    for h_prev, a, x_proj in zip(hs[:-1], hs[1:], xw, strict=True):
+        np.dot(h_prev, W_hh_T, out=a)  # (B, H)@(H, H) -> (B, H)
+        a += x_proj
         np.tanh(a, out=a)  # h_t overwrites a_t in place
     # Every step's output in one matmul (2-D: a 3-D matmul would loop over T inside).
-    scores = (hs[1:].reshape(T * B, H) @ W_hy.T).reshape(T, B, V)  # (T*B, H)@(H, V)
-    scores += b_y
+    scores = np.matmul(W_hy, hs[1:].reshape(T * B, H).T,  # (V, H)@(H, T*B) -> (V, T*B)
+                       out=_empty(work, "scores", (V, T * B), dtype))
+    scores += b_y[:, None]
     return scores, {"inputs": inputs, "hs": hs, "params": params}
 
 
@@ -220,37 +248,39 @@ def char_rnn_backward(dscores, cache):
     T1, B, _ = cache["hs"].shape
     V = cache["params"]["W_hy"].shape[0]
     check_array("dscores", dscores, "B T V", {"B": B, "T": T1 - 1, "V": V}, finite=False)
-    return _backward(dscores.transpose(1, 0, 2), cache)
+    return _backward(dscores.transpose(2, 1, 0).reshape(V, -1), cache)  # (V, T*B) copy
 
 
-def _backward(dy, cache):
-    """char_rnn_backward on a checked, time-major (T, B, V) gradient ``dy``."""
+def _backward(dy, cache, work=None):
+    """char_rnn_backward on a checked, class-major (V, T*B) gradient ``dy``."""
     inputs, hs, params = cache["inputs"], cache["hs"], cache["params"]
     W_hh, W_hy = params["W_hh"], params["W_hy"]
     T1, B, H = hs.shape
     T, V = T1 - 1, W_hy.shape[0]
     h_all = hs[1:].reshape(T * B, H)  # (T*B, H), a view
-    dy2 = dy.reshape(T * B, V)  # (T*B, V); copies only if dscores was not time-major
     grads = {}
-    # Output layer, all steps together; the sum over T*B rows is the BPTT sum for W_hy, b_y.
-    grads["W_hy"] = dy2.T @ h_all  # (V, T*B)@(T*B, H) -> (V, H)
-    grads["b_y"] = dy2.sum(axis=0)  # (V,)
-    da = (dy2 @ W_hy).reshape(T, B, H)  # (T*B, V)@(V, H): dL/dh_t from the outputs only
-    dtanh = hs[1:] * hs[1:]  # (T, B, H); tanh'(a_t) = 1 - h_t^2 for all steps at once
+    # Output layer, all steps together; the sum over T*B columns is the BPTT sum for W_hy, b_y.
+    grads["W_hy"] = dy @ h_all  # (V, T*B)@(T*B, H) -> (V, H)
+    grads["b_y"] = dy.sum(axis=1)  # (V,)
+    da = np.matmul(dy.T, W_hy, out=_empty(work, "da", (T * B, H), hs.dtype))  # (T*B, V)@(V, H)
+    da = da.reshape(T, B, H)  # dL/dh_t from the outputs only, so far
+    # tanh'(a_t) = 1 - h_t^2 for all steps at once, (T, B, H)
+    dtanh = np.multiply(hs[1:], hs[1:], out=_empty(work, "dtanh", (T, B, H), hs.dtype))
     np.subtract(1.0, dtanh, out=dtanh)
     dh_next = np.zeros((B, H), dtype=hs.dtype)
-    for t in reversed(range(T)):
-        # Fused step: da[t] turns in place from dL/dh_t (output + next step) into dL/da_t.
-        da[t] += dh_next
-        da[t] *= dtanh[t]
-        np.matmul(da[t], W_hh, out=dh_next)  # (B, H)@(H, H) -> dL/dh_{t-1}
+    for da_t, dtanh_t in zip(da[::-1], dtanh[::-1], strict=True):  # t = T-1, ..., 0
+        # Fused step: da_t turns in place from dL/dh_t (output + next step) into dL/da_t.
+        da_t += dh_next
+        da_t *= dtanh_t
+        np.dot(da_t, W_hh, out=dh_next)  # (B, H)@(H, H) -> dL/dh_{t-1}
     da2 = da.reshape(T * B, H)  # (T*B, H)
     # BPTT sums over every step, done as one matmul each instead of T small ones.
     grads["W_hh"] = da2.T @ hs[:-1].reshape(T * B, H)  # (H, T*B)@(T*B, H) -> (H, H)
     grads["b_h"] = da2.sum(axis=0)
     # dW_xh: column v sums da over the steps whose input was v. That is da^T times the
     # one-hot inputs; the matmul is faster than a scatter-add (np.add.at) in NumPy.
-    onehot = np.zeros((T * B, V), dtype=hs.dtype)  # (T*B, V), time-major rows like da2
+    onehot = _empty(work, "onehot", (T * B, V), hs.dtype)  # time-major rows like da2
+    onehot.fill(0.0)
     onehot[np.arange(T * B), inputs.T.reshape(-1)] = 1.0
     grads["W_xh"] = da2.T @ onehot  # (H, T*B)@(T*B, V) -> (H, V)
     return {n: grads[n] for n in PARAM_NAMES}, dh_next
@@ -278,20 +308,21 @@ def char_rnn_loss(params, inputs, targets, h0=None):
     return _loss_fast(params, inputs, targets, h0)
 
 
-def _loss_fast(params, inputs, targets, h0):
-    """char_rnn_loss on checked arguments (h0 not None)."""
-    y, cache = _forward(inputs, h0, params)  # scores, time-major (T, B, V)
-    B, T = inputs.shape
-    t_idx, b_idx = np.arange(T)[:, None], np.arange(B)  # broadcast with targets.T to (T, B)
-    y -= y.max(axis=2, keepdims=True)  # in place: the scores are not needed afterwards
-    y_target = y[t_idx, b_idx, targets.T]  # (T, B) shifted score of each target
+def _loss_fast(params, inputs, targets, h0, work=None):
+    """char_rnn_loss on checked arguments (h0 not None); ``work``: buffers to reuse."""
+    y, cache = _forward(inputs, h0, params, work)  # scores, class-major (V, T*B)
+    B = inputs.shape[0]
+    target = targets.T.reshape(-1)  # (T*B,) target class of every column of y
+    cols = np.arange(target.size)
+    y -= y.max(axis=0)  # in place: the scores are not needed afterwards
+    y_target = y[target, cols]  # (T*B,) shifted score of each target
     np.exp(y, out=y)
-    total = y.sum(axis=2, keepdims=True)  # (T, B, 1)
+    total = y.sum(axis=0)  # (T*B,)
     # -log p = log(sum exp) - shifted score: finite even where p rounds to 0.
-    loss = (np.log(total[:, :, 0], dtype=np.float64) - y_target).sum() / B
-    y *= 1.0 / (B * total)  # y now holds p / B, (T, B, V): one pass instead of two
-    y[t_idx, b_idx, targets.T] -= 1.0 / B  # dL/dy = (p - onehot(target)) / B
-    grads, _ = _backward(y, cache)
+    loss = (np.log(total, dtype=np.float64) - y_target).sum() / B
+    y *= 1.0 / (B * total)  # y now holds p / B, (V, T*B): one pass instead of two
+    y[target, cols] -= 1.0 / B  # dL/dy = (p - onehot(target)) / B
+    grads, _ = _backward(y, cache, work)
     return float(loss), grads, cache["hs"][-1].copy()
 
 
@@ -462,6 +493,7 @@ class CharRNNTrainer:
         self.h = model.initial_state(batch_size)  # (B, H), carried between chunks
         self.steps_done = 0
         self.losses = []  # every chunk's loss so far, across calls to run
+        self._work = {}  # scratch arrays of the fast loss, reused by every chunk
 
     def next_chunk(self):
         """The next (inputs, targets), each (B, T); resets state and position at the end."""
@@ -484,16 +516,22 @@ class CharRNNTrainer:
         if print_every is not None:
             check_positive("print_every", print_every, integer=True)
         _check_params(self.model.params)  # once per run: the chunks are valid by construction
-        loss_fn = _loss_fast if self.method == "fast" else _loss_reference
+        if self.method == "fast":  # reuse the same buffers from chunk to chunk
+            loss_fn = functools.partial(_loss_fast, work=self._work)
+        else:
+            loss_fn = _loss_reference
         out = np.empty(steps)
         for k in range(steps):
             inputs, targets = self.next_chunk()
             h0 = self.model.initial_state(self.batch_size) if self.reset == "chunk" else self.h
             loss, grads, self.h = loss_fn(self.model.params, inputs, targets, h0)
             out[k] = check_finite_loss(loss, self.steps_done)
-            if self.clip is not None:
-                clip_by_value(grads, self.clip)
-            self.optimizer.step(self.model.params, grads)
+            if type(self.optimizer) is AdaGrad:  # the usual case: fused, in place
+                _clip_adagrad_step(self.optimizer, self.model.params, grads, self.clip)
+            else:
+                if self.clip is not None:
+                    clip_by_value(grads, self.clip)
+                self.optimizer.step(self.model.params, grads)
             self.steps_done += 1
             self.losses.append(loss)
             if print_every and (self.steps_done % print_every == 0 or k == 0):
@@ -512,6 +550,28 @@ class CharRNNTrainer:
         s = self.smoothed_loss()
         return (f"step {self.steps_done:>6}  loss {s:8.4f}  "
                 f"({s / self.seq_length:.4f} nats/char)")
+
+
+def _clip_adagrad_step(optimizer, params, grads, clip):
+    """clip_by_value(grads, clip) then optimizer.step(params, grads), in place.
+
+    The same arithmetic in the same order as rnnlib's AdaGrad (so the same numbers, bit for
+    bit), without its temporary arrays: ``grads`` is used as scratch space and destroyed.
+    """
+    for name, p in params.items():
+        g = grads[name]
+        if clip is not None:
+            np.clip(g, -clip, clip, out=g)
+        mem = optimizer.memory.get(name)
+        if mem is None:
+            mem = optimizer.memory[name] = np.zeros_like(p)
+        scratch = np.multiply(g, g)  # g^2, reused below for sqrt(mem + eps)
+        mem += scratch
+        np.add(mem, optimizer.eps, out=scratch)
+        np.sqrt(scratch, out=scratch)
+        g *= optimizer.lr
+        g /= scratch  # lr * g / sqrt(mem + eps)
+        p -= g
 
 
 def train_char_rnn(model, data, steps, print_every=None, log=print, **options):
@@ -679,7 +739,8 @@ def load_checkpoint(path):
 # ---------------------------------------------------------------------- command line
 
 
-def _train_command(args, out=sys.stdout):
+def _train_command(args, out=None):
+    out = sys.stdout if out is None else out  # looked up now, so redirection works
     dtype = DTYPES[args.dtype]
     for option in ("steps", "hidden", "seq_length", "batch"):
         check_positive("--" + option.replace("_", "-"), getattr(args, option), integer=True)
@@ -707,7 +768,8 @@ def _train_command(args, out=sys.stdout):
     print(f"checkpoint written to {args.checkpoint}", file=out)
 
 
-def _sample_command(args, out=sys.stdout):
+def _sample_command(args, out=None):
+    out = sys.stdout if out is None else out
     check_positive("--length", args.length, integer=True, allow_zero=True)
     check_positive("--temperature", args.temperature)
     if args.top_k is not None:

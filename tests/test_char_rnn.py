@@ -139,6 +139,23 @@ def test_fast_and_reference_agree_in_lock_step(batch):
         trainer.h = hf
 
 
+def test_fused_update_equals_clip_then_adagrad():
+    # The trainer's in-place update must give the same numbers, bit for bit, as
+    # clip_by_value followed by rnnlib's AdaGrad.step, over several steps.
+    model_a, model_b = random_model(seed=3), random_model(seed=3)
+    opt_a, opt_b = AdaGrad(0.1), AdaGrad(0.1)
+    from rnnlib.char_rnn import _clip_adagrad_step
+
+    rng = np.random.default_rng(8)
+    for _ in range(3):
+        grads = {n: rng.normal(0.0, 4.0, p.shape) for n, p in model_a.params.items()}
+        opt_a.step(model_a.params, clip_by_value({n: g.copy() for n, g in grads.items()}, 5.0))
+        _clip_adagrad_step(opt_b, model_b.params, grads, 5.0)
+    for n in PARAM_NAMES:
+        np.testing.assert_array_equal(model_a.params[n], model_b.params[n])
+        np.testing.assert_array_equal(opt_a.memory[n], opt_b.memory[n])
+
+
 def test_trainer_reference_method_gives_same_losses():
     data = np.random.default_rng(4).integers(0, 5, 300)
     runs = [train_char_rnn(CharRNN(5, 6, rng=1), data, 20, seq_length=6, batch_size=2,
@@ -239,9 +256,9 @@ def test_sampling_follows_softmax_with_temperature():
     for temp in (0.5, 1.0, 2.0):
         q = np.array([0.1, 0.2, 0.3, 0.4]) ** (1 / temp)
         q /= q.sum()
-        ix = sample_indices(model, np.array([0]), 10000, temperature=temp, rng=0)
+        ix = sample_indices(model, np.array([0]), 4000, temperature=temp, rng=0)
         freq = np.bincount(ix, minlength=V) / ix.size
-        np.testing.assert_allclose(freq, q, atol=0.02)
+        np.testing.assert_allclose(freq, q, atol=0.03)  # about 4 standard errors
     ix = sample_indices(model, np.array([0]), 2000, top_k=2, rng=1)
     assert set(np.unique(ix)) == {2, 3}
     freq = np.bincount(ix, minlength=V)[2:] / ix.size
@@ -316,6 +333,46 @@ def test_bad_checkpoints_give_clear_errors(tmp_path):
         load_checkpoint(tmp_path / "nothing.npz")
 
 
+def test_interrupted_save_keeps_the_old_checkpoint(tmp_path, monkeypatch):
+    # np.savez dies half-way through writing: the previous checkpoint must survive intact
+    # and no temporary file may be left behind.
+    vocab = Vocabulary.from_text("abc")
+    old, new = random_model(V=3, H=2, seed=1), random_model(V=3, H=2, seed=2)
+    path = tmp_path / "m.npz"
+    save_checkpoint(path, old, vocab)
+
+    def savez_that_fails(file, **arrays):
+        file.write(b"PK\x03\x04 half of a zip archive")  # some bytes reach the disk
+        raise OSError("disk full")
+
+    monkeypatch.setattr(np, "savez", savez_that_fails)
+    with pytest.raises(OSError, match="disk full"):
+        save_checkpoint(path, new, vocab)
+    monkeypatch.undo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]
+    loaded, _ = load_checkpoint(path)
+    for n in PARAM_NAMES:
+        np.testing.assert_array_equal(loaded.params[n], old.params[n])
+
+
+def test_checkpoint_of_another_model_names_the_mismatch(tmp_path):
+    vocab = Vocabulary.from_text("abc")
+    arrays = {"vocab": vocab.code_points(), **random_model(V=3, H=2).params}
+    other_hidden = random_model(V=3, H=5).params["W_hh"]  # a W_hh from a model with H = 5
+    cases = {
+        "hidden": ({**arrays, "W_hh": other_hidden}, r"W_hh: expected shape \(H, H\) = \(2, 2\)"),
+        "vocab": ({**arrays, "vocab": Vocabulary.from_text("abcd").code_points()},
+                  "vocab has 4 characters but W_hy has V = 3"),
+        "W_xh": ({**arrays, "W_xh": np.zeros((2, 4))}, "W_xh"),
+        "mixed": ({**arrays, "b_h": np.zeros(2, dtype=np.float32)}, "b_h"),
+        "nan": ({**arrays, "W_hh": np.full((2, 2), np.nan)}, "W_hh contains NaN"),
+    }
+    for name, (content, words) in cases.items():
+        np.savez(tmp_path / f"{name}.npz", **content)
+        with pytest.raises(ValueError, match=words):
+            load_checkpoint(tmp_path / f"{name}.npz")
+
+
 # ------------------------------------------------------------------ command line
 
 
@@ -324,16 +381,22 @@ def run_cli(*args, cwd):
                           capture_output=True, text=True, timeout=60)
 
 
-def test_cli_train_and_sample(tmp_path):
+def test_cli_train_and_sample(tmp_path, monkeypatch, capsys):
+    # Training through a real ``python -m`` subprocess, sampling through main().
+    from rnnlib.char_rnn import main
+
     (tmp_path / "t.txt").write_text("abcab cabba " * 10, encoding="utf-8")
     r = run_cli("train", "--text", "t.txt", "--steps", "30", "--hidden", "8",
                 "--seq-length", "5", "--batch", "2", "--checkpoint", "m.npz", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    assert "chars/s" in r.stdout and (tmp_path / "m.npz").exists()
-    r = run_cli("sample", "--checkpoint", "m.npz", "--temperature", "0.8", "--length", "20",
-                "--seed-text", "ab", "--top-k", "3", cwd=tmp_path)
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith("ab") and len(r.stdout.strip("\n")) == 22
+    assert "chars/s" in r.stdout and "checkpoint written" in r.stdout
+    assert r.stdout.count("step") == 5  # progress: five lines of steps, loss and speed
+    monkeypatch.chdir(tmp_path)
+    assert main(["sample", "--checkpoint", "m.npz", "--temperature", "0.8", "--length", "20",
+                 "--seed-text", "ab", "--top-k", "3"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("ab") and len(out.strip("\n")) == 22
+    assert set(out.strip("\n")) <= set("abc ")
 
 
 def make_bad_inputs(folder):
@@ -357,9 +420,9 @@ BAD_CASES = [
 
 
 def test_cli_bad_input_gives_one_line_error(tmp_path):
-    # Two cases through a real subprocess: no traceback, a non-zero exit status.
+    # One case through a real subprocess: no traceback, a non-zero exit status.
     make_bad_inputs(tmp_path)
-    for args, words in (BAD_CASES[1], BAD_CASES[5]):
+    for args, words in (BAD_CASES[5],):
         r = run_cli(*args, cwd=tmp_path)
         assert r.returncode != 0, args
         assert "Traceback" not in r.stderr

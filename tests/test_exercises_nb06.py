@@ -70,6 +70,9 @@ def test_wrong_answers_fail_with_specific_messages():
     r = nb06.check_sequence_loss(lambda p, x, y, h0: seq_loss(p, x, y, np.zeros_like(h0)))
     assert not r and "carried state" in repr(r)
 
+    r = nb06.check_sequence_loss(lambda p, x, y, h0: (seq_loss(p, x, y, h0)[0], h0))
+    assert not r and "h_last is not" in repr(r)
+
     def raises(*args):
         raise IndexError("boom")
     r = nb06.check_sequence_loss(raises)

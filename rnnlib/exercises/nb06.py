@@ -137,8 +137,10 @@ def check_sequence_loss(fn):
             return False, "that is the mean over steps; the seed's loss is the SUM over steps"
         if not np.isclose(loss, exp_loss, rtol=1e-9):
             return False, f"loss {float(loss):.6g}, expected {exp_loss:.6g}"
-        return compare("sequence_loss h_last", h_last, exp_h, rtol=1e-9).ok, (
-            "loss and final hidden state both right")
+        h_check = compare("h_last", h_last, exp_h, rtol=1e-9)
+        if not h_check.ok:
+            return False, f"the loss is right, but h_last is not: {h_check.message}"
+        return True, "loss and final hidden state both right"
     return run_check("sequence_loss", check,
                      hint="h = tanh(W_xh[:, x] + W_hh @ h + b_h); s = W_hy @ h + b_y; "
                           "add log(sum(exp(s))) - s[y] at every step")
