@@ -51,7 +51,9 @@ class AdaGrad:
         _check_pair(params, grads)
         for name, p in params.items():
             g = grads[name]
-            mem = self.memory.setdefault(name, np.zeros_like(p))
+            if name not in self.memory:  # first step: no squared gradients yet
+                self.memory[name] = np.zeros_like(p)
+            mem = self.memory[name]
             mem += g * g
             p -= self.lr * g / np.sqrt(mem + self.eps)
 
