@@ -1,0 +1,142 @@
+"""Checks for the exercises of notebook 07 (char-RNN, batched and measured).
+
+Each check calls the learner's function on fixed inputs and compares it with an answer
+worked out here independently: by hand, by a closed formula, or by plain counting loops.
+"""
+
+import math
+
+import numpy as np
+
+from ._common import run_check
+
+
+def _stub_message(value, what):
+    if value is None or value is Ellipsis:
+        return f"your function returned {value!r}; it should return {what}"
+    return None
+
+
+def check_perplexity(fn):
+    """Exercise 1: perplexity(loss) -> exp(loss), for a loss in nats per character."""
+    cases = [(0.0, 1.0), (math.log(17), 17.0), (1.5, math.e ** 1.5)]
+
+    def check():
+        for loss, expected in cases:
+            got = fn(loss)
+            stub = _stub_message(got, "a number")
+            if stub:
+                return False, stub
+            got = float(got)
+            if math.isclose(got, 2.0 ** loss, rel_tol=1e-9) and loss > 0:
+                return False, (f"perplexity({loss:.4g}) = {got:.4g} is 2 ** loss; our losses "
+                               "are in nats (natural log), so use e ** loss")
+            if not math.isclose(got, expected, rel_tol=1e-9):
+                return False, f"perplexity({loss:.4g}) should be {expected:.4g}, got {got:.4g}"
+        return True, "a loss of ln 17 nats is as unsure as a fair choice among 17 characters"
+    return run_check("perplexity", check,
+                     hint="the loss is a mean of -ln p; undo the logarithm of the mean")
+
+
+def _bigram_by_counting(train, val, V, chars):
+    """Add-one bigram loss by explicit counting loops (independent of rnnlib.corpus)."""
+    counts = {(a, b): 0 for a in chars for b in chars}
+    totals = dict.fromkeys(chars, 0)
+    for a, b in zip(train[:-1], train[1:], strict=True):
+        counts[a, b] += 1
+        totals[a] += 1
+    pairs = zip(val[:-1], val[1:], strict=True)
+    nll = [-math.log((counts[a, b] + 1) / (totals[a] + V)) for a, b in pairs]
+    return sum(nll) / len(nll)
+
+
+def check_bigram_loss(fn):
+    """Exercise 2: bigram_loss(train, val, chars) with add-one smoothing, in nats per character."""
+    chars = "ab "
+    train, val = "ab ab abba b a", "ba aab "  # "aa" never occurs in train
+    expected = _bigram_by_counting(train, val, len(chars), chars)
+
+    def check():
+        got = fn(train, val, chars)
+        stub = _stub_message(got, "a number (nats per character)")
+        if stub:
+            return False, stub
+        got = float(got)
+        if not math.isfinite(got):  # a common slip: no smoothing gives -log 0 for a new pair
+            return False, "the loss is not finite: add 1 to every pair count (add-one smoothing)"
+        if math.isclose(got, expected * len(val[1:]), rel_tol=1e-9):
+            return False, "that is the total over the validation pairs; return their mean"
+        if not math.isclose(got, expected, rel_tol=1e-9):
+            return False, (f"on train={train!r}, val={val!r} the add-one bigram loss is "
+                           f"{expected:.6f} nats per character, got {got:.6f}")
+        return True, "counted, smoothed and averaged over the validation pairs"
+    return run_check("bigram_loss", check,
+                     hint="p(b | a) = (n(a b) + 1) / (n(a .) + V), where n(a .) counts the "
+                          "training pairs that start with a; average -ln p over val's pairs")
+
+
+def _two_state_rate(p, q):
+    """Entropy rate of the chain that leaves state 0 with prob. p and state 1 with prob. q."""
+    def h(x):  # binary entropy in nats
+        return 0.0 if x in (0.0, 1.0) else -(x * math.log(x) + (1 - x) * math.log(1 - x))
+    pi0 = q / (p + q)  # stationary probability of state 0, from pi0 * p = (1 - pi0) * q
+    return pi0 * h(p) + (1 - pi0) * h(q)
+
+
+def check_entropy_rate(fn):
+    """Exercise 3: entropy_rate(P) of an order-1 chain with (V, V) transition matrix P."""
+    cases = [(0.1, 0.3), (0.5, 0.5), (0.02, 0.6)]
+
+    def check():
+        for p, q in cases:
+            P = np.array([[1 - p, p], [q, 1 - q]])
+            got = fn(P)
+            stub = _stub_message(got, "a number (nats per character)")
+            if stub:
+                return False, stub
+            got, expected = float(got), _two_state_rate(p, q)
+            uniform = 0.5 * sum(-(r * math.log(r)) for row in P for r in row if r > 0)
+            if math.isclose(got, uniform, rel_tol=1e-9) and not math.isclose(
+                    uniform, expected, rel_tol=1e-9):
+                return False, ("you weighted both rows equally; weight each row's entropy by "
+                               "the stationary probability of its state")
+            if not math.isclose(got, expected, rel_tol=1e-7):
+                return False, (f"for P = {P.tolist()} the entropy rate is {expected:.6f} nats, "
+                               f"got {got:.6f}")
+        return True, "stationary distribution and row entropies combined correctly"
+    return run_check("entropy_rate", check,
+                     hint="find pi with pi @ P = pi (e.g. iterate pi = pi @ P from a uniform "
+                          "start), then H = -sum_s pi[s] sum_c P[s, c] ln P[s, c]")
+
+
+def check_top_k_probabilities(fn):
+    """Exercise 4: top_k_probabilities(scores, k, temperature) -> the sampling distribution."""
+    scores = np.array([1.0, 3.0, 0.5, 2.0, -1.0])
+
+    def expected(k, temperature):
+        keep = sorted(range(len(scores)), key=lambda i: -scores[i])[:k]
+        e = {i: math.exp(scores[i] / temperature) for i in keep}
+        total = sum(e.values())
+        return np.array([e.get(i, 0.0) / total for i in range(len(scores))])
+
+    def check():
+        for k, temperature in ((2, 1.0), (3, 0.5), (5, 2.0), (1, 1.0)):
+            got = fn(scores, k, temperature)
+            stub = _stub_message(got, "a probability vector")
+            if stub:
+                return False, stub
+            got, want = np.asarray(got, dtype=np.float64), expected(k, temperature)
+            if got.shape != want.shape:
+                return False, f"shape {got.shape}, expected {want.shape} (one per character)"
+            if np.count_nonzero(got) > k:
+                return False, (f"with k = {k} only the {k} highest scores may keep a "
+                               f"probability; {np.count_nonzero(got)} entries are non-zero")
+            if not np.isclose(got.sum(), 1.0):
+                return False, f"the probabilities sum to {got.sum():.4g}, not 1: renormalise"
+            if not np.allclose(got, want, rtol=1e-9, atol=1e-12):
+                return False, (f"k = {k}, temperature {temperature}: expected "
+                               f"{np.round(want, 4)}, got {np.round(got, 4)}")
+        return True, "right for several k and temperatures"
+    return run_check("top_k_probabilities", check,
+                     hint="divide by the temperature, set every score below the k-th largest "
+                          "to -inf, then take the softmax")
