@@ -23,10 +23,10 @@ after the update).
 
 Reproduce the numbers of the course (torch only for measuring, in its own virtualenv):
 
-    python3 -m venv /tmp/torchvenv
-    /tmp/torchvenv/bin/pip install torch==2.13.0 numpy==2.4.6 matplotlib==3.11.2
-    /tmp/torchvenv/bin/pip install --no-deps -e .
-    /tmp/torchvenv/bin/python benchmarks/char_rnn_speed.py --batch 64 --hidden 100 \\
+    python3 -m venv .venv-torch
+    .venv-torch/bin/pip install torch==2.13.0 numpy==2.4.6 matplotlib==3.11.2
+    .venv-torch/bin/pip install --no-deps -e .
+    .venv-torch/bin/python benchmarks/char_rnn_speed.py --batch 64 --hidden 100 \\
         --vocab 65 --seq-length 25 --dtype float32 --iterations 100 --compare-torch
     python benchmarks/char_rnn_speed.py --batch 1 --hidden 64 --vocab 65 --seq-length 25 \\
         --dtype float64 --iterations 300 --reference
