@@ -4,8 +4,9 @@
     python notebooks/tools/course.py --check   # exit 1 if any notebook is out of date
 
 Safe to re-run: it replaces only the cells it made (markdown cells whose source starts with
-NAV_MARKER) and the "slideshow" entry of each cell's metadata; outputs are left untouched,
-so notebooks stay valid for nbval without being re-executed.
+NAV_MARKER) and the "slideshow" entry of each cell's metadata, and drops the run timestamps
+that nbconvert stores (they only make diffs noisy); outputs are left untouched, so
+notebooks stay valid for nbval without being re-executed.
 
 Slides (for jupyterlab-rise): the title cell opens the talk; every "## " heading starts a new
 slide; every other prose cell starts a sub-slide, and the code cells after it stay on that
@@ -61,6 +62,7 @@ def place_nav(nb, top, bottom, stem):
     nb["cells"] = cells[:1] + [top] + cells[1:] + [bottom]
     previous = None
     for i, cell in enumerate(nb["cells"]):
+        cell.get("metadata", {}).pop("execution", None)  # run timestamps: noise in diffs
         kind = slide_type(cell, i, previous)
         cell.setdefault("metadata", {})["slideshow"] = {"slide_type": kind}
         if kind != "skip":
