@@ -154,3 +154,34 @@ def test_bad_input_is_refused_clearly(call, error, words):
     with pytest.raises(error) as info:
         call()
     assert words in str(info.value)
+
+
+def test_order_two_entropy_rate_against_an_explicit_context_chain():
+    # Independent of MarkovSource's internals: build the (S, S) chain over contexts by hand,
+    # take pi as the left eigenvector for eigenvalue 1, and sum pi(s) * entropy of row s.
+    V, k = 3, 2
+    rows = np.random.default_rng(11).dirichlet(np.ones(V), size=V ** k)  # (9, 3)
+    src = MarkovSource("xyz", rows)
+    M = np.zeros((V ** k, V ** k))
+    for a in range(V):
+        for b in range(V):
+            for c in range(V):
+                M[a * V + b, b * V + c] = rows[a * V + b, c]  # context ab -> bc
+    w, vecs = np.linalg.eig(M.T)
+    pi = np.real(vecs[:, np.argmin(np.abs(w - 1))])
+    pi /= pi.sum()
+    expected = -sum(pi[s] * sum(p * math.log(p) for p in rows[s]) for s in range(V ** k))
+    assert np.allclose(src.stationary(), pi, atol=1e-10)
+    assert src.entropy_rate() == pytest.approx(expected, rel=1e-9)
+    # Plug-in estimate from counts in a long sample: H ~ -sum n(s,c)/N ln(n(s,c)/n(s)).
+    text = src.generate(60_000, rng=12)
+    pairs = {}
+    for t in range(k, len(text)):
+        key = (text[t - k:t], text[t])
+        pairs[key] = pairs.get(key, 0) + 1
+    n_ctx = {}
+    for (s, _), n in pairs.items():
+        n_ctx[s] = n_ctx.get(s, 0) + n
+    N = len(text) - k
+    plug_in = -sum(n / N * math.log(n / n_ctx[s]) for (s, _), n in pairs.items())
+    assert plug_in == pytest.approx(expected, abs=0.02)
