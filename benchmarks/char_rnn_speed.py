@@ -50,11 +50,21 @@ BLAS_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 def numpy_runner(np, data, args, method):
     """A function that trains ``iterations`` steps and returns the seconds taken."""
-    from rnnlib.char_rnn import CharRNN, CharRNNTrainer
+    import functools
 
-    model = CharRNN(args.vocab, args.hidden, rng=0, dtype=np.dtype(args.dtype))
-    trainer = CharRNNTrainer(model, data, seq_length=args.seq_length,
-                             batch_size=args.batch, lr=0.1, clip=5.0, method=method)
+    from rnnlib import (
+        CharRNNTrainer,
+        char_rnn_loss_reference,
+        char_rnn_zero_state,
+        init_char_rnn_params,
+    )
+
+    params = init_char_rnn_params(args.vocab, args.hidden, rng=0, dtype=np.dtype(args.dtype))
+    model = {} if method == "fast" else {  # default: the vectorised loss
+        "loss_fn": char_rnn_loss_reference,
+        "init_state": functools.partial(char_rnn_zero_state, params)}
+    trainer = CharRNNTrainer(params, data, seq_length=args.seq_length,
+                             batch_size=args.batch, lr=0.1, clip=5.0, **model)
     trainer.run(min(5, args.iterations))  # warm-up: caches, allocator, BLAS threads
 
     def run(iterations):
@@ -120,32 +130,38 @@ def lockstep_max_rel_diff(np, data, args):
       AdaGrad divides by sqrt(memory), which amplifies rounding differences in tiny
       gradient entries, so this one is larger.
     """
-    from rnnlib import AdaGrad, clip_by_value
-    from rnnlib.char_rnn import CharRNN, CharRNNTrainer, char_rnn_loss, char_rnn_loss_reference
+    from rnnlib import (
+        AdaGrad,
+        CharRNNTrainer,
+        char_rnn_loss,
+        char_rnn_loss_reference,
+        clip_by_value,
+        init_char_rnn_params,
+    )
 
     def rel(a, b):
         a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
         scale = np.max(np.abs(b))
         return float(np.max(np.abs(a - b)) / scale) if scale > 0 else float(np.max(np.abs(a)))
 
-    model = CharRNN(args.vocab, args.hidden, rng=0, dtype=np.dtype(args.dtype))
-    trainer = CharRNNTrainer(model, data, seq_length=args.seq_length, batch_size=args.batch)
+    params = init_char_rnn_params(args.vocab, args.hidden, rng=0, dtype=np.dtype(args.dtype))
+    trainer = CharRNNTrainer(params, data, seq_length=args.seq_length, batch_size=args.batch)
     opt = AdaGrad(0.1)
     worst, worst_update = 0.0, 0.0
     for _ in range(args.lockstep_steps):
         x, y = trainer.next_chunk()
-        lf, gf, hf = char_rnn_loss(model.params, x, y, trainer.h)
-        lr_, gr, hr = char_rnn_loss_reference(model.params, x, y, trainer.h)
+        lf, gf, hf = char_rnn_loss(params, x, y, trainer.state)
+        lr_, gr, hr = char_rnn_loss_reference(params, x, y, trainer.state)
         diffs = [rel(lf, lr_), rel(hf, hr)] + [rel(gf[n], gr[n]) for n in gf]
         # The update from either gradient, from the same parameters and AdaGrad memory.
-        params_r = {n: p.copy() for n, p in model.params.items()}
+        params_r = {n: p.copy() for n, p in params.items()}
         opt_r = AdaGrad(0.1)
         opt_r.memory = {n: m.copy() for n, m in opt.memory.items()}
         opt_r.step(params_r, clip_by_value(gr, 5.0))
-        opt.step(model.params, clip_by_value(gf, 5.0))
+        opt.step(params, clip_by_value(gf, 5.0))
         worst = max(worst, *diffs)
-        worst_update = max(worst_update, *(rel(model.params[n], params_r[n]) for n in params_r))
-        trainer.h = hf  # carry the fast path's state; the reference restarts from it
+        worst_update = max(worst_update, *(rel(params[n], params_r[n]) for n in params_r))
+        trainer.state = hf  # carry the fast path's state; the reference restarts from it
     return worst, worst_update
 
 

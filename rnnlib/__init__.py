@@ -10,30 +10,57 @@ Conventions (the same in every module and every notebook):
   converted with ``.T`` before it meets rnnlib.
 - Every differentiable operation is a pair: ``*_forward(...) -> (out, cache)`` and
   ``*_backward(dout, cache) -> gradients``. A gradient is named ``d`` + the forward name.
-- Models keep a dict ``params`` and return ``loss, grads`` with the same keys; optimizers and
-  clipping act on those dicts in place.
+- One model style: a model is a dict ``params`` and a loss function
+  ``loss_fn(params, *batch) -> (loss, grads)``, grads with the keys and shapes of params
+  (``init_*_params`` makes the dict; ``*_scores`` gives outputs without a loss). Optimizers
+  and clipping act on those dicts in place. One loss scaling: the MEAN over the predictions
+  scored (entries for MSE, sequences for BCE, counted steps for many-to-many).
+  One exception, stated once: the char-RNN's loss functions return
+  ``(loss, grads, h_last)``, the state to carry into the next chunk, and their loss is the
+  SUM over the chunk's T steps averaged over the B streams, as in min-char-rnn (divide by
+  T for nats per character).
+- Check once, at the door: each public function is decorated with ``@validated(check)``,
+  which checks the arguments at the outermost call only; the body then reads as the math,
+  and public functions called inside (a model calling rnn_forward calling rnn_step_forward)
+  do not check again. Bad input raises ValueError or TypeError naming the argument at
+  fault, the expected shape and the shape received.
 - float64 unless asked otherwise; randomness only from a numpy Generator passed in or made
   from a seed (never the global np.random state).
-- Bad input raises ValueError or TypeError naming the argument, the expected shape and the
-  shape received.
+
+Modules: layers (RNN step/sequence, affine, softmax), losses, models, char_rnn, sampling,
+optim, train (loops, TrainConfig, CharRNNTrainer), checkpoints, datasets, markov, text,
+baselines, gradcheck, diagnostics, initializers, plots (matplotlib loads on first plot),
+exercises (the notebooks' checks). ``python -m rnnlib train|sample`` is the command line.
 """
 
-from .corpus import (
-    MarkovSource,
-    baseline_losses,
-    bigram_loss,
-    perplexity,
-    train_val_split,
-    uniform_loss,
-    unigram_loss,
-    word_like_source,
+from ._checks import make_rng
+from .baselines import baseline_losses, bigram_loss, perplexity, uniform_loss, unigram_loss
+from .char_rnn import (
+    char_rnn_backward,
+    char_rnn_forward,
+    char_rnn_loss,
+    char_rnn_loss_reference,
+    char_rnn_scores,
+    char_rnn_zero_state,
+    evaluate_char_rnn,
+    init_char_rnn_params,
 )
-from .data import ar2_series, make_rng, sliding_windows
+from .checkpoints import load_checkpoint, load_resume_state, save_checkpoint
+from .datasets import (
+    ar2_series,
+    lengths_to_mask,
+    pad_sequences,
+    recall_first_data,
+    running_sign_data,
+    sliding_windows,
+)
+from .diagnostics import grad_norms_by_distance
 from .gradcheck import check_gradients, numerical_gradient, rel_error
-from .init import orthogonal, scale_to_spectral_radius, small_random, xavier
+from .initializers import lecun_normal, orthogonal, scale_to_spectral_radius, small_random
 from .layers import (
     affine_backward,
     affine_forward,
+    log_softmax,
     rnn_backward,
     rnn_forward,
     rnn_step_backward,
@@ -45,82 +72,40 @@ from .layers import (
 )
 from .losses import (
     bce_with_logits_loss,
+    masked_accuracy,
     mse_loss,
-    softmax_cross_entropy_loss,
     temporal_softmax_cross_entropy_loss,
 )
-from .models import RNNClassifier, RNNRegressor
+from .markov import MarkovSource, word_like_source
+from .models import (
+    classification_loss,
+    init_rnn_params,
+    last_step_scores,
+    many_to_many_loss,
+    regression_loss,
+    rnn_scores,
+)
 from .optim import SGD, AdaGrad, clip_by_global_norm, clip_by_value, global_norm
 from .plots import plot_losses, smooth
-from .sequences import (
-    grad_norms_by_distance,
-    init_rnn_params,
-    lengths_to_mask,
-    many_to_many_loss,
-    masked_accuracy,
-    pad_sequences,
-    recall_first_data,
-    rnn_scores,
-    running_sign_data,
-)
-from .text import Vocabulary, load_text
-from .train import train
-
-# The char-RNN lives in ``rnnlib.char_rnn`` (``from rnnlib.char_rnn import CharRNN``). It is not
-# imported here so that ``python -m rnnlib.char_rnn`` runs the module fresh, without a warning.
+from .sampling import sample, sample_indices
+from .text import Vocabulary, load_text, train_val_split
+from .train import CharRNNTrainer, TrainConfig, train
 
 __all__ = [
-    "AdaGrad",
-    "affine_backward",
-    "affine_forward",
-    "ar2_series",
-    "baseline_losses",
-    "bce_with_logits_loss",
-    "bigram_loss",
-    "check_gradients",
-    "clip_by_global_norm",
-    "clip_by_value",
-    "global_norm",
-    "grad_norms_by_distance",
-    "init_rnn_params",
-    "lengths_to_mask",
-    "load_text",
-    "make_rng",
-    "many_to_many_loss",
-    "MarkovSource",
-    "masked_accuracy",
-    "mse_loss",
-    "numerical_gradient",
-    "orthogonal",
-    "pad_sequences",
-    "perplexity",
-    "plot_losses",
-    "recall_first_data",
-    "rel_error",
-    "rnn_backward",
-    "rnn_forward",
-    "rnn_scores",
-    "rnn_step_backward",
-    "rnn_step_forward",
-    "RNNClassifier",
-    "RNNRegressor",
-    "running_sign_data",
-    "scale_to_spectral_radius",
-    "SGD",
-    "sigmoid",
-    "sliding_windows",
-    "small_random",
-    "smooth",
-    "softmax",
-    "softmax_cross_entropy_loss",
-    "temporal_affine_backward",
-    "temporal_affine_forward",
-    "temporal_softmax_cross_entropy_loss",
-    "train",
-    "train_val_split",
-    "uniform_loss",
-    "unigram_loss",
-    "Vocabulary",
-    "word_like_source",
-    "xavier",
+    "AdaGrad", "CharRNNTrainer", "MarkovSource", "SGD", "TrainConfig", "Vocabulary",
+    "affine_backward", "affine_forward", "ar2_series", "baseline_losses",
+    "bce_with_logits_loss", "bigram_loss", "char_rnn_backward", "char_rnn_forward",
+    "char_rnn_loss", "char_rnn_loss_reference", "char_rnn_scores", "char_rnn_zero_state",
+    "check_gradients", "classification_loss", "clip_by_global_norm", "clip_by_value",
+    "evaluate_char_rnn", "global_norm", "grad_norms_by_distance", "init_char_rnn_params",
+    "init_rnn_params", "last_step_scores", "lecun_normal", "lengths_to_mask", "load_checkpoint",
+    "load_resume_state", "load_text", "log_softmax", "make_rng", "many_to_many_loss",
+    "masked_accuracy", "mse_loss", "numerical_gradient", "orthogonal", "pad_sequences",
+    "perplexity", "plot_losses", "recall_first_data", "regression_loss", "rel_error",
+    "rnn_backward", "rnn_forward", "rnn_scores", "rnn_step_backward", "rnn_step_forward",
+    "running_sign_data", "sample", "sample_indices", "save_checkpoint",
+    "scale_to_spectral_radius", "sigmoid", "sliding_windows", "small_random", "smooth",
+    "softmax", "temporal_affine_backward", "temporal_affine_forward",
+    "temporal_softmax_cross_entropy_loss", "train", "train_val_split", "uniform_loss",
+    "unigram_loss", "word_like_source",
 ]

@@ -1,4 +1,4 @@
-"""Input validation shared by every rnnlib function.
+"""Input validation shared by every rnnlib function: check once, at the door.
 
 Each public function checks its arguments once, at the top, so that a learner's mistake
 (a transposed weight, a missing batch axis, an integer array, a NaN) is reported in terms of
@@ -10,7 +10,60 @@ between calls remembers the size each name took first, so ``W_xh`` checked as ``
 after ``x`` checked as ``"N T D"`` must agree with ``x`` on D.
 """
 
+import contextlib
+import functools
+import threading
+
 import numpy as np
+
+_depth = threading.local()  # how many validated calls are running in this thread
+
+
+def validated(check):
+    """Decorator: run ``check(*args, **kwargs)`` before the function, at the outermost call only.
+
+    A public function that calls another public function (``rnn_forward`` calling
+    ``rnn_step_forward`` at every step, a model calling ``rnn_forward``) has already checked
+    everything at its own door, so the inner call skips its check: one check per call from
+    outside, however deep the library goes.
+    """
+    def wrap(fn):
+        @functools.wraps(fn)
+        def inner(*args, **kwargs):
+            depth = getattr(_depth, "n", 0)
+            if depth == 0:
+                check(*args, **kwargs)
+            _depth.n = depth + 1
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                _depth.n = depth
+        return inner
+    return wrap
+
+
+@contextlib.contextmanager
+def already_checked():
+    """Inside this block validated functions skip their checks (for a loop whose later
+    iterations are built exactly like the first, which was checked)."""
+    depth = getattr(_depth, "n", 0)
+    _depth.n = depth + 1
+    try:
+        yield
+    finally:
+        _depth.n = depth
+
+
+def make_rng(seed_or_rng):
+    """Return a numpy Generator: pass one through, or make one from an integer seed."""
+    if isinstance(seed_or_rng, np.random.Generator):
+        return seed_or_rng
+    if isinstance(seed_or_rng, (int, np.integer)) and not isinstance(seed_or_rng, bool):
+        return np.random.default_rng(seed_or_rng)
+    raise TypeError(
+        f"rng: expected an integer seed or a numpy.random.Generator, "
+        f"got {type(seed_or_rng).__name__}"
+    )
 
 
 def _describe(spec, dims):
@@ -21,6 +74,17 @@ def _describe(spec, dims):
         sizes = ", ".join(str(dims[n]) for n in names) + ("," if len(names) == 1 else "")
         return f"{sym} = ({sizes})"
     return sym
+
+
+def all_finite(a):
+    """True if no entry of the float array ``a`` is NaN or infinite.
+
+    Fast path: one sum, which is finite whenever every entry is (unless it overflows; then
+    the entries are tested one by one).
+    """
+    with np.errstate(over="ignore", invalid="ignore"):  # inf - inf or an overflow: say so below
+        total = a.sum()
+    return bool(np.isfinite(total)) or bool(np.all(np.isfinite(a)))
 
 
 def check_array(name, value, spec, dims=None, *, floating=True, finite=True):
@@ -55,19 +119,19 @@ def check_array(name, value, spec, dims=None, *, floating=True, finite=True):
             f"{name}: expected {len(names)}-D array of shape {_describe(spec, dims)}, "
             f"got {value.ndim}-D array of shape {value.shape}"
         )
-    expected = _describe(spec, dims)
+    before = dict(dims)  # the sizes known before this array, for the message
     for axis, (dim, size) in enumerate(zip(names, value.shape, strict=True)):
         want = int(dim) if dim.isdigit() else dims.get(dim)
         if want is not None and size != want:
             raise ValueError(
-                f"{name}: expected shape {expected}, got {value.shape} "
+                f"{name}: expected shape {_describe(spec, before)}, got {value.shape} "
                 f"(axis {axis} is {dim}, which must be {want})"
             )
         if size == 0:
             raise ValueError(f"{name}: axis {axis} ({dim}) is empty; shape {value.shape}")
         if not dim.isdigit():
             dims.setdefault(dim, size)
-    if finite and floating and not np.all(np.isfinite(value)):
+    if finite and floating and not all_finite(value):
         bad = int(np.size(value) - np.count_nonzero(np.isfinite(value)))
         raise ValueError(f"{name}: contains {bad} NaN or infinite value(s)")
     return value
@@ -92,6 +156,36 @@ def check_labels(name, value, spec, dims, num_classes):
             f"got values from {value.min()} to {value.max()}"
         )
     return value
+
+
+def check_mask(mask, shape, dims):
+    """Check an optional boolean (N, T) mask that keeps at least one step (None passes)."""
+    if mask is None:
+        return
+    if not isinstance(mask, np.ndarray) or mask.dtype != bool:
+        # an integer 0/1 mask would silently index rows 0 and 1 instead of selecting steps
+        raise TypeError(f"mask: expected a boolean array of shape (N, T) = {shape}, "
+                        f"got {getattr(mask, 'dtype', type(mask).__name__)}")
+    check_array("mask", mask, "N T", dims, floating=False, finite=False)
+    if not mask.any():
+        raise ValueError("mask: every step is masked out; there is nothing to score")
+
+
+def check_text(name, text, min_length=1):
+    """Check that ``text`` is a str of at least ``min_length`` characters."""
+    if not isinstance(text, str):
+        raise TypeError(f"{name}: expected a str, got {type(text).__name__}")
+    if len(text) < min_length:
+        raise ValueError(f"{name}: has {len(text)} characters, at least {min_length} needed")
+    return text
+
+
+def check_alphabet(alphabet):
+    """Check a str of distinct characters."""
+    check_text("alphabet", alphabet, 1)
+    if len(set(alphabet)) != len(alphabet):
+        raise ValueError(f"alphabet: every character must appear once, got {alphabet!r}")
+    return alphabet
 
 
 def check_positive(name, value, *, integer=False, allow_zero=False):
@@ -125,3 +219,101 @@ def check_finite_loss(loss, step):
             "(rnnlib.clip_by_global_norm), or a smaller initial W_hh."
         )
     return loss
+
+
+# ------------------------------------------------- the door checks of rnnlib's layers
+
+
+def check_state(name, h, x, dims):
+    """Check a state h (N, H) after x (N, T, D) was checked; a time-first x is blamed on x."""
+    if (x.ndim == 3 and isinstance(h, np.ndarray) and h.ndim == 2
+            and h.shape[0] != x.shape[0] and h.shape[0] == x.shape[1]):
+        raise ValueError(
+            f"x: expected batch-first shape (N, T, D) with N = {h.shape[0]} as in {name}, "
+            f"got {x.shape}, which looks time-first (T, N, D); use x.transpose(1, 0, 2)"
+        )
+    check_array(name, h, "N H", dims)
+
+
+def _x_before_h(x, h, W_xh, W_hh, b_h, x_spec, h_name, dims):
+    """Check x, the weights, then the state."""
+    check_array("x", x, x_spec, dims)
+    check_array("W_xh", W_xh, "H D", dims)
+    check_array("W_hh", W_hh, "H H", dims)
+    check_array("b_h", b_h, "H", dims)
+    check_state(h_name, h, x, dims)
+
+
+def rnn_step_args(x, h_prev, W_xh, W_hh, b_h):
+    _x_before_h(x, h_prev, W_xh, W_hh, b_h, "N D", "h_prev", {})
+
+
+def rnn_args(x, h0, W_xh, W_hh, b_h):
+    _x_before_h(x, h0, W_xh, W_hh, b_h, "N T D", "h0", {})
+
+
+def rnn_step_backward_args(dh, cache):
+    check_cache("cache", cache, 5)
+    h = cache[2]
+    check_array("dh", dh, "N H", {"N": h.shape[0], "H": h.shape[1]})
+
+
+def rnn_backward_args(dh, cache):
+    check_cache("cache", cache, 2)
+    step_caches, (N, T, _) = cache
+    check_array("dh", dh, "N T H", {"N": N, "T": T, "H": step_caches[0][2].shape[1]})
+
+
+def affine_args(h, W, b, spec="N H"):
+    dims = {}
+    check_array("h", h, spec, dims)
+    check_array("W", W, "O H", dims)
+    check_array("b", b, "O", dims)
+
+
+def temporal_affine_args(h, W, b):
+    affine_args(h, W, b, "N T H")
+
+
+def affine_backward_args(dy, cache, spec="N O"):
+    check_cache("cache", cache, 2)
+    h, W = cache
+    dims = dict(zip(("N", "T"), h.shape[:-1], strict=False))
+    dims["O"] = W.shape[0]
+    check_array("dy", dy, spec, dims)
+
+
+def temporal_affine_backward_args(dy, cache):
+    affine_backward_args(dy, cache, "N T O")
+
+
+def rnn_params(params, dims, names=("W_xh", "W_hh", "b_h", "W_hy", "b_y"), finite=True,
+               D="D", O="O"):
+    """Check a model's parameter dict: W_xh (H, D), W_hh (H, H), b_h (H,), W_hy (O, H), b_y (O,).
+
+    ``dims``: sizes already known, updated in place. A char-RNN reads and predicts one
+    vocabulary, so it passes D="V", O="V".
+    """
+    if not isinstance(params, dict):
+        raise TypeError(f"params: expected a dict with {', '.join(names)}, "
+                        f"got {type(params).__name__}")
+    missing = [n for n in names if n not in params]
+    if missing:
+        raise ValueError(f"params: missing {missing}; expected keys {list(names)}")
+    specs = {"W_xh": f"H {D}", "W_hh": "H H", "b_h": "H", "W_hy": f"{O} H", "b_y": O}
+    for name in names:
+        check_array(f"params[{name!r}]", params[name], specs[name], dims, finite=finite)
+    return dims
+
+
+def check_indices(name, data, V, min_len):
+    """Check a 1-D integer array of character indices in [0, V) with at least min_len entries."""
+    if not isinstance(data, np.ndarray):
+        raise TypeError(
+            f"{name}: expected a 1-D NumPy integer array (vocab.encode(text)), "
+            f"got {type(data).__name__}"
+        )
+    check_labels(name, data, "L", {}, V)
+    if len(data) < min_len:
+        raise ValueError(f"{name}: has {len(data)} characters, at least {min_len} needed")
+    return data

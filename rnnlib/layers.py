@@ -4,41 +4,20 @@ Sizes: N sequences in a batch, T time steps, D input features, H hidden units, O
 
     a_t = x_t @ W_xh.T + h_{t-1} @ W_hh.T + b_h      # (N, H)
     h_t = tanh(a_t)                                   # (N, H)
+    y_t = h_t @ W_hy.T + b_y                          # (N, O)
 
 Every ``*_forward`` returns ``(out, cache)``; the matching ``*_backward(dout, cache)``
 returns the gradient of the loss with respect to each input of the forward function.
+Arguments are checked once, by the decorator on top of each function (see rnnlib/_checks.py).
 """
 
 import numpy as np
 
-from ._checks import check_array, check_cache
+from . import _checks as checks
+from ._checks import validated
 
 
-def _step_forward(x, h_prev, W_xh, W_hh, b_h):
-    """One RNN step on checked arrays (no validation; used inside loops)."""
-    a = x @ W_xh.T + h_prev @ W_hh.T + b_h  # (N, D)@(D, H) + (N, H)@(H, H) -> (N, H)
-    h = np.tanh(a)  # (N, H)
-    return h, (x, h_prev, h, W_xh, W_hh)
-
-
-def _step_backward(dh, cache):
-    """Backward of one RNN step on checked arrays (no validation)."""
-    x, h_prev, h, W_xh, W_hh = cache
-    da = dh * (1.0 - h * h)  # tanh'(a) = 1 - tanh(a)^2 = 1 - h^2, (N, H)
-    dx = da @ W_xh  # (N, H)@(H, D) -> (N, D)
-    dh_prev = da @ W_hh  # (N, H)@(H, H) -> (N, H)
-    dW_xh = da.T @ x  # (H, N)@(N, D) -> (H, D)
-    dW_hh = da.T @ h_prev  # (H, N)@(N, H) -> (H, H)
-    db_h = da.sum(axis=0)  # (H,)
-    return dx, dh_prev, dW_xh, dW_hh, db_h
-
-
-def _check_rnn_params(W_xh, W_hh, b_h, dims):
-    check_array("W_xh", W_xh, "H D", dims)
-    check_array("W_hh", W_hh, "H H", dims)
-    check_array("b_h", b_h, "H", dims)
-
-
+@validated(checks.rnn_step_args)
 def rnn_step_forward(x, h_prev, W_xh, W_hh, b_h):
     """One time step of a vanilla RNN: h = tanh(x @ W_xh.T + h_prev @ W_hh.T + b_h).
 
@@ -53,13 +32,12 @@ def rnn_step_forward(x, h_prev, W_xh, W_hh, b_h):
     - h: (N, H) the new hidden state.
     - cache: what rnn_step_backward needs.
     """
-    dims = {}
-    check_array("x", x, "N D", dims)
-    _check_rnn_params(W_xh, W_hh, b_h, dims)
-    check_array("h_prev", h_prev, "N H", dims)
-    return _step_forward(x, h_prev, W_xh, W_hh, b_h)
+    a = x @ W_xh.T + h_prev @ W_hh.T + b_h  # (N, D)@(D, H) + (N, H)@(H, H) -> (N, H)
+    h = np.tanh(a)  # (N, H)
+    return h, (x, h_prev, h, W_xh, W_hh)
 
 
+@validated(checks.rnn_step_backward_args)
 def rnn_step_backward(dh, cache):
     """Backward pass of rnn_step_forward.
 
@@ -71,11 +49,17 @@ def rnn_step_backward(dh, cache):
     Returns a tuple of:
     - dx: (N, D), dh_prev: (N, H), dW_xh: (H, D), dW_hh: (H, H), db_h: (H,).
     """
-    check_cache("cache", cache, 5)
-    check_array("dh", dh, "N H", {"N": cache[2].shape[0], "H": cache[2].shape[1]})
-    return _step_backward(dh, cache)
+    x, h_prev, h, W_xh, W_hh = cache
+    da = dh * (1.0 - h * h)  # tanh'(a) = 1 - tanh(a)^2 = 1 - h^2, (N, H)
+    dx = da @ W_xh  # (N, H)@(H, D) -> (N, D)
+    dh_prev = da @ W_hh  # (N, H)@(H, H) -> (N, H)
+    dW_xh = da.T @ x  # (H, N)@(N, D) -> (H, D)
+    dW_hh = da.T @ h_prev  # (H, N)@(N, H) -> (H, H)
+    db_h = da.sum(axis=0)  # (H,)
+    return dx, dh_prev, dW_xh, dW_hh, db_h
 
 
+@validated(checks.rnn_args)
 def rnn_forward(x, h0, W_xh, W_hh, b_h):
     """Run a vanilla RNN over whole sequences, one rnn step at a time.
 
@@ -88,21 +72,18 @@ def rnn_forward(x, h0, W_xh, W_hh, b_h):
     - h: (N, T, H) hidden state after every step; h[:, -1] is the final state.
     - cache: what rnn_backward needs.
     """
-    dims = {}
-    check_array("x", x, "N T D", dims)
-    _check_rnn_params(W_xh, W_hh, b_h, dims)
-    check_array("h0", h0, "N H", dims)
     N, T, _ = x.shape
     h = np.empty((N, T, W_hh.shape[0]), dtype=np.result_type(x, h0, W_xh, W_hh, b_h))
     step_caches = []
     h_prev = h0
     for t in range(T):
-        h_prev, step_cache = _step_forward(x[:, t, :], h_prev, W_xh, W_hh, b_h)
+        h_prev, step_cache = rnn_step_forward(x[:, t, :], h_prev, W_xh, W_hh, b_h)
         h[:, t, :] = h_prev
         step_caches.append(step_cache)
     return h, (step_caches, x.shape)
 
 
+@validated(checks.rnn_backward_args)
 def rnn_backward(dh, cache):
     """Backpropagation through time for rnn_forward.
 
@@ -114,19 +95,17 @@ def rnn_backward(dh, cache):
     Returns a tuple of:
     - dx: (N, T, D), dh0: (N, H), dW_xh: (H, D), dW_hh: (H, H), db_h: (H,).
     """
-    check_cache("cache", cache, 2)
     step_caches, (N, T, D) = cache
-    H = step_caches[0][2].shape[1]
-    check_array("dh", dh, "N T H", {"N": N, "T": T, "H": H})
-    dx = np.empty((N, T, D), dtype=dh.dtype)
     _, _, _, W_xh, W_hh = step_caches[0]
+    H = W_hh.shape[0]
+    dx = np.empty((N, T, D), dtype=dh.dtype)
     dW_xh = np.zeros_like(W_xh)
     dW_hh = np.zeros_like(W_hh)
     db_h = np.zeros(H, dtype=W_hh.dtype)
     dh_next = np.zeros((N, H), dtype=dh.dtype)  # gradient arriving from step t+1
     for t in reversed(range(T)):
         # h_t feeds the loss directly (dh[:, t]) and through h_{t+1} (dh_next): add both.
-        dx[:, t, :], dh_next, dW_xh_t, dW_hh_t, db_h_t = _step_backward(
+        dx[:, t, :], dh_next, dW_xh_t, dW_hh_t, db_h_t = rnn_step_backward(
             dh[:, t, :] + dh_next, step_caches[t]
         )
         # BPTT: the weights are shared by every step, so their gradients add up over time.
@@ -136,6 +115,7 @@ def rnn_backward(dh, cache):
     return dx, dh_next, dW_xh, dW_hh, db_h
 
 
+@validated(checks.affine_args)
 def affine_forward(h, W, b):
     """Output layer on one vector per example: y = h @ W.T + b.
 
@@ -147,13 +127,10 @@ def affine_forward(h, W, b):
     - y: (N, O) scores.
     - cache: what affine_backward needs.
     """
-    dims = {}
-    check_array("h", h, "N H", dims)
-    check_array("W", W, "O H", dims)
-    check_array("b", b, "O", dims)
     return h @ W.T + b, (h, W)  # (N, H)@(H, O) -> (N, O)
 
 
+@validated(checks.affine_backward_args)
 def affine_backward(dy, cache):
     """Backward pass of affine_forward.
 
@@ -164,12 +141,11 @@ def affine_backward(dy, cache):
     Returns a tuple of:
     - dh: (N, H), dW: (O, H), db: (O,).
     """
-    check_cache("cache", cache, 2)
     h, W = cache
-    check_array("dy", dy, "N O", {"N": h.shape[0], "O": W.shape[0]})
     return dy @ W, dy.T @ h, dy.sum(axis=0)  # (N, H), (O, N)@(N, H) -> (O, H), (O,)
 
 
+@validated(checks.temporal_affine_args)
 def temporal_affine_forward(h, W, b):
     """Output layer applied at every time step: y[:, t] = h[:, t] @ W.T + b.
 
@@ -181,13 +157,10 @@ def temporal_affine_forward(h, W, b):
     - y: (N, T, O) scores.
     - cache: what temporal_affine_backward needs.
     """
-    dims = {}
-    check_array("h", h, "N T H", dims)
-    check_array("W", W, "O H", dims)
-    check_array("b", b, "O", dims)
     return h @ W.T + b, (h, W)  # (N, T, H)@(H, O) -> (N, T, O): one matmul for all steps
 
 
+@validated(checks.temporal_affine_backward_args)
 def temporal_affine_backward(dy, cache):
     """Backward pass of temporal_affine_forward.
 
@@ -198,10 +171,8 @@ def temporal_affine_backward(dy, cache):
     Returns a tuple of:
     - dh: (N, T, H), dW: (O, H), db: (O,).
     """
-    check_cache("cache", cache, 2)
     h, W = cache
     N, T, H = h.shape
-    check_array("dy", dy, "N T O", {"N": N, "T": T, "O": W.shape[0]})
     dh = dy @ W  # (N, T, O)@(O, H) -> (N, T, H)
     dy2 = dy.reshape(N * T, -1)  # (N*T, O)
     dW = dy2.T @ h.reshape(N * T, H)  # (O, N*T)@(N*T, H) -> (O, H); sums over all steps
@@ -213,6 +184,12 @@ def sigmoid(z):
     z = np.asarray(z)
     ez = np.exp(-np.abs(z))  # in (0, 1]: never overflows
     return np.where(z >= 0, 1.0 / (1.0 + ez), ez / (1.0 + ez))
+
+
+def log_softmax(scores, axis=-1):
+    """log softmax along ``axis``: shifted - log(sum(exp(shifted))), finite where p rounds to 0."""
+    shifted = scores - scores.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
 def softmax(scores, axis=-1):

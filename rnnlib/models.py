@@ -1,144 +1,188 @@
-"""Sequence-to-one RNN models built from rnnlib's layers (notebooks 02 and 03).
+"""Every model of the series as a loss function of (params, batch): one style.
 
-Both models read a whole sequence x (N, T, D), starting from h_0 = 0, and put one output
-layer on the LAST hidden state only:
+    params = init_rnn_params(D, H, O, rng)          # W_xh (H, D), W_hh (H, H), b_h (H,),
+                                                    # W_hy (O, H), b_y (O,)
+    loss, grads = model_loss(params, x, targets)    # grads has the keys of params
+
+Sequence-to-one models (notebooks 02, 03) read x (N, T, D) from h_0 = 0 and put the output
+layer on the LAST hidden state; the many-to-many model (notebooks 04, 05) scores every step:
 
     h_t = tanh(x_t @ W_xh.T + h_{t-1} @ W_hh.T + b_h)      # (N, H), t = 1..T
-    s   = h_T @ W_hy.T + b_y                              # (N, O)
+    s   = h_T @ W_hy.T + b_y                              # (N, O)      sequence to one
+    y_t = h_t @ W_hy.T + b_y                              # (N, T, O)   many to many
 
-``RNNRegressor`` scores s with the mean squared error, ``RNNClassifier`` reads s (O = 1) as
-the logit of a sigmoid and scores it with binary cross-entropy.
+Every loss is the mean over the predictions it scores (see rnnlib/__init__.py).
 """
 
 import numpy as np
 
-from ._checks import check_array, check_positive
-from .data import make_rng
-from .init import xavier
-from .layers import affine_backward, affine_forward, rnn_backward, rnn_forward, sigmoid
-from .losses import bce_with_logits_loss, mse_loss
+from . import _checks as checks
+from ._checks import check_array, check_labels, check_mask, make_rng, validated
+from .initializers import lecun_normal, scale_to_spectral_radius
+from .layers import (
+    affine_backward,
+    affine_forward,
+    rnn_backward,
+    rnn_forward,
+    temporal_affine_backward,
+    temporal_affine_forward,
+)
+from .losses import bce_with_logits_loss, mse_loss, temporal_softmax_cross_entropy_loss
 
 
-class _SequenceToOne:
-    """Shared parts: the parameters, the forward pass and BPTT for a last-step output."""
+def init_rnn_params(D, H, O, rng, radius=None, init=lecun_normal):
+    """Parameters of a vanilla RNN with an output layer: random weights, zero biases.
 
-    def __init__(self, input_size, hidden_size, output_size, rng, init):
-        D = check_positive("input_size", input_size, integer=True)
-        H = check_positive("hidden_size", hidden_size, integer=True)
-        O = check_positive("output_size", output_size, integer=True)
-        if not callable(init):
-            raise TypeError(
-                f"init: expected a function (fan_out, fan_in, rng) -> array such as "
-                f"rnnlib.xavier, got {type(init).__name__}"
-            )
-        rng = make_rng(rng)
-        self.params = {
-            "W_xh": init(H, D, rng),  # (H, D)
-            "W_hh": init(H, H, rng),  # (H, H)
-            "b_h": np.zeros(H),
-            "W_hy": init(O, H, rng),  # (O, H)
-            "b_y": np.zeros(O),
-        }
+    Inputs:
+    - D, H, O: input, hidden and output sizes.
+    - rng: integer seed or numpy Generator.
+    - radius: if given, W_hh is rescaled to this spectral radius.
+    - init: function (fan_out, fan_in, rng) -> weights (default lecun_normal, N(0, 1/fan_in)).
 
-    def _check_x(self, x):
-        dims = {"D": self.params["W_xh"].shape[1]}
+    Returns:
+    - params: dict with W_xh (H, D), W_hh (H, H), b_h (H,), W_hy (O, H), b_y (O,).
+    """
+    rng = make_rng(rng)
+    W_hh = init(H, H, rng)  # drawn first, then W_xh and W_hy
+    if radius is not None:
+        W_hh = scale_to_spectral_radius(W_hh, radius)
+    return {"W_xh": init(H, D, rng), "W_hh": W_hh, "b_h": np.zeros(H),
+            "W_hy": init(O, H, rng), "b_y": np.zeros(O)}
+
+
+def _params_x(params, x, h0=None):
+    """Check params and x (N, T, D) (and h0 if given); return the sizes found."""
+    dims = checks.rnn_params(params, {})
+    if x is not None:
         check_array("x", x, "N T D", dims)
-        return dims
+    if h0 is not None:
+        checks.check_state("h0", h0, x, dims)
+    return dims
 
-    def scores(self, x):
-        """Output-layer scores on the last hidden state.
 
-        Inputs:
-        - x: (N, T, D) input sequences.
-
-        Returns:
-        - scores: (N, O).
-        """
-        return self._forward(x)[0]
-
-    def _forward(self, x):
-        self._check_x(x)
-        p = self.params
-        h0 = np.zeros((x.shape[0], p["W_hh"].shape[0]))  # every sequence starts fresh
-        h, rnn_cache = rnn_forward(x, h0, p["W_xh"], p["W_hh"], p["b_h"])  # (N, T, H)
-        s, out_cache = affine_forward(h[:, -1], p["W_hy"], p["b_y"])  # (N, O)
-        return s, (h.shape, rnn_cache, out_cache)
-
-    def _backward(self, dscores, cache):
-        h_shape, rnn_cache, out_cache = cache
-        dh_last, dW_hy, db_y = affine_backward(dscores, out_cache)
-        dh = np.zeros(h_shape)  # (N, T, H): only h_T feeds the output ...
-        dh[:, -1] = dh_last  # ... and rnn_backward carries it back through time
-        _, _, dW_xh, dW_hh, db_h = rnn_backward(dh, rnn_cache)
-        return {"W_xh": dW_xh, "W_hh": dW_hh, "b_h": db_h, "W_hy": dW_hy, "b_y": db_y}
-
-    def _loss(self, x, y, loss_fn):
-        dims = self._check_x(x)
-        dims["O"] = self.params["W_hy"].shape[0]
+def _last_step_args(params, x, y=None, *, binary=False):
+    dims = _params_x(params, x)
+    if y is not None:
         check_array("y", y, "N O", dims)
-        s, cache = self._forward(x)
-        loss, ds = loss_fn(s, y)
-        return loss, self._backward(ds, cache)
+    if binary and dims["O"] != 1:
+        raise ValueError(f"params['W_hy']: a binary classifier has O = 1 output, got {dims['O']}")
+    if binary and y is not None and np.any((y != 0) & (y != 1)):
+        raise ValueError("y: expected only 0.0 and 1.0")
 
 
-class RNNRegressor(_SequenceToOne):
-    """Vanilla RNN that reads a sequence and predicts O real numbers from its last state.
+def _classifier_args(params, x, y):
+    _last_step_args(params, x, y, binary=True)
+
+
+def _many_to_many_args(params, x, labels=None, mask=None, h0=None):
+    dims = _params_x(params, x, h0)
+    if labels is not None:
+        check_labels("labels", labels, "N T", dims, dims["O"])
+        check_mask(mask, labels.shape, dims)
+
+
+def _forward_last(params, x):
+    """Scores on the last hidden state and the caches to go back through."""
+    h0 = np.zeros((x.shape[0], params["W_hh"].shape[0]))  # every sequence starts fresh
+    h, rnn_cache = rnn_forward(x, h0, params["W_xh"], params["W_hh"], params["b_h"])  # (N, T, H)
+    s, out_cache = affine_forward(h[:, -1], params["W_hy"], params["b_y"])  # (N, O)
+    return s, (h.shape, rnn_cache, out_cache)
+
+
+def _backward_last(ds, cache):
+    h_shape, rnn_cache, out_cache = cache
+    dh_last, dW_hy, db_y = affine_backward(ds, out_cache)
+    dh = np.zeros(h_shape)  # (N, T, H): only h_T feeds the output ...
+    dh[:, -1] = dh_last  # ... and rnn_backward carries it back through time
+    _, _, dW_xh, dW_hh, db_h = rnn_backward(dh, rnn_cache)
+    return {"W_xh": dW_xh, "W_hh": dW_hh, "b_h": db_h, "W_hy": dW_hy, "b_y": db_y}
+
+
+@validated(_last_step_args)
+def last_step_scores(params, x):
+    """Output-layer scores on the last hidden state (a regressor's prediction, a logit).
 
     Inputs:
-    - input_size: D, features per step. hidden_size: H. output_size: O (default 1).
-    - rng: integer seed or numpy Generator for the initial weights (biases start at 0).
-    - init: function (fan_out, fan_in, rng) -> weights, e.g. rnnlib.xavier (default)
-      or rnnlib.small_random.
+    - params: dict W_xh (H, D), W_hh (H, H), b_h (H,), W_hy (O, H), b_y (O,).
+    - x: (N, T, D) input sequences.
+
+    Returns:
+    - scores: (N, O).
     """
-
-    def __init__(self, input_size, hidden_size, output_size=1, *, rng, init=xavier):
-        super().__init__(input_size, hidden_size, output_size, rng, init)
-
-    def predict(self, x):
-        """Predictions (N, O) for input sequences x (N, T, D)."""
-        return self.scores(x)
-
-    def loss(self, x, y):
-        """Mean squared error and its gradients.
-
-        Inputs:
-        - x: (N, T, D) sequences, y: (N, O) targets.
-
-        Returns a tuple of:
-        - loss: float, mean over all N * O entries of (prediction - y)^2.
-        - grads: dict with the keys and shapes of ``params``.
-        """
-        return self._loss(x, y, mse_loss)
+    return _forward_last(params, x)[0]
 
 
-class RNNClassifier(_SequenceToOne):
-    """Vanilla RNN that reads a sequence and gives P(label = 1) from its last state.
+@validated(_last_step_args)
+def regression_loss(params, x, y):
+    """Sequence-to-one regression: mean squared error of the last-step scores, and gradients.
 
     Inputs:
-    - input_size: D, features per step. hidden_size: H.
-    - rng: integer seed or numpy Generator for the initial weights (biases start at 0).
-    - init: function (fan_out, fan_in, rng) -> weights (default rnnlib.xavier).
+    - params: as last_step_scores. x: (N, T, D) sequences, y: (N, O) targets.
+
+    Returns a tuple of:
+    - loss: float, mean over all N * O entries of (prediction - y)^2.
+    - grads: dict with the keys and shapes of params.
     """
+    s, cache = _forward_last(params, x)
+    loss, ds = mse_loss(s, y)
+    return loss, _backward_last(ds, cache)
 
-    def __init__(self, input_size, hidden_size, *, rng, init=xavier):
-        super().__init__(input_size, hidden_size, 1, rng, init)
 
-    def predict_proba(self, x):
-        """P(label = 1) = sigmoid(score), shape (N, 1), for sequences x (N, T, D)."""
-        return sigmoid(self.scores(x))
+@validated(_classifier_args)
+def classification_loss(params, x, y):
+    """Sequence-to-one binary classification: BCE of sigmoid(last-step score), and gradients.
 
-    def predict(self, x):
-        """Predicted labels (N, 1) as floats 0.0 / 1.0 (1 where the score is > 0)."""
-        return (self.scores(x) > 0).astype(np.float64)
+    Inputs:
+    - params: as last_step_scores, with O = 1. x: (N, T, D) sequences, y: (N, 1) labels 0/1.
 
-    def loss(self, x, y):
-        """Binary cross-entropy of sigmoid(score) and its gradients.
+    Returns a tuple of:
+    - loss: float, mean binary cross-entropy over the N sequences.
+    - grads: dict with the keys and shapes of params.
+    """
+    s, cache = _forward_last(params, x)
+    loss, ds = bce_with_logits_loss(s, y)
+    return loss, _backward_last(ds, cache)
 
-        Inputs:
-        - x: (N, T, D) sequences, y: (N, 1) labels 0.0 or 1.0.
 
-        Returns a tuple of:
-        - loss: float, mean BCE over the batch.
-        - grads: dict with the keys and shapes of ``params``.
-        """
-        return self._loss(x, y, bce_with_logits_loss)
+@validated(_many_to_many_args)
+def rnn_scores(params, x, h0=None):
+    """Scores at every step of a many-to-many RNN (no loss).
+
+    Inputs:
+    - params: dict W_xh (H, D), W_hh (H, H), b_h (H,), W_hy (O, H), b_y (O,).
+    - x: (N, T, D) inputs.
+    - h0: (N, H) initial state (default zeros).
+
+    Returns:
+    - scores: (N, T, O), the softmax inputs at every step.
+    """
+    h0 = np.zeros((x.shape[0], params["W_hh"].shape[0])) if h0 is None else h0
+    h, _ = rnn_forward(x, h0, params["W_xh"], params["W_hh"], params["b_h"])  # (N, T, H)
+    return temporal_affine_forward(h, params["W_hy"], params["b_y"])[0]  # (N, T, O)
+
+
+@validated(_many_to_many_args)
+def many_to_many_loss(params, x, labels, mask=None, h0=None):
+    """Softmax cross-entropy at every (unmasked) step of an RNN, and its gradients.
+
+    rnn_forward -> temporal_affine_forward -> temporal_softmax_cross_entropy_loss, then the
+    three backward passes in reverse order.
+
+    Inputs:
+    - params: dict W_xh (H, D), W_hh (H, H), b_h (H,), W_hy (O, H), b_y (O,).
+    - x: (N, T, D) inputs (padded steps may hold anything).
+    - labels: (N, T) integer classes in [0, O).
+    - mask: optional (N, T) booleans, True at steps that count.
+    - h0: (N, H) initial state (default zeros).
+
+    Returns a tuple of:
+    - loss: float, the mean over counted steps.
+    - grads: dict with the same keys and shapes as params.
+    """
+    h0 = np.zeros((x.shape[0], params["W_hh"].shape[0])) if h0 is None else h0
+    h, rnn_cache = rnn_forward(x, h0, params["W_xh"], params["W_hh"], params["b_h"])
+    scores, aff_cache = temporal_affine_forward(h, params["W_hy"], params["b_y"])
+    loss, dscores = temporal_softmax_cross_entropy_loss(scores, labels, mask)
+    dh, dW_hy, db_y = temporal_affine_backward(dscores, aff_cache)
+    _, _, dW_xh, dW_hh, db_h = rnn_backward(dh, rnn_cache)
+    return loss, {"W_xh": dW_xh, "W_hh": dW_hh, "b_h": db_h, "W_hy": dW_hy, "b_y": db_y}

@@ -3,12 +3,23 @@
 
 import numpy as np
 
-from ._checks import check_positive
+from ._checks import all_finite, check_positive
 
 
-def _check_pair(params, grads):
-    if not isinstance(params, dict) or not isinstance(grads, dict):
-        raise TypeError("params, grads: expected two dicts of name -> array")
+def _check_grads(grads):
+    if not isinstance(grads, dict):
+        raise TypeError(f"grads: expected a dict of name -> array (the grads a loss function "
+                        f"returns), got {type(grads).__name__}")
+    for name, g in grads.items():
+        if not isinstance(g, np.ndarray):
+            raise TypeError(f"grads[{name!r}]: expected a NumPy array, got {type(g).__name__}")
+
+
+def _check_step(params, grads):
+    """params and grads: same keys, same shapes, every gradient finite."""
+    if not isinstance(params, dict):
+        raise TypeError(f"params: expected a dict of name -> array, got {type(params).__name__}")
+    _check_grads(grads)
     if set(params) != set(grads):
         raise ValueError(
             f"grads: keys {sorted(grads)} do not match params keys {sorted(params)}"
@@ -18,6 +29,11 @@ def _check_pair(params, grads):
             raise ValueError(
                 f"grads[{name!r}]: expected shape {params[name].shape}, "
                 f"got {grads[name].shape}"
+            )
+        if not all_finite(grads[name]):
+            raise ValueError(
+                f"grads[{name!r}]: contains NaN or infinite values; the step is refused and "
+                "params are unchanged (try a smaller learning rate or clip the gradients)"
             )
 
 
@@ -29,7 +45,7 @@ class SGD:
 
     def step(self, params, grads):
         """Update every array in ``params`` in place."""
-        _check_pair(params, grads)
+        _check_step(params, grads)
         for name, p in params.items():
             p -= self.lr * grads[name]
 
@@ -39,27 +55,40 @@ class AdaGrad:
 
         mem <- mem + g^2
         p   <- p - lr * g / sqrt(mem + eps)
+
+    eps sits inside the square root, as in min-char-rnn; PyTorch's Adagrad adds it outside,
+    lr * g / (sqrt(mem) + eps). ``memory`` (name -> running sum) is the state a checkpoint
+    keeps so that training can resume.
     """
 
     def __init__(self, lr=0.1, eps=1e-8):
         self.lr = check_positive("lr", lr)
         self.eps = check_positive("eps", eps)
         self.memory = {}  # name -> running sum of squared gradients
+        self._scratch = {}  # name -> two arrays reused by every step (no temporaries)
 
     def step(self, params, grads):
-        """Update every array in ``params`` in place."""
-        _check_pair(params, grads)
+        """Update every array in ``params`` in place (``grads`` is not changed)."""
+        _check_step(params, grads)
         for name, p in params.items():
             g = grads[name]
             if name not in self.memory:  # first step: no squared gradients yet
                 self.memory[name] = np.zeros_like(p)
-            mem = self.memory[name]
-            mem += g * g
-            p -= self.lr * g / np.sqrt(mem + self.eps)
+            if name not in self._scratch:
+                self._scratch[name] = (np.empty_like(p), np.empty_like(p))
+            mem, (root, upd) = self.memory[name], self._scratch[name]
+            np.multiply(g, g, out=root)
+            mem += root  # mem + g^2
+            np.add(mem, self.eps, out=root)
+            np.sqrt(root, out=root)  # sqrt(mem + eps)
+            np.multiply(g, self.lr, out=upd)
+            upd /= root  # lr * g / sqrt(mem + eps)
+            p -= upd
 
 
 def global_norm(grads):
     """sqrt of the sum of squares of every entry of every gradient."""
+    _check_grads(grads)
     return float(np.sqrt(sum(float(np.sum(g * g)) for g in grads.values())))
 
 
@@ -68,6 +97,7 @@ def clip_by_value(grads, limit):
 
     Entry by entry, so it can change the direction of the whole gradient.
     """
+    _check_grads(grads)
     check_positive("limit", limit)
     for g in grads.values():
         np.clip(g, -limit, limit, out=g)

@@ -1,6 +1,5 @@
-"""Plots that several notebooks draw the same way."""
+"""Plots that several notebooks draw the same way (matplotlib is imported on first use)."""
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 
@@ -27,6 +26,8 @@ def plot_losses(curves, ax=None, logy=False, smooth_beta=None, xlabel="step",
     - hline, hline_label: a horizontal reference line (e.g. the best possible loss).
     """
     if ax is None:
+        import matplotlib.pyplot as plt  # here, so that `import rnnlib` does not load matplotlib
+
         _, ax = plt.subplots(figsize=(6, 3.5))
     for label, values in curves.items():
         values = np.asarray(values)

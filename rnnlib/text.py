@@ -4,11 +4,14 @@
     ix = vocab.encode("hole")                 # int64 array [1, 3, 2, 0]
     vocab.decode(ix)                          # 'hole'
     text = load_text("my_file.txt")           # str; clear errors for bad files
+    train, val = train_val_split(text, 0.9)   # contiguous parts
 """
 
 from pathlib import Path
 
 import numpy as np
+
+from ._checks import check_positive
 
 
 class Vocabulary:
@@ -172,3 +175,33 @@ def load_text(path, min_length=2):
             f"{path}: has {len(text)} characters, too short: at least {min_length} needed"
         )
     return text
+
+
+def train_val_split(text, fraction=0.9):
+    """Cut a text into a training part (the first ``fraction``) and a validation part.
+
+    The cut is contiguous, not shuffled: characters depend on their neighbours, and the
+    validation text should read like unseen text, not like gaps inside the training text.
+
+    Inputs:
+    - text: str (or 1-D array) of length L >= 4.
+    - fraction: share of the text used for training, 0 < fraction < 1.
+
+    Returns a tuple of:
+    - train: text[:n] with n = round(fraction * L); val: text[n:]. Each has >= 2 characters.
+    """
+    if isinstance(text, np.ndarray):
+        if text.ndim != 1:
+            raise ValueError(f"text: expected a 1-D array, got shape {text.shape}")
+    elif not isinstance(text, str):
+        raise TypeError(f"text: expected a str or 1-D array, got {type(text).__name__}")
+    check_positive("fraction", fraction)
+    if not 0 < fraction < 1:
+        raise ValueError(f"fraction: expected a number strictly between 0 and 1, got {fraction}")
+    n = round(fraction * len(text))
+    if n < 2 or len(text) - n < 2:
+        raise ValueError(
+            f"text: {len(text)} characters split at fraction {fraction} leave "
+            f"{n} for training and {len(text) - n} for validation; each needs at least 2"
+        )
+    return text[:n], text[n:]

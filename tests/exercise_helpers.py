@@ -6,6 +6,13 @@ def stub(*args):
     return None
 
 
+def hint_only_on_request(check, *answer):
+    """A failed check shows no hint by default and one hint line when asked (hint=True)."""
+    quiet, helped = repr(check(*answer)), repr(check(*answer, hint=True))
+    return ("hint:" not in quiet and "hint=True" in quiet
+            and helped.count("\n  hint: ") == 1 and helped.startswith(quiet.split("  (")[0]))
+
+
 def failing(result, *words):
     """The check failed and its message mentions every word given."""
     text = repr(result)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import rnnlib
-from rnnlib.char_rnn import CharRNN, CharRNNTrainer, load_checkpoint, sample, save_checkpoint
+from rnnlib import CharRNNTrainer, init_char_rnn_params, load_checkpoint, sample, save_checkpoint
 
 N, T, D, H = 2, 3, 4, 5
 rng = np.random.default_rng(0)
@@ -30,8 +30,16 @@ CASES = {
                              r"x: expected 3-D array of shape \(N, T, D\)"),
     "h0 missing batch axis": (rnnlib.rnn_forward, (x, np.zeros(H), W_xh, W_hh, b_h), ValueError,
                               r"h0: expected 2-D"),
-    "h0 wrong batch size": (rnnlib.rnn_forward, (x, np.zeros((3, H)), W_xh, W_hh, b_h),
-                            ValueError, r"h0: expected shape \(N, H\) = \(2, 5\), got \(3, 5\)"),
+    "h0 wrong batch size": (rnnlib.rnn_forward, (x, np.zeros((4, H)), W_xh, W_hh, b_h),
+                            ValueError, r"h0: expected shape \(N, H\) = \(2, 5\), got \(4, 5\)"),
+    "x given time-first (T, N, D)": (rnnlib.rnn_forward, (x.transpose(1, 0, 2), h0, W_xh, W_hh,
+                                                          b_h), ValueError,
+                                     r"x: expected batch-first shape \(N, T, D\) with N = 2 as "
+                                     r"in h0, got \(3, 2, 4\), which looks time-first"),
+    "x time-first in a model": (rnnlib.many_to_many_loss,
+                                (rnnlib.init_rnn_params(D, H, 3, 0), x.transpose(1, 0, 2),
+                                 np.zeros((N, T), int), None, h0), ValueError,
+                                r"x: expected batch-first shape"),
     "bias as a column": (rnnlib.rnn_forward, (x, h0, W_xh, W_hh, b_h[:, None]), ValueError,
                          r"b_h: expected 1-D"),
     "W_hh not square": (rnnlib.rnn_forward, (x, h0, W_xh, W_hh[:, :4], b_h), ValueError,
@@ -56,12 +64,23 @@ CASES = {
                                  TypeError, r"cache: expected the cache tuple"),
     "affine weight transposed": (rnnlib.affine_forward, (h0, np.zeros((H, 1)), np.zeros(1)),
                                  ValueError, r"W: expected shape \(O, H\)"),
-    "labels out of range": (rnnlib.softmax_cross_entropy_loss, (np.zeros((2, 3)),
-                                                                np.array([0, 3])),
+    "labels out of range": (rnnlib.temporal_softmax_cross_entropy_loss,
+                            (np.zeros((1, 2, 3)), np.array([[0, 3]])),
                             ValueError, r"labels: class indices must lie in \[0, 2\]"),
-    "float labels for softmax": (rnnlib.softmax_cross_entropy_loss, (np.zeros((2, 3)),
-                                                                     np.array([0.0, 1.0])),
+    "float labels for softmax": (rnnlib.temporal_softmax_cross_entropy_loss,
+                                 (np.zeros((1, 2, 3)), np.array([[0.0, 1.0]])),
                                  TypeError, r"labels: expected integer class indices"),
+    "clip a list of gradients": (rnnlib.clip_by_global_norm, ([np.ones(3)], 1.0), TypeError,
+                                 r"grads: expected a dict of name -> array"),
+    "clip_by_value on a list": (rnnlib.clip_by_value, ([np.ones(3)], 1.0), TypeError,
+                                r"grads: expected a dict"),
+    "NaN gradient to AdaGrad": (rnnlib.AdaGrad(0.1).step,
+                                ({"w": np.ones(2)}, {"w": np.array([1.0, np.nan])}), ValueError,
+                                r"grads\['w'\]: contains NaN or infinite values; the step is "
+                                r"refused"),
+    "inf gradient to SGD": (rnnlib.SGD(0.1).step,
+                            ({"w": np.ones(2)}, {"w": np.array([np.inf, 0.0])}), ValueError,
+                            r"grads\['w'\]: contains NaN or infinite"),
     "mse shapes differ": (rnnlib.mse_loss, (np.zeros((4, 1)), np.zeros(4)), ValueError,
                           r"target: expected 2-D"),
     "negative learning rate": (rnnlib.SGD, (-0.1,), ValueError, r"lr: expected a finite value > 0"),
@@ -74,7 +93,7 @@ CASES = {
 
 
 VOCAB = rnnlib.Vocabulary.from_text("hello world")
-MODEL = CharRNN(len(VOCAB), hidden_size=8, rng=0)
+MODEL = init_char_rnn_params(len(VOCAB), hidden_size=8, rng=0)
 scores3 = np.zeros((N, T, 4))
 _, STEP_CACHE = rnnlib.rnn_step_forward(x[:, 0], h0, W_xh, W_hh, b_h)
 NEVER_WRITTEN = os.path.join(tempfile.gettempdir(), "rnnlib-test-never-written.npz")
@@ -108,8 +127,9 @@ CASES.update({
     "BCE label that is not 0 or 1": (rnnlib.bce_with_logits_loss,
                                      (np.zeros((3, 1)), np.full((3, 1), 0.5)), ValueError,
                                      r"labels: expected only 0.0 and 1.0"),
-    "regressor given a 2-D batch": (rnnlib.RNNRegressor(1, 4, rng=0).loss,
-                                    (np.zeros((3, 5)), np.zeros((3, 1))), ValueError,
+    "regressor given a 2-D batch": (rnnlib.regression_loss,
+                                    (rnnlib.init_rnn_params(1, 4, 1, 0), np.zeros((3, 5)),
+                                     np.zeros((3, 1))), ValueError,
                                     r"x: expected 3-D array of shape \(N, T, D\)"),
     "window longer than the series": (rnnlib.sliding_windows, (np.arange(5.0), 10), ValueError,
                                       r"window: must be shorter than the series"),
@@ -117,7 +137,7 @@ CASES.update({
                                  r"lengths: every length must be >= 1"),
     "float32 parameters in a gradient check": (
         rnnlib.check_gradients,
-        (lambda p: (0.0, {"w": np.zeros(2, np.float32)}), {"w": np.zeros(2, np.float32)}),
+        (lambda: (0.0, {"w": np.zeros(2, np.float32)}), {"w": np.zeros(2, np.float32)}),
         TypeError, r"params\['w'\]: gradient checks need a float64 array"),
     "spectral radius below zero": (rnnlib.scale_to_spectral_radius, (np.eye(3), -1.0), ValueError,
                                    r"radius: expected a finite value > 0"),
@@ -132,8 +152,8 @@ CASES.update({
                                r"temperature: expected a finite value > 0"),
     "text too short for a chunk": (CharRNNTrainer, (MODEL, VOCAB.encode("hel")), ValueError,
                                    r"data: 3 characters are too few"),
-    "character index outside the model's vocabulary": (CharRNNTrainer,
-                                                       (MODEL, np.arange(40), 5), ValueError,
+    "character index outside the model's vocabulary": (
+        lambda: CharRNNTrainer(MODEL, np.arange(40), seq_length=5), (), ValueError,
                                                        r"data: class indices must lie in \[0, 7\]"),
     "vocabulary of another size than the model": (
         save_checkpoint, (NEVER_WRITTEN, MODEL, rnnlib.Vocabulary.from_text("hello world!")),
@@ -143,7 +163,7 @@ CASES.update({
 
 def _other_models_checkpoint(folder):
     path = folder / "other.npz"
-    save_checkpoint(path, CharRNN(len(VOCAB), hidden_size=4, rng=0), VOCAB)
+    save_checkpoint(path, init_char_rnn_params(len(VOCAB), hidden_size=4, rng=0), VOCAB)
     arrays = dict(np.load(path, allow_pickle=False))
     arrays["W_hh"] = np.zeros((9, 9))  # a W_hh from a model with 9 hidden units
     np.savez(path, **arrays)
@@ -157,7 +177,8 @@ def _not_a_checkpoint(folder):
 
 
 @pytest.mark.parametrize("make, pattern", [
-    (_other_models_checkpoint, r"not a valid char-RNN checkpoint \(W_hh: expected shape \(H, H\)"),
+    (_other_models_checkpoint,
+     r"not a valid char-RNN checkpoint \(params\['W_hh'\]: expected shape \(H, H\)"),
     (_not_a_checkpoint, r"not a valid char-RNN checkpoint \(corrupt or truncated"),
 ], ids=["checkpoint of another model", "corrupt checkpoint"])
 def test_bad_checkpoint_gets_a_clear_error(tmp_path, make, pattern):

@@ -1,37 +1,45 @@
-"""Tests of rnnlib.char_rnn: gradients, fast == reference, training, sampling, checkpoints, CLI."""
+"""Tests of the char-RNN: gradients, vectorised == reference, training, sampling, checkpoints.
+(The command line is tested in test_cli.py.)"""
 
+import functools
 import math
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
-from rnnlib import SGD, AdaGrad, check_gradients, clip_by_value, numerical_gradient, rel_error
-from rnnlib.char_rnn import (
-    PARAM_NAMES,
-    CharRNN,
+from rnnlib import (
+    SGD,
+    AdaGrad,
     CharRNNTrainer,
+    Vocabulary,
     char_rnn_backward,
     char_rnn_forward,
     char_rnn_loss,
     char_rnn_loss_reference,
+    char_rnn_scores,
+    char_rnn_zero_state,
+    check_gradients,
+    clip_by_value,
+    evaluate_char_rnn,
+    init_char_rnn_params,
     load_checkpoint,
+    numerical_gradient,
+    rel_error,
     sample,
     sample_indices,
     save_checkpoint,
-    train_char_rnn,
 )
-from rnnlib.text import Vocabulary
+
+PARAM_NAMES = ("W_xh", "W_hh", "b_h", "W_hy", "b_y")
 
 
 def random_model(V=6, H=5, scale=0.5, seed=1, dtype=np.float64):
     """A model with weights large enough that every gradient is far from zero."""
     rng = np.random.default_rng(seed)
-    model = CharRNN(V, H, rng=0, dtype=dtype)
-    for p in model.params.values():
+    params = init_char_rnn_params(V, H, rng=0, dtype=dtype)
+    for p in params.values():
         p[...] = rng.normal(0.0, scale, p.shape)
-    return model
+    return params
 
 
 def random_batch(B, T, V, H, seed=2):
@@ -45,12 +53,12 @@ def random_batch(B, T, V, H, seed=2):
 
 def test_zero_weights_give_uniform_loss():
     # All weights zero: p = 1/V at every step, so L = T log V per stream.
-    model = CharRNN(7, 4)
-    for p in model.params.values():
+    model = init_char_rnn_params(7, 4)
+    for p in model.values():
         p[...] = 0.0
     x, y, h0 = random_batch(3, 5, 7, 4)
     for fn in (char_rnn_loss, char_rnn_loss_reference):
-        loss, _, _ = fn(model.params, x, y, h0)
+        loss, _, _ = fn(model, x, y, h0)
         assert loss == pytest.approx(5 * math.log(7), rel=1e-12)
 
 
@@ -87,7 +95,7 @@ def test_lookup_equals_one_hot_product():
 def test_gradients_match_finite_differences(fn):
     model = random_model()
     x, y, h0 = random_batch(2, 4, 6, 5)
-    errors = check_gradients(lambda: fn(model.params, x, y, h0)[:2], model.params)
+    errors = check_gradients(lambda: fn(model, x, y, h0)[:2], model)
     assert max(errors.values()) < 1e-7, errors
 
 
@@ -96,13 +104,13 @@ def test_gradient_with_respect_to_h0():
     # finite differences of the fast loss with respect to the carried-in state.
     model = random_model()
     x, y, h0 = random_batch(2, 4, 6, 5)
-    scores, cache = char_rnn_forward(x, h0, model.params)
+    scores, cache = char_rnn_forward(x, h0, model)
     p = np.exp(scores - scores.max(axis=2, keepdims=True))  # (B, T, V)
     p /= p.sum(axis=2, keepdims=True)
     B, T = x.shape
     p[np.arange(B)[:, None], np.arange(T)[None, :], y] -= 1.0  # p - onehot(target)
     _, dh0 = char_rnn_backward(p / B, cache)
-    num = numerical_gradient(lambda: char_rnn_loss(model.params, x, y, h0)[0], h0)
+    num = numerical_gradient(lambda: char_rnn_loss(model, x, y, h0)[0], h0)
     assert rel_error(dh0, num) < 1e-7
 
 
@@ -110,8 +118,8 @@ def test_carried_state_changes_the_gradient():
     # The gradient depends on h0: forgetting to pass the carried state would show here.
     model = random_model()
     x, y, h0 = random_batch(1, 3, 6, 5)
-    _, g1, _ = char_rnn_loss(model.params, x, y, h0)
-    _, g0, _ = char_rnn_loss(model.params, x, y, None)
+    _, g1, _ = char_rnn_loss(model, x, y, h0)
+    _, g0, _ = char_rnn_loss(model, x, y, None)
     assert rel_error(g1["W_hh"], g0["W_hh"]) > 1e-3
 
 
@@ -124,51 +132,39 @@ def test_fast_and_reference_agree_in_lock_step(batch):
     # parameters and state, and must agree to rounding error.
     V, H, T = 9, 8, 7
     data = np.random.default_rng(3).integers(0, V, 200)
-    model = CharRNN(V, H, rng=0)
+    model = init_char_rnn_params(V, H, rng=0)
     trainer = CharRNNTrainer(model, data, seq_length=T, batch_size=batch)
     opt = AdaGrad(0.1)
     for _ in range(30):  # wraps around the text, so the reset is exercised too
         x, y = trainer.next_chunk()
-        lf, gf, hf = char_rnn_loss(model.params, x, y, trainer.h)
-        lr_, gr, hr = char_rnn_loss_reference(model.params, x, y, trainer.h)
+        lf, gf, hf = char_rnn_loss(model, x, y, trainer.state)
+        lr_, gr, hr = char_rnn_loss_reference(model, x, y, trainer.state)
         assert abs(lf - lr_) <= 1e-12 * abs(lr_)
         for n in PARAM_NAMES:
             assert rel_error(gf[n], gr[n]) <= 1e-12, n
         assert rel_error(hf, hr) <= 1e-12
-        opt.step(model.params, clip_by_value(gf, 5.0))
-        trainer.h = hf
-
-
-def test_fused_update_equals_clip_then_adagrad():
-    # The trainer's in-place update must give the same numbers, bit for bit, as
-    # clip_by_value followed by rnnlib's AdaGrad.step, over several steps.
-    model_a, model_b = random_model(seed=3), random_model(seed=3)
-    opt_a, opt_b = AdaGrad(0.1), AdaGrad(0.1)
-    from rnnlib.char_rnn import _clip_adagrad_step
-
-    rng = np.random.default_rng(8)
-    for _ in range(3):
-        grads = {n: rng.normal(0.0, 4.0, p.shape) for n, p in model_a.params.items()}
-        opt_a.step(model_a.params, clip_by_value({n: g.copy() for n, g in grads.items()}, 5.0))
-        _clip_adagrad_step(opt_b, model_b.params, grads, 5.0)
-    for n in PARAM_NAMES:
-        np.testing.assert_array_equal(model_a.params[n], model_b.params[n])
-        np.testing.assert_array_equal(opt_a.memory[n], opt_b.memory[n])
+        opt.step(model, clip_by_value(gf, 5.0))
+        trainer.state = hf
 
 
 def test_trainer_reference_method_gives_same_losses():
     data = np.random.default_rng(4).integers(0, 5, 300)
-    runs = [train_char_rnn(CharRNN(5, 6, rng=1), data, 20, seq_length=6, batch_size=2,
-                           method=m) for m in ("fast", "reference")]
+    runs = []
+    for loss_fn in (None, char_rnn_loss_reference):  # None: the trainer's vectorised default
+        params = init_char_rnn_params(5, 6, rng=1)
+        state = functools.partial(char_rnn_zero_state, params)
+        trainer = CharRNNTrainer(params, data, seq_length=6, batch_size=2, loss_fn=loss_fn,
+                                 init_state=state if loss_fn else None)
+        runs.append(trainer.run(20))
     np.testing.assert_allclose(runs[0], runs[1], rtol=1e-10)
 
 
 def test_float32_close_to_float64():
     m64 = random_model(scale=0.3)
-    m32 = CharRNN.from_params({n: p.astype(np.float32) for n, p in m64.params.items()})
+    m32 = {n: p.astype(np.float32) for n, p in m64.items()}
     x, y, h0 = random_batch(2, 5, 6, 5)
-    l64, g64, _ = char_rnn_loss(m64.params, x, y, h0)
-    l32, g32, h32 = char_rnn_loss(m32.params, x, y, h0.astype(np.float32))
+    l64, g64, _ = char_rnn_loss(m64, x, y, h0)
+    l32, g32, h32 = char_rnn_loss(m32, x, y, h0.astype(np.float32))
     assert h32.dtype == np.float32 and g32["W_hh"].dtype == np.float32
     assert l32 == pytest.approx(l64, rel=1e-5)
     for n in PARAM_NAMES:
@@ -180,26 +176,26 @@ def test_float32_close_to_float64():
 
 def test_streams_are_contiguous_and_state_resets_at_the_end():
     data = np.arange(20) % 10
-    model = CharRNN(10, 3)
+    model = init_char_rnn_params(10, 3)
     tr = CharRNNTrainer(model, data, seq_length=4, batch_size=2)
     x, y = tr.next_chunk()
     np.testing.assert_array_equal(x, [[0, 1, 2, 3], [0, 1, 2, 3]])  # streams start at 0, 10
     np.testing.assert_array_equal(y, [[1, 2, 3, 4], [1, 2, 3, 4]])
     x, _ = tr.next_chunk()
     np.testing.assert_array_equal(x[:, 0], [4, 4])
-    tr.h = np.ones((2, 3))
+    tr.state = np.ones((2, 3))
     x, _ = tr.next_chunk()  # 8 + 4 + 1 > 10 characters per stream: back to the start
     np.testing.assert_array_equal(x[:, 0], [0, 0])
-    np.testing.assert_array_equal(tr.h, 0.0)
+    np.testing.assert_array_equal(tr.state, 0.0)
 
 
 def test_reset_every_chunk_starts_from_zero_state():
     data = np.random.default_rng(5).integers(0, 4, 100)
-    model = CharRNN(4, 5, rng=2)
+    model = init_char_rnn_params(4, 5, rng=2)
     tr = CharRNNTrainer(model, data, seq_length=5, reset="chunk", optimizer=SGD(0.0 + 1e-12))
     tr.run(1)
     x, y = tr.next_chunk()
-    expected, _, _ = char_rnn_loss(model.params, x, y, None)
+    expected, _, _ = char_rnn_loss(model, x, y, None)
     tr.position -= 5
     assert tr.run(1)[0] == pytest.approx(expected, rel=1e-12)
 
@@ -208,16 +204,16 @@ def test_memorises_a_short_sentence():
     text = "the cat sat on the mat. "
     vocab = Vocabulary.from_text(text)
     data = vocab.encode(text * 20)
-    model = CharRNN(len(vocab), 32, rng=0)
-    losses = train_char_rnn(model, data, 400, seq_length=12)
+    model = init_char_rnn_params(len(vocab), 32, rng=0)
+    losses = CharRNNTrainer(model, data, seq_length=12).run(400)
     assert losses[-20:].mean() < 0.1 * losses[0]
-    assert model.evaluate(data) < 0.1
+    assert evaluate_char_rnn(model, data) < 0.1
     out = sample(model, vocab, "t", 30, temperature=0.2, rng=0)
     assert "cat sat on the mat" in "t" + out
 
 
 def test_trainer_input_errors():
-    model = CharRNN(4, 3)
+    model = init_char_rnn_params(4, 3)
     with pytest.raises(ValueError, match="at least 26"):
         CharRNNTrainer(model, np.zeros(20, dtype=np.int64))
     with pytest.raises(ValueError, match=r"\[0, 3\]"):
@@ -227,8 +223,8 @@ def test_trainer_input_errors():
 
 
 def test_non_finite_loss_stops_with_advice():
-    model = CharRNN(4, 3)
-    model.params["W_hy"][0, 0] = np.nan
+    model = init_char_rnn_params(4, 3)
+    model["W_hy"][0, 0] = np.nan
     tr = CharRNNTrainer(model, np.zeros(60, dtype=np.int64), seq_length=5)
     with pytest.raises(FloatingPointError, match="step 0.*smaller learning rate"):
         tr.run(3)
@@ -237,9 +233,9 @@ def test_non_finite_loss_stops_with_advice():
 def test_evaluate_does_not_depend_on_chunk_length():
     model = random_model(V=5, H=4, scale=0.4)
     data = np.random.default_rng(6).integers(0, 5, 57)
-    a, b = model.evaluate(data, seq_length=7), model.evaluate(data, seq_length=100)
+    a, b = evaluate_char_rnn(model, data, 7), evaluate_char_rnn(model, data, 100)
     assert a == pytest.approx(b, rel=1e-12)
-    loss, _, _ = char_rnn_loss(model.params, data[None, :-1], data[None, 1:])
+    loss, _, _ = char_rnn_loss(model, data[None, :-1], data[None, 1:])
     assert a == pytest.approx(loss / 56, rel=1e-12)
 
 
@@ -249,10 +245,10 @@ def test_evaluate_does_not_depend_on_chunk_length():
 def test_sampling_follows_softmax_with_temperature():
     # Zero weights except b_y: every step draws from softmax(b_y / temperature).
     V = 4
-    model = CharRNN(V, 3)
-    for p in model.params.values():
+    model = init_char_rnn_params(V, 3)
+    for p in model.values():
         p[...] = 0.0
-    model.params["b_y"][...] = np.log([0.1, 0.2, 0.3, 0.4])
+    model["b_y"][...] = np.log([0.1, 0.2, 0.3, 0.4])
     for temp in (0.5, 1.0, 2.0):
         q = np.array([0.1, 0.2, 0.3, 0.4]) ** (1 / temp)
         q /= q.sum()
@@ -271,7 +267,7 @@ def test_top_1_is_greedy_and_sampling_is_reproducible():
     # Independent greedy decoding: run the forward on the growing sequence each time.
     seq = [1, 2]
     for _ in range(15):
-        scores, _ = model.forward(np.array([seq]))
+        scores, _ = char_rnn_scores(model, np.array([seq]))
         seq.append(int(np.argmax(scores[0, -1])))
     np.testing.assert_array_equal(greedy, seq[2:])
     a = sample_indices(model, np.array([1]), 30, rng=np.random.default_rng(7))
@@ -281,7 +277,7 @@ def test_top_1_is_greedy_and_sampling_is_reproducible():
 
 def test_sample_errors():
     vocab = Vocabulary.from_text("abc")
-    model = CharRNN(3, 4)
+    model = init_char_rnn_params(3, 4)
     with pytest.raises(ValueError, match="seed_text: character 'z'"):
         sample(model, vocab, "az", 5)
     with pytest.raises(ValueError, match="temperature"):
@@ -289,7 +285,7 @@ def test_sample_errors():
     with pytest.raises(ValueError, match="top_k"):
         sample(model, vocab, "a", 5, top_k=4)
     with pytest.raises(ValueError, match="size"):
-        sample(CharRNN(5, 4), vocab, "a", 5)
+        sample(init_char_rnn_params(5, 4), vocab, "a", 5)
 
 
 # ------------------------------------------------------------------ checkpoints
@@ -305,8 +301,8 @@ def test_checkpoint_round_trip(tmp_path):
     loaded, vocab2 = load_checkpoint(path)
     assert vocab2 == vocab
     for n in PARAM_NAMES:
-        assert loaded.params[n].dtype == np.float32
-        np.testing.assert_array_equal(loaded.params[n], model.params[n])
+        assert loaded[n].dtype == np.float32
+        np.testing.assert_array_equal(loaded[n], model[n])
 
 
 def test_bad_checkpoints_give_clear_errors(tmp_path):
@@ -352,15 +348,16 @@ def test_interrupted_save_keeps_the_old_checkpoint(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]
     loaded, _ = load_checkpoint(path)
     for n in PARAM_NAMES:
-        np.testing.assert_array_equal(loaded.params[n], old.params[n])
+        np.testing.assert_array_equal(loaded[n], old[n])
 
 
 def test_checkpoint_of_another_model_names_the_mismatch(tmp_path):
     vocab = Vocabulary.from_text("abc")
-    arrays = {"vocab": vocab.code_points(), **random_model(V=3, H=2).params}
-    other_hidden = random_model(V=3, H=5).params["W_hh"]  # a W_hh from a model with H = 5
+    arrays = {"vocab": vocab.code_points(), **random_model(V=3, H=2)}
+    other_hidden = random_model(V=3, H=5)["W_hh"]  # a W_hh from a model with H = 5
     cases = {
-        "hidden": ({**arrays, "W_hh": other_hidden}, r"W_hh: expected shape \(H, H\) = \(2, 2\)"),
+        "hidden": ({**arrays, "W_hh": other_hidden},
+                   r"W_hh'\]: expected shape \(H, H\) = \(2, 2\)"),
         "vocab": ({**arrays, "vocab": Vocabulary.from_text("abcd").code_points()},
                   "vocab has 4 characters but W_hy has V = 3"),
         "W_xh": ({**arrays, "W_xh": np.zeros((2, 4))}, "W_xh"),
@@ -371,72 +368,3 @@ def test_checkpoint_of_another_model_names_the_mismatch(tmp_path):
         np.savez(tmp_path / f"{name}.npz", **content)
         with pytest.raises(ValueError, match=words):
             load_checkpoint(tmp_path / f"{name}.npz")
-
-
-# ------------------------------------------------------------------ command line
-
-
-def run_cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "rnnlib.char_rnn", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=60)
-
-
-def test_cli_train_and_sample(tmp_path, monkeypatch, capsys):
-    # Training through a real ``python -m`` subprocess, sampling through main().
-    from rnnlib.char_rnn import main
-
-    (tmp_path / "t.txt").write_text("abcab cabba " * 10, encoding="utf-8")
-    r = run_cli("train", "--text", "t.txt", "--steps", "30", "--hidden", "8",
-                "--seq-length", "5", "--batch", "2", "--checkpoint", "m.npz", cwd=tmp_path)
-    assert r.returncode == 0, r.stderr
-    assert "chars/s" in r.stdout and "checkpoint written" in r.stdout
-    assert r.stdout.count("step") == 5  # progress: five lines of steps, loss and speed
-    monkeypatch.chdir(tmp_path)
-    assert main(["sample", "--checkpoint", "m.npz", "--temperature", "0.8", "--length", "20",
-                 "--seed-text", "ab", "--top-k", "3"]) == 0
-    out = capsys.readouterr().out
-    assert out.startswith("ab") and len(out.strip("\n")) == 22
-    assert set(out.strip("\n")) <= set("abc ")
-
-
-def make_bad_inputs(folder):
-    (folder / "empty.txt").write_bytes(b"")
-    (folder / "latin.txt").write_bytes("caf\xe9 ".encode("latin-1") * 20)
-    (folder / "short.txt").write_text("abc", encoding="utf-8")
-    (folder / "junk.npz").write_bytes(b"junk")
-    vocab = Vocabulary.from_text("abc ")
-    save_checkpoint(folder / "m.npz", CharRNN(len(vocab), 4), vocab)
-
-
-BAD_CASES = [
-    (("train", "--text", "empty.txt", "--steps", "5"), "empty"),
-    (("train", "--text", "latin.txt", "--steps", "5"), "not UTF-8"),
-    (("train", "--text", "short.txt", "--steps", "5"), "too short"),
-    (("train", "--text", "nope.txt", "--steps", "5"), "no such file"),
-    (("sample", "--checkpoint", "m.npz", "--seed-text", "aZ"), "'Z'"),
-    (("sample", "--checkpoint", "junk.npz", "--seed-text", "a"), "not a valid"),
-    (("sample", "--checkpoint", "nope.npz", "--seed-text", "a"), "no such"),
-]
-
-
-def test_cli_bad_input_gives_one_line_error(tmp_path):
-    # One case through a real subprocess: no traceback, a non-zero exit status.
-    make_bad_inputs(tmp_path)
-    for args, words in (BAD_CASES[5],):
-        r = run_cli(*args, cwd=tmp_path)
-        assert r.returncode != 0, args
-        assert "Traceback" not in r.stderr
-        lines = r.stderr.strip().splitlines()
-        assert len(lines) == 1 and lines[0].startswith("error:") and words in lines[0], r.stderr
-
-
-@pytest.mark.parametrize(("args", "words"), BAD_CASES)
-def test_cli_main_bad_input(tmp_path, monkeypatch, capsys, args, words):
-    # Every case through main() in this process (much faster than a subprocess each).
-    from rnnlib.char_rnn import main
-
-    make_bad_inputs(tmp_path)
-    monkeypatch.chdir(tmp_path)
-    assert main(list(args)) != 0
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("error:") and words in err[0], err

@@ -39,7 +39,7 @@ def test_initialisers(rng):
     assert np.allclose(q @ q.T, np.eye(6))
     w = rnnlib.scale_to_spectral_radius(rng.normal(size=(5, 5)), 1.1)
     assert np.max(np.abs(np.linalg.eigvals(w))) == pytest.approx(1.1)
-    assert np.std(rnnlib.xavier(400, 100, rng)) == pytest.approx(0.1, rel=0.05)
+    assert np.std(rnnlib.lecun_normal(400, 100, rng)) == pytest.approx(0.1, rel=0.05)
     assert rnnlib.small_random(3, 2, rng).shape == (3, 2)
 
 
@@ -48,7 +48,7 @@ def test_train_fits_a_line_and_stops_on_divergence():
     x = np.linspace(-1, 1, 11)[:, None]
     params = {"w": np.zeros((1, 1))}
 
-    def loss_and_grads(x, y):
+    def loss_and_grads(params, x, y):
         loss, d = rnnlib.mse_loss(x @ params["w"].T, y)
         return loss, {"w": d.T @ x}
 

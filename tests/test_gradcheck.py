@@ -1,9 +1,13 @@
 """The gradient checker itself: it must accept right gradients and reject wrong ones."""
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 import rnnlib
+from rnnlib import check_gradients
 
 
 def test_numerical_gradient_of_a_known_function(rng):
@@ -43,3 +47,31 @@ def test_check_gradients_refuses_float32():
     p = {"w": np.ones(3, dtype=np.float32)}
     with pytest.raises(TypeError, match="float64"):
         rnnlib.check_gradients(lambda: (0.0, {"w": p["w"]}), p)
+
+
+def _notebook_function(notebook, name):
+    """Run the notebook cell that defines ``name`` and return that function: the test
+    checks the very code the learner reads, not a copy that could drift from it."""
+    nb = json.loads((Path(__file__).parents[1] / "notebooks" / notebook).read_text())
+    for cell in nb["cells"]:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "code" and f"def {name}(" in source:
+            namespace = {"np": np, "rnnlib": rnnlib}
+            exec(source, namespace)
+            return namespace[name]
+    raise LookupError(f"{notebook} defines no {name}")
+
+
+def test_check_catches_the_shortcut_bptt_shown_in_notebook_03():
+    seed_loss = _notebook_function("03_bptt_and_gradient_checking.ipynb", "seed_loss")
+    rng = np.random.default_rng(3)
+    params = rnnlib.init_rnn_params(1, 6, 1, rng)
+    x = rng.normal(size=(5, 7, 1))
+    y = (x.sum(axis=1) > 0).astype(float)
+    correct = check_gradients(lambda: rnnlib.classification_loss(params, x, y), params)
+    shortcut = check_gradients(lambda: seed_loss(params, x, y), params)
+    assert max(correct.values()) < 1e-7
+    assert min(shortcut.values()) > 1e-2  # every parameter's gradient is wrong
+    # with no shortcut switched on, the same function is correct: the check measures the bug
+    fixed = check_gradients(lambda: seed_loss(params, x, y, shortcuts=()), params)
+    assert max(fixed.values()) < 1e-7

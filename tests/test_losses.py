@@ -38,14 +38,15 @@ def test_bce_rejects_non_binary_labels():
 
 
 def test_softmax_ce_known_values():
-    loss, d = rnnlib.softmax_cross_entropy_loss(np.zeros((2, 4)), np.array([0, 3]))
+    # T = 1: one label per example; the loss is the mean over the 2 counted steps
+    loss, d = rnnlib.temporal_softmax_cross_entropy_loss(np.zeros((2, 1, 4)), np.array([[0], [3]]))
     assert loss == pytest.approx(math.log(4))
-    assert np.allclose(d, (np.full((2, 4), 0.25) - np.eye(4)[[0, 3]]) / 2)
+    assert np.allclose(d[:, 0], (np.full((2, 4), 0.25) - np.eye(4)[[0, 3]]) / 2)
 
 
 def test_softmax_ce_extreme_scores_are_finite():
-    scores = np.array([[1e4, -1e4, 0.0]])
-    loss, d = rnnlib.softmax_cross_entropy_loss(scores, np.array([1]))
+    scores = np.array([[[1e4, -1e4, 0.0]]])
+    loss, d = rnnlib.temporal_softmax_cross_entropy_loss(scores, np.array([[1]]))
     assert loss == pytest.approx(2e4)
     assert np.all(np.isfinite(d))
 
@@ -55,8 +56,8 @@ def test_losses_gradients(rng):
         "mse": (lambda s: rnnlib.mse_loss(s, np.arange(6.0).reshape(3, 2)), (3, 2)),
         "bce": (lambda s: rnnlib.bce_with_logits_loss(s, np.array([[1.0], [0.0], [1.0]])),
                 (3, 1)),
-        "softmax": (lambda s: rnnlib.softmax_cross_entropy_loss(s, np.array([2, 0, 1])),
-                    (3, 4)),
+        "softmax": (lambda s: rnnlib.temporal_softmax_cross_entropy_loss(s, np.array([[2, 0, 1]])),
+                    (1, 3, 4)),
     }
     for name, (fn, shape) in cases.items():
         p = {"s": rng.normal(size=shape) * 3}

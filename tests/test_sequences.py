@@ -8,8 +8,6 @@ import math
 
 import numpy as np
 import pytest
-
-from rnnlib import check_gradients, numerical_gradient, orthogonal
 from rnnlib.sequences import (
     grad_norms_by_distance,
     init_rnn_params,
@@ -21,6 +19,8 @@ from rnnlib.sequences import (
     rnn_scores,
     running_sign_data,
 )
+
+from rnnlib import check_gradients, numerical_gradient, orthogonal
 
 D, H, O = 3, 5, 4
 

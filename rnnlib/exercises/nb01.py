@@ -47,7 +47,7 @@ def _near(a, b, rtol=1e-6, atol=1e-9):
     return math.isclose(a, b, rel_tol=rtol, abs_tol=atol)
 
 
-def check_step_by_hand(a_t, h_t):
+def check_step_by_hand(a_t, h_t, hint=False):
     """Exercise 1: a_t and h_t of one step for STEP_INPUTS (4 significant digits are enough)."""
     v = STEP_INPUTS
     a = v["w_xh"] * v["x_t"] + v["w_hh"] * v["h_prev"] + v["b_h"]
@@ -83,11 +83,12 @@ def check_step_by_hand(a_t, h_t):
                 return False, "that is the logistic sigmoid of a_t; the cell uses tanh"
             return False, f"a_t is right, but h_t = {got_h:.4g} is not tanh(a_t)"
         return True, f"a_t = {a:.4g}, h_t = tanh(a_t) = {h:.4g}"
-    return run_check("step_by_hand", check,
-                     hint="a_t = w_xh * x_t + w_hh * h_{t-1} + b_h, then h_t = tanh(a_t)")
+    return run_check(hint, "step_by_hand", check,
+                     hint="first the pre-activation a_t from the three terms of the "
+                          "equation, then squash it")
 
 
-def check_backward_factor(backward_factor):
+def check_backward_factor(backward_factor, hint=False):
     """Exercise 2: backward_factor(w_hh, h_t) = dh_t/dh_{t-1} = w_hh * (1 - h_t**2)."""
     cases = [(0.8, 0.3), (-1.5, -0.7), (0.5, 0.0), (2.0, 0.95)]
     wrong = [
@@ -111,12 +112,12 @@ def check_backward_factor(backward_factor):
                 return False, (f"backward_factor({w}, {h}) = {got:.6g}, "
                                f"expected {w * (1 - h * h):.6g}")
         return True, f"right for {len(cases)} pairs (w_hh, h_t)"
-    return run_check("backward_factor", check,
-                     hint="differentiate h_t = tanh(w_xh x_t + w_hh h_{t-1} + b_h) with respect "
-                          "to h_{t-1}, using tanh'(a) = 1 - tanh(a)**2")
+    return run_check(hint, "backward_factor", check,
+                     hint="h_{t-1} enters h_t through a_t; the chain rule multiplies two "
+                          "derivatives, and tanh's can be written with h_t itself")
 
 
-def check_centred_difference(centred_difference):
+def check_centred_difference(centred_difference, hint=False):
     """Exercise 3: centred_difference(f, w, eps) ~ f'(w) for a function f of one float."""
     def f(w):
         return math.exp(w) * math.sin(3 * w)
@@ -137,7 +138,7 @@ def check_centred_difference(centred_difference):
         if _near(got, 2 * exact, rtol=1e-6):
             return False, "twice the derivative: w + eps and w - eps are 2 eps apart"
         return False, f"estimate {got:.8g}, but f'(0.7) = {exact:.8g}"
-    return run_check("centred_difference", check,
+    return run_check(hint, "centred_difference", check,
                      hint="evaluate f on both sides of w, at w + eps and at w - eps, and divide "
                           "the difference by the distance between those two points")
 
@@ -170,7 +171,7 @@ def _buggy_bptt(xs, y, p, carry_da=True, use_prev=True, only_last=False):
     return grad
 
 
-def check_grad_w_hh(grad_w_hh):
+def check_grad_w_hh(grad_w_hh, hint=False):
     """Exercise 4: grad_w_hh(xs, y, p) = dL/dw_hh for one window, L = (y_hat - y)**2."""
     p = {"w_xh": 0.9, "w_hh": -0.7, "b_h": 0.2, "w_hy": 1.3, "b_y": -0.1}
     windows = [([0.5, -1.2, 0.3, 2.0, -0.7], 0.4), ([1.0, 0.2, -0.5], -1.0)]
@@ -202,7 +203,7 @@ def check_grad_w_hh(grad_w_hh):
             return False, (f"for a window of {len(xs)} steps you gave {got:.6g}, "
                            f"expected {exact:.6g}")
         return True, "right for windows of 5 and 3 steps"
-    return run_check("grad_w_hh", check,
-                     hint="keep every h_t on the way forward (h_0 = 0); on the way back start "
-                          "from dL/dh_T = 2 (y_hat - y) w_hy and, for t = T, ..., 1, pass through "
-                          "tanh's slope, add this step's share, then step back through w_hh")
+    return run_check(hint, "grad_w_hh", check,
+                     hint="keep every h_t on the way forward; on the way back, each step "
+                          "passes the gradient through tanh's slope, adds its own "
+                          "contribution to dw_hh, and hands the rest to the step before")

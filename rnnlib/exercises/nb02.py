@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from ._common import run_check
+from ._common import differs, returned_nothing, run_check
 
 
 def _loop_step(x, h_prev, W_xh, W_hh, b_h):
@@ -26,21 +26,7 @@ def _loop_step(x, h_prev, W_xh, W_hh, b_h):
     return out
 
 
-def _stub(value, what):
-    return f"your function returned None; it should return {what}" if value is None else None
-
-
-def _same(got, expected, label):
-    got = np.asarray(got, dtype=np.float64)
-    if got.shape != expected.shape:
-        return f"{label} has shape {got.shape}, expected {expected.shape}"
-    if not np.allclose(got, expected, rtol=1e-7, atol=1e-10):
-        worst = float(np.max(np.abs(got - expected)))
-        return f"{label} differs from the expected values by up to {worst:.3g}"
-    return None
-
-
-def check_rnn_step(rnn_step):
+def check_rnn_step(rnn_step, hint=False):
     """Exercise 1: rnn_step(x, h_prev, W_xh, W_hh, b_h) -> (N, H), rnnlib's convention."""
     rng = np.random.default_rng(21)
     N, D, H = 3, 2, 4  # D != H, so a missing transpose shows up
@@ -50,18 +36,19 @@ def check_rnn_step(rnn_step):
 
     def check():
         got = rnn_step(x, h_prev, W_xh, W_hh, b_h)
-        problem = _stub(got, f"an (N, H) = ({N}, {H}) array") or _same(got, expected, "h")
+        problem = (returned_nothing(got, f"an (N, H) = ({N}, {H}) array")
+                   or differs(got, expected, "h"))
         if problem and got is not None:
             wrong = np.tanh(x @ W_xh.T + h_prev @ W_hh + b_h)  # W_hh not transposed
             if np.allclose(got, wrong):
                 problem = "W_hh is used without .T: row i of W_hh holds the weights INTO unit i"
         return problem is None, problem or f"right for N={N}, D={D}, H={H}"
-    return run_check("rnn_step", check,
-                     hint="one example per row, so each product W v of the equation becomes "
-                          "v @ W.T; add b_h, then tanh")
+    return run_check(hint, "rnn_step", check,
+                     hint="with one example per row, a matrix-vector product W v of the "
+                          "equation becomes a product with W's transpose on the right")
 
 
-def check_standardise(standardise):
+def check_standardise(standardise, hint=False):
     """Exercise 2: standardise(train, other) scales both with the TRAINING mean and std."""
     train = np.array([18.0, 20.0, 22.0, 19.0, 21.0])
     other = np.array([25.0, 24.0, 26.0])
@@ -73,21 +60,21 @@ def check_standardise(standardise):
         got = standardise(train.copy(), other.copy())
         if got is None or not isinstance(got, tuple) or len(got) != 2:
             return False, "return a tuple (train_scaled, other_scaled)"
-        problem = _same(got[0], exp_train, "train_scaled")
+        problem = differs(got[0], exp_train, "train_scaled")
         if problem:
             return False, problem
         own = (other - other.mean()) / other.std()
         if np.allclose(got[1], own):
             return False, ("other was scaled with its own mean and std; use the training "
                            "ones, which is all a model will know when it meets new data")
-        problem = _same(got[1], exp_other, "other_scaled")
+        problem = differs(got[1], exp_other, "other_scaled")
         return problem is None, problem or "both scaled with the training mean and std"
-    return run_check("standardise", check,
+    return run_check(hint, "standardise", check,
                      hint="compute the mean and std of train once and use those two numbers "
                           "for both arrays")
 
 
-def check_final_state(final_state):
+def check_final_state(final_state, hint=False):
     """Exercise 3: final hidden state from weights stored (in, out), as in many tutorials."""
     rng = np.random.default_rng(23)
     N, T, D, H = 2, 4, 3, 5
@@ -103,7 +90,7 @@ def check_final_state(final_state):
 
     def check():
         got = final_state(x, w_x, w_h, b)
-        problem = _stub(got, f"an (N, H) = ({N}, {H}) array") or _same(got, h, "h_T")
+        problem = returned_nothing(got, f"an (N, H) = ({N}, {H}) array") or differs(got, h, "h_T")
         if problem and got is not None and np.shape(got) == h.shape:
             if np.allclose(got, h_wrong_wh):
                 problem = ("w_h was not transposed: it is square, so no shape error warns "
@@ -111,12 +98,12 @@ def check_final_state(final_state):
             elif np.allclose(got, h_no_carry):
                 problem = "the hidden state is not carried from one step to the next"
         return problem is None, problem or f"right final state for N={N}, T={T}"
-    return run_check("final_state", check,
-                     hint="convert once: W_xh, W_hh = w_x.T, w_h.T; then loop over t, "
-                          "or call rnnlib.rnn_forward and take h[:, -1]")
+    return run_check(hint, "final_state", check,
+                     hint="the weights are stored the other way round: convert them once to"
+                          " rnnlib's (out, in) layout first")
 
 
-def check_fit_linear(fit_linear):
+def check_fit_linear(fit_linear, hint=False):
     """Exercise 4: least-squares weights and intercept of y ~ x @ w + c on windows x (N, T)."""
     rng = np.random.default_rng(24)
     N, T = 40, 3
@@ -129,10 +116,10 @@ def check_fit_linear(fit_linear):
         got = fit_linear(x, y)
         if got is None or not isinstance(got, tuple) or len(got) != 2:
             return False, "return a tuple (w, c): w of shape (T,), c a number"
-        problem = _same(got[0], solution[:T], "w") or _same(got[1], solution[T], "c")
+        problem = differs(got[0], solution[:T], "w") or differs(got[1], solution[T], "c")
         if problem and np.allclose(got[1], 0.0):
             problem += " (did you leave out the intercept column of ones?)"
         return problem is None, problem or "same weights and intercept as the normal equations"
-    return run_check("fit_linear", check,
-                     hint="append a column of ones to x for the intercept, solve the least-squares "
-                          "problem (np.linalg.lstsq), then split off the last coefficient")
+    return run_check(hint, "fit_linear", check,
+                     hint="the intercept is one more coefficient: give x a feature that is "
+                          "always 1, then solve a least-squares problem")

@@ -9,20 +9,10 @@ import math
 
 import numpy as np
 
-from ._common import run_check
+from ._common import differs, run_check
 
 
-def _same(got, expected, label, rtol=1e-7, atol=1e-10):
-    got = np.asarray(got, dtype=np.float64)
-    if got.shape != expected.shape:
-        return f"{label} has shape {got.shape}, expected {expected.shape}"
-    if not np.allclose(got, expected, rtol=rtol, atol=atol):
-        worst = float(np.max(np.abs(got - expected)))
-        return f"{label} differs from the expected values by up to {worst:.3g}"
-    return None
-
-
-def check_bce_grad(bce_grad):
+def check_bce_grad(bce_grad, hint=False):
     """Exercise 1: gradient of the MEAN binary cross-entropy with respect to the logits."""
     z = np.array([[2.0], [-1.0], [0.5], [-3.0]])
     y = np.array([[1.0], [0.0], [0.0], [1.0]])
@@ -34,7 +24,7 @@ def check_bce_grad(bce_grad):
         got = bce_grad(z, y)
         if got is None:
             return False, "your function returned None; it should return an (N, 1) array"
-        problem = _same(got, expected, "dz")
+        problem = differs(got, expected, "dz")
         if problem and np.shape(got) == expected.shape:
             if np.allclose(got, expected * p * (1 - p)):
                 problem = ("you multiplied by sigmoid'(z) = p(1 - p) on top: BCE on a sigmoid "
@@ -42,17 +32,17 @@ def check_bce_grad(bce_grad):
             elif (np.allclose(got, (z - y) * p * (1 - p) / N)
                   or np.allclose(got, (z - y) / N)):
                 problem = ("you used the logit z where the probability p = sigmoid(z) belongs "
-                           "(seed 000's mistake): the gradient is zero when p = y, not z = y")
+                           "(an easy slip): the gradient is zero when p = y, not z = y")
             elif np.allclose(got, expected * N):
                 problem = "the loss is a mean over the batch: divide by N"
         return problem is None, problem or "dL/dz = (sigmoid(z) - y) / N"
-    return run_check("bce_grad", check,
+    return run_check(hint, "bce_grad", check,
                      hint="write the loss of one example in p = sigmoid(z), differentiate with "
                           "respect to p, multiply by dp/dz = p (1 - p) and simplify; the loss "
                           "is a mean over the N examples")
 
 
-def check_centred_difference(centred_difference):
+def check_centred_difference(centred_difference, hint=False):
     """Exercise 2: (f(x + h e_i) - f(x - h e_i)) / 2h for one entry i, x left unchanged."""
     x = np.array([[0.3, -1.2], [2.0, 0.7]])
     f = lambda: float(np.sum(np.sin(x)) + x[0, 1] ** 3)  # noqa: E731 - reads x
@@ -71,9 +61,9 @@ def check_centred_difference(centred_difference):
                                f"derivative is {exact:.8f} (a one-sided difference is "
                                f"off by about h/2 times the second derivative)")
         return True, "agrees with the exact derivatives to better than 1e-8"
-    return run_check("centred_difference", check,
-                     hint="save old = x[i]; set x[i] = old + h, call f; x[i] = old - h, "
-                          "call f; restore x[i] = old; return the difference / (2 h)")
+    return run_check(hint, "centred_difference", check,
+                     hint="change one entry, evaluate, change it the other way, evaluate, "
+                          "and put the entry back exactly as it was")
 
 
 def leaky_rnn_forward(x, h0, W_xh, W_hh, b_h, alpha):
@@ -152,7 +142,7 @@ def _leaky_backward_variant(dh, cache, carry=True, leak_path=True):
     return dx, dh_next, dW_xh, dW_hh, db_h
 
 
-def check_leaky_bptt(leaky_rnn_backward):
+def check_leaky_bptt(leaky_rnn_backward, hint=False):
     """Exercise 3: leaky_rnn_backward(dh, cache) -> (dx, dh0, dW_xh, dW_hh, db_h)."""
     rng = np.random.default_rng(33)
     N, T, D, H, alpha = 2, 4, 3, 3, 0.6
@@ -165,7 +155,7 @@ def check_leaky_bptt(leaky_rnn_backward):
     names = ["dx", "dh0", "dW_xh", "dW_hh", "db_h"]
 
     def matches(got, ref):
-        return all(_same(a, b, "g", rtol=1e-5, atol=1e-7) is None
+        return all(differs(a, b, "g", rtol=1e-5, atol=1e-7) is None
                    for a, b in zip(got, ref, strict=True))
 
     def check():
@@ -174,7 +164,7 @@ def check_leaky_bptt(leaky_rnn_backward):
         if not isinstance(got, tuple) or len(got) != 5:
             return False, "return a tuple of five arrays (dx, dh0, dW_xh, dW_hh, db_h)"
         bad = [name for name, a, b in zip(names, got, expected, strict=True)
-               if _same(a, b, name, rtol=1e-5, atol=1e-7)]
+               if differs(a, b, name, rtol=1e-5, atol=1e-7)]
         if not bad:
             return True, "all five gradients agree with finite differences"
         msg = f"{', '.join(bad)} disagree with finite differences"
@@ -184,11 +174,9 @@ def check_leaky_bptt(leaky_rnn_backward):
         elif matches(got, _leaky_backward_variant(dh, cache, carry=False)):
             msg += (": the gradient arriving from step t+1 (dh_next) is never added to "
                     "dh[:, t], so only each step's own loss reaches it")
-        elif _same(got[0][:, -1], expected[0][:, -1], "dx", rtol=1e-5, atol=1e-7) is None:
+        elif differs(got[0][:, -1], expected[0][:, -1], "dx", rtol=1e-5, atol=1e-7) is None:
             msg += " (the last step is right but earlier ones are not: look at dh_next)"
         return False, msg
-    return run_check("leaky_bptt", check,
-                     hint="loop t from T-1 down to 0 with delta = dh[:, t] + dh_next; the "
-                          "path through g_t = tanh(a_t) gives da = alpha * delta * (1 - g_t**2); "
-                          "h_{t-1} is h0 at t = 0; dh_next must add up EVERY path from h_{t-1} "
-                          "to h_t")
+    return run_check(hint, "leaky_bptt", check,
+                     hint="h_{t-1} reaches h_t by two paths (through the tanh and through "
+                          "the leak); the gradient handed back must add both")

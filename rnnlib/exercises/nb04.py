@@ -8,21 +8,17 @@ import math
 
 import numpy as np
 
-from ._common import run_check
+from ._common import returned_nothing, run_check
 
 
-def _none(value, what):
-    return f"your function returned None; it should return {what}" if value is None else None
-
-
-def check_lengths_to_mask(fn):
+def check_lengths_to_mask(fn, hint=False):
     """Exercise 1: fn(lengths, T) -> (N, T) booleans, True where t < lengths[n]."""
     lengths, T = np.array([3, 1, 5, 2]), 6
     expected = np.array([[t < L for t in range(T)] for L in lengths])
 
     def check():
         got = fn(lengths, T)
-        if (msg := _none(got, "an (N, T) boolean array")):
+        if (msg := returned_nothing(got, "an (N, T) boolean array")):
             return False, msg
         got = np.asarray(got)
         if got.shape != expected.shape:
@@ -34,8 +30,9 @@ def check_lengths_to_mask(fn):
             return False, (f"row {rows[0]} (length {lengths[rows[0]]}) is "
                            f"{got[rows[0]].astype(int)}, expected {expected[rows[0]].astype(int)}")
         return True, "True exactly on the first lengths[n] steps of each row"
-    return run_check("lengths_to_mask", check,
-                     hint="compare np.arange(T)[None, :] with lengths[:, None]")
+    return run_check(hint, "lengths_to_mask", check,
+                     hint="compare a row of time indices with a column of lengths and let "
+                          "broadcasting build the grid")
 
 
 def _accuracy_case():
@@ -53,13 +50,13 @@ def _accuracy_case():
     return scores, labels, mask, right / total
 
 
-def check_masked_accuracy(fn):
+def check_masked_accuracy(fn, hint=False):
     """Exercise 2: fn(scores, labels, mask) -> fraction of masked-in steps predicted right."""
     scores, labels, mask, expected = _accuracy_case()
 
     def check():
         got = fn(scores, labels, mask)
-        if (msg := _none(got, "a number between 0 and 1")):
+        if (msg := returned_nothing(got, "a number between 0 and 1")):
             return False, msg
         got = float(got)
         if math.isclose(got, ((scores.argmax(-1) == labels).mean()), rel_tol=1e-12):
@@ -67,8 +64,9 @@ def check_masked_accuracy(fn):
         if not math.isclose(got, expected, rel_tol=1e-12):
             return False, f"you gave {got:.4f}, expected {expected:.4f}"
         return True, f"{expected:.4f} of the real steps are right"
-    return run_check("masked_accuracy", check,
-                     hint="(scores.argmax(axis=-1) == labels)[mask].mean()")
+    return run_check(hint, "masked_accuracy", check,
+                     hint="find the predicted class at every step, compare with the labels,"
+                          " and average only where the mask is True")
 
 
 def _loss_reference(scores, labels, mask):
@@ -88,7 +86,7 @@ def _loss_reference(scores, labels, mask):
     return loss, d
 
 
-def check_masked_loss(fn):
+def check_masked_loss(fn, hint=False):
     """Exercise 3: fn(scores, labels, mask) -> (mean CE over masked-in steps, dscores)."""
     rng = np.random.default_rng(41)
     scores = rng.normal(size=(2, 4, 3))
@@ -100,7 +98,7 @@ def check_masked_loss(fn):
 
     def check():
         got = fn(scores.copy(), labels, mask)
-        if (msg := _none(got, "a tuple (loss, dscores)")):
+        if (msg := returned_nothing(got, "a tuple (loss, dscores)")):
             return False, msg
         if not isinstance(got, tuple) or len(got) != 2:
             return False, "return a tuple (loss, dscores)"
@@ -124,12 +122,12 @@ def check_masked_loss(fn):
                 and np.allclose(got_big[1], big_d, atol=1e-12)):
             return False, "wrong for large scores: use the log-sum-exp form, not log(softmax)"
         return True, f"loss {exp_loss:.4f}, gradient right and zero at the pads, stable"
-    return run_check("masked_loss", check,
-                     hint="count = mask.sum(); log p = s - max - log(sum(exp(s - max))); "
-                          "dscores = (p - onehot) * mask[..., None] / count")
+    return run_check(hint, "masked_loss", check,
+                     hint="average over the steps that count, not over all N * T; padded "
+                          "steps get no gradient at all")
 
 
-def check_sum_vs_mean(factor_for_length_5, divide_sum_by):
+def check_sum_vs_mean(factor_for_length_5, divide_sum_by, hint=False):
     """Exercise 4: the gradient of a sum of 5 step losses is 5 x that of their mean; 14 steps."""
     def check():
         for name, value in (("factor_for_length_5", factor_for_length_5),
@@ -143,4 +141,4 @@ def check_sum_vs_mean(factor_for_length_5, divide_sum_by):
             return False, (f"divide_sum_by = {divide_sum_by}: rnnlib averages over the steps "
                            "where the mask is True, not over N or N*T")
         return True, "the sum's gradient is T times the mean's; rnnlib divides by mask.sum()"
-    return run_check("sum_vs_mean", check, hint="d(sum of T terms) = T * d(mean of T terms)")
+    return run_check(hint, "sum_vs_mean", check, hint="d(sum of T terms) = T * d(mean of T terms)")

@@ -8,14 +8,10 @@ import math
 
 import numpy as np
 
-from ._common import run_check
+from ._common import returned_nothing, run_check
 
 
-def _none(value, what):
-    return f"your function returned None; it should return {what}" if value is None else None
-
-
-def check_step_back(fn):
+def check_step_back(fn, hint=False):
     """Exercise 1: fn(dh, h, W_hh) -> (dh * (1 - h^2)) @ W_hh, computed here with loops."""
     rng = np.random.default_rng(50)
     N, H = 2, 3
@@ -28,7 +24,7 @@ def check_step_back(fn):
 
     def check():
         got = fn(dh.copy(), h.copy(), W.copy())
-        if (msg := _none(got, "an (N, H) array")):
+        if (msg := returned_nothing(got, "an (N, H) array")):
             return False, msg
         got = np.asarray(got, dtype=np.float64)
         if got.shape != expected.shape:
@@ -42,10 +38,12 @@ def check_step_back(fn):
         if not np.allclose(got, expected, rtol=1e-10, atol=1e-12):
             return False, "values differ from (dh * (1 - h**2)) @ W_hh"
         return True, "matches rnn_step_backward's dh_prev"
-    return run_check("step_back", check, hint="two lines: da = dh * (1 - h**2); return da @ W_hh")
+    return run_check(hint, "step_back", check,
+                     hint="go back through the tanh first (its slope in terms of h), then "
+                          "through W_hh")
 
 
-def check_clip_by_global_norm(fn):
+def check_clip_by_global_norm(fn, hint=False):
     """Exercise 2: fn(grads, max_norm) -> new dict scaled to global norm <= max_norm."""
     # global norm sqrt(4 * 16 + 36) = 10; with max_norm 5 every entry must be halved. "a" has
     # norm 8 but entries below 5, so value clipping and per-array scaling give other answers.
@@ -58,7 +56,7 @@ def check_clip_by_global_norm(fn):
     def check():
         before = {k: v.copy() for k, v in big.items()}
         got = fn(big, max_norm)
-        if (msg := _none(got, "a dict of arrays")):
+        if (msg := returned_nothing(got, "a dict of arrays")):
             return False, msg
         if not isinstance(got, dict) or set(got) != set(big):
             return False, f"return a dict with the same keys {sorted(big)}"
@@ -85,12 +83,12 @@ def check_clip_by_global_norm(fn):
         if not np.allclose(got_small["a"], small["a"]):
             return False, "a gradient already shorter than max_norm must be returned unscaled"
         return True, "same direction, global norm at most max_norm, inputs untouched"
-    return run_check("clip_by_global_norm", check,
-                     hint="norm = sqrt(sum of (g**2).sum() over arrays); "
-                          "scale = min(1, max_norm / norm); {k: g * scale ...}")
+    return run_check(hint, "clip_by_global_norm", check,
+                     hint="one norm for all arrays together; rescale only when it is above "
+                          "the limit, and every array by the same factor")
 
 
-def check_gain(gain):
+def check_gain(gain, hint=False):
     """Exercise 3: gain g with g**30 = 1/1000, i.e. g = 1000 ** (-1/30)."""
     expected = 1000.0 ** (-1.0 / 30.0)
 
@@ -105,10 +103,11 @@ def check_gain(gain):
         if math.isclose(g, 1000.0 ** (1.0 / 30.0), rel_tol=1e-6):
             return False, f"{g:.4f} > 1 makes the gradient 1000 times LARGER"
         return False, f"{g:.4g}**30 = {g ** 30:.3g}, expected 0.001"
-    return run_check("gain", check, hint="solve g**30 = 1 / 1000 for g")
+    return run_check(hint, "gain", check,
+                     hint="after 30 steps the factor has been applied 30 times")
 
 
-def check_linear_norms(fn):
+def check_linear_norms(fn, hint=False):
     """Exercise 4: fn(W_hh, u, K) -> [||u W||, ||u W^2||, ..., ||u W^K||]."""
     rng = np.random.default_rng(51)
     H, K = 6, 40
@@ -122,7 +121,7 @@ def check_linear_norms(fn):
 
     def check():
         got = fn(W.copy(), u.copy(), K)
-        if (msg := _none(got, "a (K,) array of norms")):
+        if (msg := returned_nothing(got, "a (K,) array of norms")):
             return False, msg
         got = np.asarray(got, dtype=np.float64)
         if got.shape != (K,):
@@ -139,4 +138,5 @@ def check_linear_norms(fn):
             return False, "values differ from ||u W^k|| for k = 1..K"
         rate = expected[-1] ** (1 / K)
         return True, f"||u W^K||^(1/K) = {rate:.3f}, approaching the spectral radius {rho:.3f}"
-    return run_check("linear_norms", check, hint="v = u; for each step: v = v @ W_hh; record ||v||")
+    return run_check(hint, "linear_norms", check,
+                     hint="without the tanh, each step back is one more product with W_hh")

@@ -8,16 +8,10 @@ import math
 
 import numpy as np
 
-from ._common import Result, compare, run_check
+from ._common import differs, returned_nothing, run_check
 
 
-def _stub_message(value, what):
-    if value is None:
-        return f"your function returned None; it should return {what}"
-    return None
-
-
-def check_one_hot(one_hot):
+def check_one_hot(one_hot, hint=False):
     """Exercise 1: one_hot(indices, V) -> (L, V) float array with a single 1 per row."""
     indices, V = np.array([2, 0, 3, 2]), 5
     expected = np.zeros((4, V))
@@ -26,7 +20,7 @@ def check_one_hot(one_hot):
 
     def check():
         got = one_hot(indices, V)
-        stub = _stub_message(got, "an (L, V) array")
+        stub = returned_nothing(got, "an (L, V) array")
         if stub:
             return False, stub
         got = np.asarray(got)
@@ -35,11 +29,11 @@ def check_one_hot(one_hot):
         if not np.array_equal(got, expected):
             return False, "row k should be all zeros except a 1 in column indices[k]"
         return True, "each row has its 1 in the right column"
-    return run_check("one_hot", check,
-                     hint="start from np.zeros((len(indices), V)) and set one entry per row")
+    return run_check(hint, "one_hot", check,
+                     hint="one row per index, all zeros except one column")
 
 
-def check_softmax_with_temperature(fn):
+def check_softmax_with_temperature(fn, hint=False):
     """Exercise 2: softmax(scores / temperature) for a 1-D vector of scores."""
     scores = np.array([2.0, 1.0, 0.0, -1.0])
     cases = []
@@ -50,7 +44,7 @@ def check_softmax_with_temperature(fn):
     def check():
         for temp, expected in cases:
             got = fn(scores, temp)
-            stub = _stub_message(got, "a probability vector")
+            stub = returned_nothing(got, "a probability vector")
             if stub:
                 return False, stub
             got = np.asarray(got, dtype=np.float64)
@@ -64,12 +58,12 @@ def check_softmax_with_temperature(fn):
         if not np.all(np.isfinite(big)):
             return False, "scores of 1000 overflow exp: subtract the maximum score first"
         return True, "right at temperatures 0.5, 1 and 2, and safe for large scores"
-    return run_check("softmax_with_temperature", check,
+    return run_check(hint, "softmax_with_temperature", check,
                      hint="divide the scores by the temperature, subtract their maximum, "
                           "exponentiate and normalise")
 
 
-def check_adagrad_update(fn):
+def check_adagrad_update(fn, hint=False):
     """Exercise 3: adagrad_update(param, grad, mem, lr) updates param and mem in place."""
     rng = np.random.default_rng(6)
     p0, g, m0 = rng.normal(size=(3, 2)), rng.normal(size=(3, 2)), rng.random((3, 2))
@@ -93,8 +87,9 @@ def check_adagrad_update(fn):
         if not np.allclose(p, exp_p, rtol=1e-9):
             return False, "param should move by lr * grad / sqrt(mem + 1e-8) with the NEW mem"
         return True, "param and memory updated in place"
-    return run_check("adagrad_update", check,
-                     hint="mem += grad * grad, then param -= lr * grad / np.sqrt(mem + 1e-8)")
+    return run_check(hint, "adagrad_update", check,
+                     hint="the memory collects squared gradients; each weight's step is "
+                          "divided by the square root of its own memory")
 
 
 def _reference_sequence_loss(params, inputs, targets, h0):
@@ -111,7 +106,7 @@ def _reference_sequence_loss(params, inputs, targets, h0):
     return loss, h
 
 
-def check_sequence_loss(fn):
+def check_sequence_loss(fn, hint=False):
     """Exercise 4: sequence_loss(params, inputs, targets, h0) -> (loss, h_last)."""
     rng = np.random.default_rng(7)
     V, H, T = 5, 4, 6
@@ -124,7 +119,7 @@ def check_sequence_loss(fn):
 
     def check():
         got = fn(params, inputs, targets, h0)
-        stub = _stub_message(got, "a tuple (loss, h_last)")
+        stub = returned_nothing(got, "a tuple (loss, h_last)")
         if stub:
             return False, stub
         if not isinstance(got, tuple) or len(got) != 2:
@@ -134,17 +129,17 @@ def check_sequence_loss(fn):
         if np.isclose(loss, zero_loss, rtol=1e-9) and not np.isclose(loss, exp_loss):
             return False, "the loss matches a start from zeros: begin from h0, the carried state"
         if np.isclose(loss, exp_loss / T, rtol=1e-9):
-            return False, "that is the mean over steps; the seed's loss is the SUM over steps"
+            return False, "that is the mean over steps; this loss is the SUM over steps"
         if not np.isclose(loss, exp_loss, rtol=1e-9):
             return False, f"loss {float(loss):.6g}, expected {exp_loss:.6g}"
-        h_check = compare("h_last", h_last, exp_h, rtol=1e-9)
-        if not h_check.ok:
-            return False, f"the loss is right, but h_last is not: {h_check.message}"
+        h_problem = differs(h_last, exp_h, "h_last", rtol=1e-9)
+        if h_problem:
+            return False, f"the loss is right, but h_last is not: {h_problem}"
         return True, "loss and final hidden state both right"
-    return run_check("sequence_loss", check,
-                     hint="h = tanh(W_xh[:, x] + W_hh @ h + b_h); s = W_hy @ h + b_y; "
-                          "add log(sum(exp(s))) - s[y] at every step")
+    return run_check(hint, "sequence_loss", check,
+                     hint="multiplying by a one-hot vector picks a column; add -log p of "
+                          "the target at every step, starting from h0")
 
 
-__all__ = ["Result", "check_adagrad_update", "check_one_hot", "check_sequence_loss",
+__all__ = ["check_adagrad_update", "check_one_hot", "check_sequence_loss",
            "check_softmax_with_temperature"]

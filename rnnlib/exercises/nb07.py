@@ -8,23 +8,17 @@ import math
 
 import numpy as np
 
-from ._common import run_check
+from ._common import returned_nothing, run_check
 
 
-def _stub_message(value, what):
-    if value is None or value is Ellipsis:
-        return f"your function returned {value!r}; it should return {what}"
-    return None
-
-
-def check_perplexity(fn):
+def check_perplexity(fn, hint=False):
     """Exercise 1: perplexity(loss) -> exp(loss), for a loss in nats per character."""
     cases = [(0.0, 1.0), (math.log(17), 17.0), (1.5, math.e ** 1.5)]
 
     def check():
         for loss, expected in cases:
             got = fn(loss)
-            stub = _stub_message(got, "a number")
+            stub = returned_nothing(got, "a number")
             if stub:
                 return False, stub
             got = float(got)
@@ -34,7 +28,7 @@ def check_perplexity(fn):
             if not math.isclose(got, expected, rel_tol=1e-9):
                 return False, f"perplexity({loss:.4g}) should be {expected:.4g}, got {got:.4g}"
         return True, "a loss of ln 17 nats is as unsure as a fair choice among 17 characters"
-    return run_check("perplexity", check,
+    return run_check(hint, "perplexity", check,
                      hint="the loss is a mean of -ln p; undo the logarithm of the mean")
 
 
@@ -50,7 +44,7 @@ def _bigram_by_counting(train, val, V, chars):
     return sum(nll) / len(nll)
 
 
-def check_bigram_loss(fn):
+def check_bigram_loss(fn, hint=False):
     """Exercise 2: bigram_loss(train, val, chars) with add-one smoothing, in nats per character."""
     chars = "ab "
     train, val = "ab ab abba b a", "ba aab "  # "aa" never occurs in train
@@ -58,7 +52,7 @@ def check_bigram_loss(fn):
 
     def check():
         got = fn(train, val, chars)
-        stub = _stub_message(got, "a number (nats per character)")
+        stub = returned_nothing(got, "a number (nats per character)")
         if stub:
             return False, stub
         got = float(got)
@@ -70,9 +64,10 @@ def check_bigram_loss(fn):
             return False, (f"on train={train!r}, val={val!r} the add-one bigram loss is "
                            f"{expected:.6f} nats per character, got {got:.6f}")
         return True, "counted, smoothed and averaged over the validation pairs"
-    return run_check("bigram_loss", check,
-                     hint="p(b | a) = (n(a b) + 1) / (n(a .) + V), where n(a .) counts the "
-                          "training pairs that start with a; average -ln p over val's pairs")
+    return run_check(hint, "bigram_loss", check,
+                     hint="count the pairs in the training text, add one to every count, "
+                          "turn each row into probabilities, then average -ln p over the "
+                          "validation pairs")
 
 
 def _two_state_rate(p, q):
@@ -83,7 +78,7 @@ def _two_state_rate(p, q):
     return pi0 * h(p) + (1 - pi0) * h(q)
 
 
-def check_entropy_rate(fn):
+def check_entropy_rate(fn, hint=False):
     """Exercise 3: entropy_rate(P) of an order-1 chain with (V, V) transition matrix P."""
     cases = [(0.1, 0.3), (0.5, 0.5), (0.02, 0.6)]
 
@@ -91,7 +86,7 @@ def check_entropy_rate(fn):
         for p, q in cases:
             P = np.array([[1 - p, p], [q, 1 - q]])
             got = fn(P)
-            stub = _stub_message(got, "a number (nats per character)")
+            stub = returned_nothing(got, "a number (nats per character)")
             if stub:
                 return False, stub
             got, expected = float(got), _two_state_rate(p, q)
@@ -104,12 +99,12 @@ def check_entropy_rate(fn):
                 return False, (f"for P = {P.tolist()} the entropy rate is {expected:.6f} nats, "
                                f"got {got:.6f}")
         return True, "stationary distribution and row entropies combined correctly"
-    return run_check("entropy_rate", check,
-                     hint="find pi with pi @ P = pi (e.g. iterate pi = pi @ P from a uniform "
-                          "start), then H = -sum_s pi[s] sum_c P[s, c] ln P[s, c]")
+    return run_check(hint, "entropy_rate", check,
+                     hint="weight each context's entropy by how often the chain visits that"
+                          " context in the long run")
 
 
-def check_top_k_probabilities(fn):
+def check_top_k_probabilities(fn, hint=False):
     """Exercise 4: top_k_probabilities(scores, k, temperature) -> the sampling distribution."""
     scores = np.array([1.0, 3.0, 0.5, 2.0, -1.0])
 
@@ -122,7 +117,7 @@ def check_top_k_probabilities(fn):
     def check():
         for k, temperature in ((2, 1.0), (3, 0.5), (5, 2.0), (1, 1.0)):
             got = fn(scores, k, temperature)
-            stub = _stub_message(got, "a probability vector")
+            stub = returned_nothing(got, "a probability vector")
             if stub:
                 return False, stub
             got, want = np.asarray(got, dtype=np.float64), expected(k, temperature)
@@ -137,6 +132,6 @@ def check_top_k_probabilities(fn):
                 return False, (f"k = {k}, temperature {temperature}: expected "
                                f"{np.round(want, 4)}, got {np.round(got, 4)}")
         return True, "right for several k and temperatures"
-    return run_check("top_k_probabilities", check,
+    return run_check(hint, "top_k_probabilities", check,
                      hint="divide by the temperature, set every score below the k-th largest "
                           "to -inf, then take the softmax")

@@ -1,10 +1,8 @@
-"""The course's own training text: a character source with known statistics, and baselines.
+"""The course's own training text: a character source with known statistics.
 
     source = word_like_source(rng=0)          # an order-2 Markov chain over 17 characters
     text = source.generate(20_000, rng=1)     # "kisa romet lu bano. ..."
     source.entropy_rate()                     # nats per character: the best loss possible
-    train, val = train_val_split(text, 0.9)
-    baseline_losses(train, val)               # {"uniform": ..., "unigram": ..., "bigram": ...}
 
 Nothing here is copied or downloaded: the text comes from a Markov chain whose transition
 probabilities are drawn from a seeded numpy Generator.
@@ -17,10 +15,6 @@ context s and P(c | s) the transition probabilities, the entropy rate is
 
 No model that predicts the next character from the past, however clever, has an expected
 loss below H, so H is the floor to draw under every loss curve on this text.
-
-All losses are in nats per character and are averaged over the same predictions: every
-character of the validation text after its first one, as a char-RNN that reads val[:-1] and
-predicts val[1:] is scored (rnnlib.char_rnn.CharRNN.evaluate).
 """
 
 import bisect
@@ -28,23 +22,7 @@ import math
 
 import numpy as np
 
-from ._checks import check_array, check_positive
-from .data import make_rng
-
-
-def _check_text(name, text, min_length=1):
-    if not isinstance(text, str):
-        raise TypeError(f"{name}: expected a str, got {type(text).__name__}")
-    if len(text) < min_length:
-        raise ValueError(f"{name}: has {len(text)} characters, at least {min_length} needed")
-    return text
-
-
-def _check_alphabet(alphabet):
-    _check_text("alphabet", alphabet, 1)
-    if len(set(alphabet)) != len(alphabet):
-        raise ValueError(f"alphabet: every character must appear once, got {alphabet!r}")
-    return alphabet
+from ._checks import check_alphabet, check_array, check_positive, check_text, make_rng
 
 
 class MarkovSource:
@@ -60,7 +38,7 @@ class MarkovSource:
     """
 
     def __init__(self, alphabet, transitions):
-        self.alphabet = _check_alphabet(alphabet)
+        self.alphabet = check_alphabet(alphabet)
         V = len(alphabet)
         check_array("transitions", transitions, "S V", {"V": V})
         S = transitions.shape[0]
@@ -82,7 +60,7 @@ class MarkovSource:
 
         Small concentrations (< 1) give peaked rows: strong preferences, low entropy.
         """
-        _check_alphabet(alphabet)
+        check_alphabet(alphabet)
         check_positive("order", order, integer=True)
         check_positive("concentration", concentration)
         V = len(alphabet)
@@ -91,7 +69,7 @@ class MarkovSource:
 
     def encode(self, text):
         """(L,) int64 indices of the characters of ``text`` in the alphabet."""
-        _check_text("text", text)
+        check_text("text", text)
         try:
             return np.array([self._index[c] for c in text], dtype=np.int64)
         except KeyError as err:
@@ -168,7 +146,7 @@ class MarkovSource:
 
         Infinite where the source could never have written that character there.
         """
-        ix = self.encode(_check_text("text", text, self.order + 1))
+        ix = self.encode(check_text("text", text, self.order + 1))
         p = self.transitions[self._contexts(ix), ix[self.order:]]  # (L - k,)
         with np.errstate(divide="ignore"):
             return -np.log(p)
@@ -232,110 +210,3 @@ def word_like_source(rng=0, concentration=0.4):
 
 
 # ----------------------------------------------------------------------------- baselines
-
-
-def train_val_split(text, fraction=0.9):
-    """Cut a text into a training part (the first ``fraction``) and a validation part.
-
-    The cut is contiguous, not shuffled: characters depend on their neighbours, and the
-    validation text should read like unseen text, not like gaps inside the training text.
-
-    Inputs:
-    - text: str (or 1-D array) of length L >= 4.
-    - fraction: share of the text used for training, 0 < fraction < 1.
-
-    Returns a tuple of:
-    - train: text[:n] with n = round(fraction * L); val: text[n:]. Each has >= 2 characters.
-    """
-    if isinstance(text, np.ndarray):
-        if text.ndim != 1:
-            raise ValueError(f"text: expected a 1-D array, got shape {text.shape}")
-    elif not isinstance(text, str):
-        raise TypeError(f"text: expected a str or 1-D array, got {type(text).__name__}")
-    check_positive("fraction", fraction)
-    if not 0 < fraction < 1:
-        raise ValueError(f"fraction: expected a number strictly between 0 and 1, got {fraction}")
-    n = round(fraction * len(text))
-    if n < 2 or len(text) - n < 2:
-        raise ValueError(
-            f"text: {len(text)} characters split at fraction {fraction} leave "
-            f"{n} for training and {len(text) - n} for validation; each needs at least 2"
-        )
-    return text[:n], text[n:]
-
-
-def _vocab_of(train, val, alphabet):
-    if alphabet is None:
-        return "".join(sorted(set(train) | set(val)))
-    _check_alphabet(alphabet)
-    unknown = sorted((set(train) | set(val)) - set(alphabet))
-    if unknown:
-        raise ValueError(f"alphabet: does not contain {''.join(unknown)!r} found in the texts")
-    return alphabet
-
-
-def _prepare(train, val, alpha, alphabet):
-    _check_text("train", train, 2)
-    _check_text("val", val, 2)
-    check_positive("alpha", alpha)
-    chars = _vocab_of(train, val, alphabet)
-    index = {c: i for i, c in enumerate(chars)}
-    encode = lambda s: np.array([index[c] for c in s], dtype=np.int64)  # noqa: E731
-    return len(chars), encode(train), encode(val)
-
-
-def uniform_loss(vocab_size):
-    """ln V: the loss of guessing every one of V characters with probability 1/V."""
-    check_positive("vocab_size", vocab_size, integer=True)
-    return math.log(vocab_size)
-
-
-def unigram_loss(train, val, alpha=1.0, alphabet=None):
-    """Loss on ``val`` of character frequencies counted on ``train``, add-alpha smoothed.
-
-        p(c) = (n(c) + alpha) / (N + alpha V)
-
-    Inputs:
-    - train, val: str, at least 2 characters each.
-    - alpha: > 0, pseudo-count added to every character (1 = add-one, Laplace).
-    - alphabet: the V characters to spread probability over; default: those in either text.
-
-    Returns:
-    - loss: mean -log p(c) over val[1:] (the same predictions a char-RNN is scored on).
-    """
-    V, tr, va = _prepare(train, val, alpha, alphabet)
-    counts = np.bincount(tr, minlength=V)  # (V,)
-    p = (counts + alpha) / (len(tr) + alpha * V)
-    return float(-np.log(p[va[1:]]).mean())
-
-
-def bigram_loss(train, val, alpha=1.0, alphabet=None):
-    """Loss on ``val`` of next-character frequencies given the previous one, from ``train``.
-
-        p(c | b) = (n(b c) + alpha) / (n(b .) + alpha V)
-
-    where n(b c) counts the pairs "bc" in train and n(b .) the pairs that start with b.
-
-    Inputs and Returns: as unigram_loss; the mean is over the pairs (val[t-1], val[t]).
-    """
-    V, tr, va = _prepare(train, val, alpha, alphabet)
-    counts = np.zeros((V, V))  # (previous, next)
-    np.add.at(counts, (tr[:-1], tr[1:]), 1.0)
-    p = (counts + alpha) / (counts.sum(axis=1, keepdims=True) + alpha * V)  # (V, V)
-    return float(-np.log(p[va[:-1], va[1:]]).mean())
-
-
-def baseline_losses(train, val, alpha=1.0, alphabet=None):
-    """The three baselines as a dict: "uniform" (ln V), "unigram" and "bigram" losses."""
-    V, _, _ = _prepare(train, val, alpha, alphabet)
-    return {
-        "uniform": uniform_loss(V),
-        "unigram": unigram_loss(train, val, alpha, alphabet),
-        "bigram": bigram_loss(train, val, alpha, alphabet),
-    }
-
-
-def perplexity(loss):
-    """exp(loss): a loss in nats per character as "as unsure as a fair choice among N"."""
-    check_positive("loss", loss, allow_zero=True)
-    return math.exp(loss)

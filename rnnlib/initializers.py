@@ -2,8 +2,7 @@
 
 import numpy as np
 
-from ._checks import check_positive
-from .data import make_rng
+from ._checks import check_positive, make_rng
 
 
 def _sizes(fan_out, fan_in):
@@ -17,8 +16,12 @@ def small_random(fan_out, fan_in, rng, scale=0.01):
     return make_rng(rng).normal(0.0, scale, size=(fan_out, fan_in))
 
 
-def xavier(fan_out, fan_in, rng):
-    """N(0, 1/fan_in) entries, so x @ W.T keeps roughly the variance of x (Xavier-style)."""
+def lecun_normal(fan_out, fan_in, rng):
+    """N(0, 1/fan_in) entries (LeCun's initialisation): x @ W.T keeps roughly the variance of x.
+
+    Glorot (Xavier) normal would use variance 2 / (fan_in + fan_out); for a square W_hh the
+    two are the same.
+    """
     _sizes(fan_out, fan_in)
     return make_rng(rng).normal(0.0, 1.0 / np.sqrt(fan_in), size=(fan_out, fan_in))
 

@@ -1,0 +1,173 @@
+"""Small data sets generated on the spot, so nothing is ever downloaded; padding and masks.
+
+Sizes as everywhere in rnnlib: N sequences, T steps, D input features; arrays batch first.
+
+    ar2_series, sliding_windows           notebooks 01-02: an AR(2) "weather" series in windows
+    pad_sequences, lengths_to_mask        notebook 04: sequences of different lengths
+    running_sign_data                     notebook 04: a label at every step
+    recall_first_data                     notebook 05: a long-range, many-to-one task
+
+(The character sources of notebooks 06-07 are in rnnlib/markov.py.) A many-to-one task is a
+many-to-many task whose mask is True at one step only, so the same loss serves both.
+"""
+
+import numpy as np
+
+from ._checks import check_array, check_positive, make_rng
+
+
+def ar2_series(n, rng, start=(20.0, 21.0), phi=(0.7, 0.2), noise_std=0.5, mean=0.0):
+    """A synthetic daily "temperature" series from an AR(2) process.
+
+        T_t - mean = phi1 (T_{t-1} - mean) + phi2 (T_{t-2} - mean) + e_t,  e_t ~ N(0, noise_std^2)
+
+    With the defaults (mean 0) this is T_t = 0.7 T_{t-1} + 0.2 T_{t-2} + N(0, 0.5^2) started
+    from 20 and 21. Since 0.7 + 0.2 < 1 the process is stationary: it forgets its start and
+    settles around ``mean``.
+
+    Inputs:
+    - n: number of days (including the two starting values), at least 2.
+    - rng: integer seed or numpy Generator.
+    - start: the first two values; phi: (phi1, phi2); noise_std: std of e_t; mean: level.
+
+    Returns:
+    - series: (n,) float64 array.
+    """
+    check_positive("n", n, integer=True)
+    if n < 2:
+        raise ValueError(f"n: expected at least 2 days (the two starting values), got {n}")
+    check_positive("noise_std", noise_std, allow_zero=True)
+    rng = make_rng(rng)
+    series = np.empty(n)
+    series[:2] = start
+    noise = rng.normal(0.0, noise_std, size=n)
+    for t in range(2, n):
+        series[t] = (mean + phi[0] * (series[t - 1] - mean) + phi[1] * (series[t - 2] - mean)
+                     + noise[t])
+    return series
+
+
+def sliding_windows(series, window):
+    """Cut a series into overlapping windows and the value that follows each.
+
+    Inputs:
+    - series: (L,) values.
+    - window: length T of each input window, 1 <= T < L.
+
+    Returns a tuple of:
+    - x: (N, T, 1) windows with N = L - T, batch first, one feature per step.
+    - y: (N, 1) the value right after each window.
+    """
+    check_array("series", series, "L")
+    check_positive("window", window, integer=True)
+    if window >= len(series):
+        raise ValueError(
+            f"window: must be shorter than the series (length {len(series)}), got {window}"
+        )
+    n = len(series) - window
+    idx = np.arange(n)[:, None] + np.arange(window)[None, :]  # (N, T) positions
+    return series[idx][:, :, None], series[window:, None]
+
+
+def lengths_to_mask(lengths, T=None):
+    """Boolean mask that is True on the first lengths[i] steps of row i.
+
+    Inputs:
+    - lengths: (N,) positive integers.
+    - T: number of columns (default: the largest length); must be >= every length.
+
+    Returns:
+    - mask: (N, T) booleans, mask[i, t] = t < lengths[i].
+    """
+    lengths = np.asarray(lengths)
+    if lengths.ndim != 1 or lengths.size == 0 or not np.issubdtype(lengths.dtype, np.integer):
+        raise ValueError(f"lengths: expected a non-empty 1-D list of integers, got {lengths!r}")
+    if lengths.min() < 1:
+        raise ValueError(f"lengths: every length must be >= 1, got {lengths.min()}")
+    T = int(lengths.max()) if T is None else check_positive("T", T, integer=True)
+    if lengths.max() > T:
+        raise ValueError(f"T: must be >= the longest length {lengths.max()}, got {T}")
+    return np.arange(T)[None, :] < lengths[:, None]  # (1, T) < (N, 1) -> (N, T)
+
+
+def pad_sequences(sequences, T=None, value=0):
+    """Stack sequences of different lengths into one batch, padding at the end.
+
+    Inputs:
+    - sequences: list of N arrays, sequence i of shape (T_i,) or (T_i, D) (same D for all).
+    - T: padded length (default: the longest T_i).
+    - value: what to put in the padded steps.
+
+    Returns a tuple of:
+    - padded: (N, T) or (N, T, D) array whose dtype holds every sequence (np.result_type).
+    - mask: (N, T) booleans, True at real steps, False at padding.
+    """
+    if not isinstance(sequences, (list, tuple)) or not sequences:
+        raise TypeError("sequences: expected a non-empty list of arrays")
+    seqs = [np.asarray(s) for s in sequences]
+    tail = seqs[0].shape[1:]
+    for i, s in enumerate(seqs):
+        if s.ndim not in (1, 2) or s.shape[1:] != tail or s.shape[0] == 0:
+            raise ValueError(
+                f"sequences[{i}]: expected shape (T_i,{' D' if tail else ''}) with "
+                f"{'D = ' + str(tail[0]) if tail else 'one value per step'}, got {s.shape}"
+            )
+    mask = lengths_to_mask(np.array([len(s) for s in seqs]), T)
+    # result_type: one float sequence among integer ones must not be truncated to integers
+    padded = np.full(mask.shape + tail, value, dtype=np.result_type(*seqs))
+    for i, s in enumerate(seqs):
+        padded[i, : len(s)] = s
+    return padded, mask
+
+
+def running_sign_data(n, rng, min_len=5, max_len=20):
+    """Per-step task: is the running sum of the inputs so far positive?
+
+    x_t ~ N(0, 1) and label_t = 1 if x_1 + ... + x_t > 0 else 0. The current input alone
+    does not decide the label: the network must remember the sum. Lengths are uniform in
+    [min_len, max_len]; sequences are padded at the end with zeros (label 0, mask False).
+
+    Inputs:
+    - n: number of sequences; rng: seed or Generator; min_len <= max_len: length range.
+
+    Returns a tuple of:
+    - x: (n, max_len, 1) float64, labels: (n, max_len) int64, mask: (n, max_len) bool.
+    """
+    check_positive("n", n, integer=True)
+    check_positive("min_len", min_len, integer=True)
+    check_positive("max_len", max_len, integer=True)
+    if min_len > max_len:
+        raise ValueError(f"min_len: must be <= max_len = {max_len}, got {min_len}")
+    rng = make_rng(rng)
+    lengths = rng.integers(min_len, max_len + 1, size=n)
+    mask = lengths_to_mask(lengths, max_len)
+    x = rng.normal(size=(n, max_len)) * mask  # zeros at padded steps
+    labels = (np.cumsum(x, axis=1) > 0).astype(np.int64) * mask
+    return x[:, :, None], labels, mask
+
+
+def recall_first_data(n, T, rng, noise=1.0):
+    """Long-range task: after T steps, report the sign of the very first input.
+
+    Two input channels. Channel 0 holds +1 or -1 at step 0 and zeros afterwards; channel 1
+    holds N(0, noise^2) distractors at every step. The label (1 for +1, 0 for -1) is asked
+    for at the last step only, so the mask is True only there: a many-to-one task.
+
+    Inputs:
+    - n: number of sequences; T: length (>= 1); rng: seed or Generator; noise: std.
+
+    Returns a tuple of:
+    - x: (n, T, 2) float64, labels: (n, T) int64 (the class, repeated), mask: (n, T) bool.
+    """
+    check_positive("n", n, integer=True)
+    check_positive("T", T, integer=True)
+    check_positive("noise", noise, allow_zero=True)
+    rng = make_rng(rng)
+    cls = rng.integers(0, 2, size=n)
+    x = np.zeros((n, T, 2))
+    x[:, 0, 0] = 2.0 * cls - 1.0
+    x[:, :, 1] = rng.normal(0.0, noise, size=(n, T))
+    labels = np.repeat(cls[:, None], T, axis=1).astype(np.int64)
+    mask = np.zeros((n, T), dtype=bool)
+    mask[:, -1] = True
+    return x, labels, mask

@@ -1,0 +1,38 @@
+"""Diagnostics of gradient flow: how the size of a gradient changes with distance (notebook 05)."""
+
+import numpy as np
+
+from ._checks import check_array
+from .layers import rnn_backward, rnn_forward
+
+
+def grad_norms_by_distance(W_hh, W_xh, x, b_h=None, u=None):
+    """How the gradient's size changes as it travels back k steps, with rnnlib.rnn_backward.
+
+    Run the RNN from h_0 = 0 over x once. For each k = 1..T, put the loss L_k = u . h_k on
+    step k alone and backpropagate: rnn_backward's dh0 is dL_k/dh_0, a gradient that has
+    crossed k steps, i.e. been multiplied by diag(1 - h_t^2) W_hh k times.
+
+    Inputs:
+    - W_hh: (H, H), W_xh: (H, D), x: (N, T, D), b_h: (H,) (default zeros).
+    - u: (H,) direction of the loss on h_k (default: all ones / sqrt(H), unit length).
+
+    Returns:
+    - norms: (T,) float64, norms[k-1] = mean over the N sequences of ||dL_k/dh_0||.
+    """
+    dims = {}
+    check_array("x", x, "N T D", dims)
+    check_array("W_xh", W_xh, "H D", dims)
+    check_array("W_hh", W_hh, "H H", dims)
+    N, T, _ = x.shape
+    H = dims["H"]
+    b_h = np.zeros(H) if b_h is None else check_array("b_h", b_h, "H", dims)
+    u = np.ones(H) / np.sqrt(H) if u is None else check_array("u", u, "H", dims)
+    _, cache = rnn_forward(x, np.zeros((N, H)), W_xh, W_hh, b_h)
+    norms = np.empty(T)
+    for k in range(1, T + 1):
+        dh = np.zeros((N, T, H))
+        dh[:, k - 1] = u  # the loss sits on h_k only
+        dh0 = rnn_backward(dh, cache)[1]  # (N, H) = dL_k / dh_0
+        norms[k - 1] = np.linalg.norm(dh0, axis=1).mean()
+    return norms
