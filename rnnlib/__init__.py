@@ -91,21 +91,3 @@ from .sampling import sample, sample_indices
 from .text import Vocabulary, load_text, train_val_split
 from .train import CharRNNTrainer, TrainConfig, train
 
-__all__ = [
-    "AdaGrad", "CharRNNTrainer", "MarkovSource", "SGD", "TrainConfig", "Vocabulary",
-    "affine_backward", "affine_forward", "ar2_series", "baseline_losses",
-    "bce_with_logits_loss", "bigram_loss", "char_rnn_backward", "char_rnn_forward",
-    "char_rnn_loss", "char_rnn_loss_reference", "char_rnn_scores", "char_rnn_zero_state",
-    "check_gradients", "classification_loss", "clip_by_global_norm", "clip_by_value",
-    "evaluate_char_rnn", "global_norm", "grad_norms_by_distance", "init_char_rnn_params",
-    "init_rnn_params", "last_step_scores", "lecun_normal", "lengths_to_mask", "load_checkpoint",
-    "load_resume_state", "load_text", "log_softmax", "make_rng", "many_to_many_loss",
-    "masked_accuracy", "mse_loss", "numerical_gradient", "orthogonal", "pad_sequences",
-    "perplexity", "plot_losses", "recall_first_data", "regression_loss", "rel_error",
-    "rnn_backward", "rnn_forward", "rnn_scores", "rnn_step_backward", "rnn_step_forward",
-    "running_sign_data", "sample", "sample_indices", "save_checkpoint",
-    "scale_to_spectral_radius", "sigmoid", "sliding_windows", "small_random", "smooth",
-    "softmax", "temporal_affine_backward", "temporal_affine_forward",
-    "temporal_softmax_cross_entropy_loss", "train", "train_val_split", "uniform_loss",
-    "unigram_loss", "word_like_source",
-]

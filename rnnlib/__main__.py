@@ -11,6 +11,8 @@ either way one line on stderr, never a traceback.
 
 import argparse
 import dataclasses
+import inspect
+import re
 import signal
 import sys
 import time
@@ -24,20 +26,12 @@ from .sampling import sample
 from .text import Vocabulary, load_text
 from .train import CharRNNTrainer, TrainConfig
 
-HELP = {  # one line per TrainConfig field, shown by --help
-    "hidden": "hidden units H",
-    "seq_length": "characters per chunk T (how far back gradients flow)",
-    "batch_size": "parallel streams B through the text",
-    "lr": "AdaGrad learning rate",
-    "clip": "clip every gradient entry to [-clip, clip]",
-    "reset": "when the carried state is reset: at the end of the text or every chunk",
-    "steps": "number of chunks (updates) to train on",
-    "seed": "seed of the initial weights",
-    "dtype": "float32 (faster) or float64",
-    "print_every": "progress line every this many steps",
-    "save_every": "also write the checkpoint every this many steps (0: only at the end)",
-}
 CHOICES = {"reset": ("end", "chunk"), "dtype": ("float32", "float64")}
+
+
+def option_help():
+    """TrainConfig's comments, one per field, are also the options' help: one source for both."""
+    return dict(re.findall(r"^ +(\w+): .+?  # (.+)$", inspect.getsource(TrainConfig), re.M))
 
 
 class UsageError(Exception):
@@ -72,13 +66,15 @@ def build_parser():
     tr.add_argument("--checkpoint", default="char_rnn.npz",
                     help="where to write the checkpoint (default: %(default)s)")
     tr.add_argument("--resume", metavar="FILE",
-                    help="continue from this checkpoint: weights, optimizer state, step count")
+                    help="continue from this checkpoint (its weights, vocabulary, optimizer "
+                         "state and step count; --hidden, --seed and --dtype are then ignored)")
+    helps = option_help()
     for f in dataclasses.fields(TrainConfig):
         option = "--" + f.name.replace("_", "-")
         extra = {"choices": CHOICES[f.name]} if f.name in CHOICES else {
             "type": _positive(int if f.type is int else float,
                               allow_zero=f.name in ("save_every", "seed"))}
-        tr.add_argument(option, default=f.default, help=f"{HELP[f.name]} (default: %(default)s)",
+        tr.add_argument(option, default=f.default, help=f"{helps[f.name]} (default: %(default)s)",
                         **extra)
     sa = sub.add_parser("sample", help="generate text from a checkpoint")
     sa.add_argument("--checkpoint", required=True, help="checkpoint written by train")

@@ -271,20 +271,12 @@ def affine_args(h, W, b, spec="N H"):
     check_array("b", b, "O", dims)
 
 
-def temporal_affine_args(h, W, b):
-    affine_args(h, W, b, "N T H")
-
-
 def affine_backward_args(dy, cache, spec="N O"):
     check_cache("cache", cache, 2)
     h, W = cache
     dims = dict(zip(("N", "T"), h.shape[:-1], strict=False))
     dims["O"] = W.shape[0]
     check_array("dy", dy, spec, dims)
-
-
-def temporal_affine_backward_args(dy, cache):
-    affine_backward_args(dy, cache, "N T O")
 
 
 def rnn_params(params, dims, names=("W_xh", "W_hh", "b_h", "W_hy", "b_y"), finite=True,

@@ -1,30 +1,19 @@
 """A character-level RNN language model: the fused loss beside its per-step reference.
 
-Sizes: B streams (batch), T steps per chunk, V characters, H hidden units. Text becomes
-indices with rnnlib.Vocabulary.
+Sizes: B streams (batch), T steps per chunk, V characters, H hidden units.
 
     h_t = tanh(W_xh x_t + W_hh h_{t-1} + b_h),   x_t = one-hot of the input character
     y_t = W_hy h_t + b_y,                         p_t = softmax(y_t)
 
-    params = init_char_rnn_params(V, hidden_size=64, rng=0, dtype=np.float64)
-    loss, grads, h_last = char_rnn_loss(params, inputs, targets, h0)   # inputs, targets (B, T)
-    loss, grads, h_last = char_rnn_loss_reference(params, inputs, targets, h0)
-    scores, hs = char_rnn_scores(params, inputs, h0)    # (B, T, V), (B, T, H), no gradients
-    evaluate_char_rnn(params, data)                     # mean nats per character of a text
-
-The loss of a chunk is summed over its T steps and averaged over the B streams,
-L = (1/B) sum_b sum_t -log p(target_bt), as in min-char-rnn; divide by T for nats per
-character. Both loss functions also return the last hidden state, to carry into the next
-chunk (the trainer's protocol, see rnnlib/train.py).
+Loss of a chunk: L = (1/B) sum_b sum_t -log p(target_bt) (see rnnlib/__init__.py).
 
 - ``char_rnn_loss_reference``: one step at a time with explicit one-hot vectors, built from
   rnnlib's step functions. Easy to follow, slow.
-- ``char_rnn_loss`` (the vectorised path): W_xh x_t is column x_t of W_xh, so the input
+- ``char_rnn_loss`` (vectorised, tested equal): W_xh x_t is column x_t of W_xh, so the input
   projection of every step is one lookup; the output layer and the softmax run on all steps
-  in one matmul; only the recurrence stays a loop over time; float32 works too. Inside, the
-  scores are class-major (V, T*B) so the softmax reduces over long contiguous rows, and a
-  trainer passes ``work``, a dict whose large scratch arrays serve every chunk.
-  benchmarks/char_rnn_speed.py measures the gain.
+  in one matmul; only the recurrence loops over time. Scores are class-major (V, T*B) so the
+  softmax reduces over long contiguous rows; a trainer passes ``work``, scratch arrays kept
+  from chunk to chunk. benchmarks/char_rnn_speed.py measures it.
 """
 
 import numpy as np

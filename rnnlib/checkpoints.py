@@ -1,9 +1,5 @@
 """Char-RNN checkpoints: parameters, vocabulary and (optionally) the state to resume training.
 
-    save_checkpoint(path, params, vocab, resume=trainer.state_dict())   # atomic
-    params, vocab = load_checkpoint(path)
-    resume = load_resume_state(path)             # dict for trainer.load_state_dict, or None
-
 An .npz archive of plain arrays read with allow_pickle=False: the five parameters, the
 vocabulary as int32 code points, and for resuming, arrays named ``resume.*`` (step count,
 stream position, carried state, optimizer memory).

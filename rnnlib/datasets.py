@@ -1,13 +1,7 @@
 """Small data sets generated on the spot, so nothing is ever downloaded; padding and masks.
 
-Sizes as everywhere in rnnlib: N sequences, T steps, D input features; arrays batch first.
-
-    ar2_series, sliding_windows           notebooks 01-02: an AR(2) "weather" series in windows
-    pad_sequences, lengths_to_mask        notebook 04: sequences of different lengths
-    running_sign_data                     notebook 04: a label at every step
-    recall_first_data                     notebook 05: a long-range, many-to-one task
-
-(The character sources of notebooks 06-07 are in rnnlib/markov.py.) A many-to-one task is a
+AR(2) series and windows (notebooks 01-02), padding and masks, a per-step task (04) and a
+long-range one (05); the character sources of 06-07 are in markov.py. A many-to-one task is a
 many-to-many task whose mask is True at one step only, so the same loss serves both.
 """
 

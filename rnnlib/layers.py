@@ -11,6 +11,8 @@ returns the gradient of the loss with respect to each input of the forward funct
 Arguments are checked once, by the decorator on top of each function (see rnnlib/_checks.py).
 """
 
+import functools
+
 import numpy as np
 
 from . import _checks as checks
@@ -145,7 +147,7 @@ def affine_backward(dy, cache):
     return dy @ W, dy.T @ h, dy.sum(axis=0)  # (N, H), (O, N)@(N, H) -> (O, H), (O,)
 
 
-@validated(checks.temporal_affine_args)
+@validated(functools.partial(checks.affine_args, spec="N T H"))
 def temporal_affine_forward(h, W, b):
     """Output layer applied at every time step: y[:, t] = h[:, t] @ W.T + b.
 
@@ -160,7 +162,7 @@ def temporal_affine_forward(h, W, b):
     return h @ W.T + b, (h, W)  # (N, T, H)@(H, O) -> (N, T, O): one matmul for all steps
 
 
-@validated(checks.temporal_affine_backward_args)
+@validated(functools.partial(checks.affine_backward_args, spec="N T O"))
 def temporal_affine_backward(dy, cache):
     """Backward pass of temporal_affine_forward.
 

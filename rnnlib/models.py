@@ -14,6 +14,8 @@ layer on the LAST hidden state; the many-to-many model (notebooks 04, 05) scores
 Every loss is the mean over the predictions it scores (see rnnlib/__init__.py).
 """
 
+import functools
+
 import numpy as np
 
 from . import _checks as checks
@@ -53,8 +55,7 @@ def init_rnn_params(D, H, O, rng, radius=None, init=lecun_normal):
 def _params_x(params, x, h0=None):
     """Check params and x (N, T, D) (and h0 if given); return the sizes found."""
     dims = checks.rnn_params(params, {})
-    if x is not None:
-        check_array("x", x, "N T D", dims)
+    check_array("x", x, "N T D", dims)
     if h0 is not None:
         checks.check_state("h0", h0, x, dims)
     return dims
@@ -68,10 +69,6 @@ def _last_step_args(params, x, y=None, *, binary=False):
         raise ValueError(f"params['W_hy']: a binary classifier has O = 1 output, got {dims['O']}")
     if binary and y is not None and np.any((y != 0) & (y != 1)):
         raise ValueError("y: expected only 0.0 and 1.0")
-
-
-def _classifier_args(params, x, y):
-    _last_step_args(params, x, y, binary=True)
 
 
 def _many_to_many_args(params, x, labels=None, mask=None, h0=None):
@@ -128,7 +125,7 @@ def regression_loss(params, x, y):
     return loss, _backward_last(ds, cache)
 
 
-@validated(_classifier_args)
+@validated(functools.partial(_last_step_args, binary=True))
 def classification_loss(params, x, y):
     """Sequence-to-one binary classification: BCE of sigmoid(last-step score), and gradients.
 

@@ -27,12 +27,7 @@ class Vocabulary:
         if not chars:
             raise ValueError("chars: a vocabulary needs at least one character, got none")
         if len(set(chars)) != len(chars):
-            seen, dup = set(), None
-            for c in chars:
-                if c in seen:
-                    dup = c
-                    break
-                seen.add(c)
+            dup = next(c for i, c in enumerate(chars) if c in chars[:i])  # the first repeat
             raise ValueError(f"chars: every character must appear once; {dup!r} repeats")
         self.chars = chars
         self._codes = _code_points(chars)  # (V,) code point of each index

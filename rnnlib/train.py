@@ -24,6 +24,7 @@ import numpy as np
 from ._checks import already_checked, check_finite_loss, check_indices, check_positive
 from .char_rnn import char_params, char_rnn_loss, char_rnn_zero_state
 from .optim import AdaGrad, clip_by_global_norm, clip_by_value
+from .plots import smooth
 
 
 def train(loss_fn, params, optimizer, batches, steps, *, clip_value=None,
@@ -78,10 +79,10 @@ class TrainConfig:
     lr: float = 0.1  # AdaGrad learning rate
     clip: float | None = 5.0  # clip every gradient entry to [-clip, clip]; None: no clipping
     reset: str = "end"  # "end": carry the state, reset when the text wraps; "chunk": every chunk
-    steps: int = 1000  # chunks to train on (command line)
-    seed: int = 0  # seed of the initial weights (command line)
-    dtype: str = "float32"  # "float32" (faster) or "float64" (command line)
-    print_every: int = 100  # progress line every this many steps (command line)
+    steps: int = 1000  # chunks (updates) to train on
+    seed: int = 0  # seed of the initial weights
+    dtype: str = "float32"  # "float32" (faster) or "float64"
+    print_every: int = 100  # a progress line every this many steps
     save_every: int = 0  # write a checkpoint every this many steps; 0: only at the end
 
 
@@ -182,16 +183,9 @@ class CharRNNTrainer:
                 return out[:k + 1]
         return out
 
-    def smoothed_loss(self, beta=0.99):
-        """Exponential moving average of the chunk losses so far (bias-corrected)."""
-        s, n = 0.0, len(self.losses)
-        for v in self.losses[-1000:]:
-            s = beta * s + (1 - beta) * v
-        return s / (1 - beta ** min(n, 1000)) if n else float("nan")
-
     def progress_line(self):
         """One line: step, smoothed loss per chunk and per character."""
-        s = self.smoothed_loss()
+        s = smooth(self.losses[-1000:], beta=0.99)[-1] if self.losses else float("nan")
         return (f"step {self.steps_done:>6}  loss {s:8.4f}  "
                 f"({s / self.config.seq_length:.4f} nats/char)")
 
