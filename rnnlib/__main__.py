@@ -18,8 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
+from ._checks import check_positive
 from .char_rnn import init_char_rnn_params
 from .checkpoints import load_checkpoint, load_resume_state, save_checkpoint
 from .sampling import sample
@@ -44,15 +43,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _positive(kind, allow_zero=False):
+    """An argparse type: a number of ``kind`` checked by rnnlib's own check_positive."""
     def parse(text):
         try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a {kind.__name__}, got {text!r}") from None
-        if not np.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
-            raise argparse.ArgumentTypeError(f"expected a value {'>= 0' if allow_zero else '> 0'}"
-                                             f", got {text}")
-        return value
+            return check_positive("value", kind(text), integer=kind is int, allow_zero=allow_zero)
+        except (ValueError, TypeError) as err:
+            raise argparse.ArgumentTypeError(str(err).removeprefix("value: ")) from None
     return parse
 
 

@@ -316,6 +316,12 @@ def char_rnn_scores(params, inputs, h0=None):
     return scores, cache["hs"][1:].transpose(1, 0, 2)
 
 
+def _evaluate_args(params, data, seq_length=100):
+    check_indices("data", data, char_params(params)[1], 2)
+    check_positive("seq_length", seq_length, integer=True)
+
+
+@validated(_evaluate_args)
 def evaluate_char_rnn(params, data, seq_length=100):
     """Mean loss in nats per character of predicting ``data`` one character ahead.
 
@@ -328,9 +334,6 @@ def evaluate_char_rnn(params, data, seq_length=100):
     Returns:
     - nats: float, mean of -log p(next character) over the L - 1 predictions.
     """
-    _, V = char_params(params)
-    check_indices("data", data, V, 2)
-    check_positive("seq_length", seq_length, integer=True)
     h, total = None, 0.0
     for start in range(0, len(data) - 1, seq_length):
         x = data[start:start + seq_length][None, :]  # (1, T')

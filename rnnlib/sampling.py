@@ -6,12 +6,27 @@
 
 import numpy as np
 
-from ._checks import check_indices, check_positive, make_rng
+from ._checks import check_indices, check_positive, make_rng, validated
 from .char_rnn import PARAM_NAMES, char_params, char_rnn_scores
 from .layers import softmax
 from .text import Vocabulary
 
 
+def _sample_args(params, seed_indices, length, temperature=1.0, top_k=None, rng=0, h0=None):
+    V = char_params(params)[1]
+    seed = np.asarray(seed_indices)
+    if seed.ndim != 1 or seed.size == 0:
+        raise ValueError(f"seed_indices: expected a non-empty 1-D array, got shape {seed.shape}")
+    check_indices("seed_indices", seed, V, 1)
+    check_positive("length", length, integer=True, allow_zero=True)
+    check_positive("temperature", temperature)
+    if top_k is not None:
+        check_positive("top_k", top_k, integer=True)
+        if top_k > V:
+            raise ValueError(f"top_k: must be at most the vocabulary size {V}, got {top_k}")
+
+
+@validated(_sample_args)
 def sample_indices(params, seed_indices, length, temperature=1.0, top_k=None, rng=0, h0=None):
     """Generate ``length`` character indices after feeding in ``seed_indices``.
 
@@ -31,18 +46,8 @@ def sample_indices(params, seed_indices, length, temperature=1.0, top_k=None, rn
     Returns:
     - indices: (length,) int64 array (the seed is not included).
     """
-    H, V = char_params(params)
-    dtype = params["W_hh"].dtype
+    (H, V), dtype = params["W_hy"].shape[::-1], params["W_hh"].dtype
     seed = np.asarray(seed_indices)
-    if seed.ndim != 1 or seed.size == 0:
-        raise ValueError(f"seed_indices: expected a non-empty 1-D array, got shape {seed.shape}")
-    check_indices("seed_indices", seed, V, 1)
-    check_positive("length", length, integer=True, allow_zero=True)
-    check_positive("temperature", temperature)
-    if top_k is not None:
-        check_positive("top_k", top_k, integer=True)
-        if top_k > V:
-            raise ValueError(f"top_k: must be at most the vocabulary size {V}, got {top_k}")
     rng = make_rng(rng)
     h = None if h0 is None else np.asarray(h0, dtype=dtype).reshape(1, H)
     W_xh, W_hh, b_h, W_hy, b_y = (params[n] for n in PARAM_NAMES)
