@@ -72,7 +72,7 @@ def sample(params, vocab, seed_text, length, temperature=1.0, top_k=None, rng=0)
     Raises ValueError naming any seed character that is not in the vocabulary.
     """
     if not isinstance(vocab, Vocabulary):
-        raise TypeError(f"vocab: expected a rnnlib.text.Vocabulary, got {type(vocab).__name__}")
+        raise TypeError(f"vocab: expected a rnnlib.Vocabulary, got {type(vocab).__name__}")
     if not isinstance(seed_text, str) or not seed_text:
         raise ValueError("seed_text: expected a non-empty string to start from")
     if len(vocab) != char_params(params)[1]:
