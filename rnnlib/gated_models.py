@@ -54,11 +54,13 @@ def init_char_lstm(V, H, rng, forget_bias=1.0):
             "W_hy": _uniform(rng, (V, H), H), "b_y": np.zeros(V)}
 
 
-def init_char_gru(V, H, rng):
-    """Parameters of a char-level GRU: uniform weights, zero biases.
+def init_char_gru(V, H, rng, update_bias=0.0):
+    """Parameters of a char-level GRU: uniform weights, zero biases but the update gate's.
 
     Inputs:
     - V: vocabulary size; H: hidden units; rng: integer seed or numpy Generator.
+    - update_bias: value of b_x[H:2H], the update gate's bias (only b_xz + b_hz matters).
+      z is the share of the old state kept: 0 starts with z = 0.5, 1 with z = 0.73.
 
     Returns:
     - params: dict W_x (3H, V), W_h (3H, H), b_x (3H,), b_h (3H,), W_hy (V, H), b_y (V,).
@@ -66,8 +68,10 @@ def init_char_gru(V, H, rng):
     check_positive("V", V, integer=True)
     check_positive("H", H, integer=True)
     rng = np.random.default_rng(rng)
+    b_x = np.zeros(3 * H)
+    b_x[H:2 * H] = update_bias
     return {"W_x": _uniform(rng, (3 * H, V), H), "W_h": _uniform(rng, (3 * H, H), H),
-            "b_x": np.zeros(3 * H), "b_h": np.zeros(3 * H),
+            "b_x": b_x, "b_h": np.zeros(3 * H),
             "W_hy": _uniform(rng, (V, H), H), "b_y": np.zeros(V)}
 
 
@@ -209,11 +213,13 @@ def _rnn_backward(dh, cache):
 RECALL_KINDS = ("rnn", "lstm", "gru")
 
 
-def init_recall_params(kind, H, rng, forget_bias=1.0):
+def init_recall_params(kind, H, rng, forget_bias=1.0, update_bias=0.0):
     """Parameters of a two-class recall model (D = 2 inputs, O = 2 outputs).
 
     kind "rnn" uses rnnlib.init_rnn_params (as notebook 05 does); "lstm" and "gru" use
-    PyTorch's uniform default for the recurrent weights, the same Xavier-style output layer.
+    PyTorch's uniform default for the recurrent weights, the same Xavier-style output layer,
+    zero biases except the gate that keeps the old state: the LSTM's forget gate
+    (forget_bias) and the GRU's update gate (update_bias, put in b_x[H:2H]).
 
     Returns:
     - params: dict W_x (kH, 2), W_h (kH, H), the biases, W_hy (2, H), b_y (2,), with k = 1,
@@ -235,6 +241,7 @@ def init_recall_params(kind, H, rng, forget_bias=1.0):
         params["b"][H:2 * H] = forget_bias
     else:
         params["b_x"], params["b_h"] = np.zeros(3 * H), np.zeros(3 * H)
+        params["b_x"][H:2 * H] = update_bias
     params["W_hy"] = rng.normal(0.0, 1.0 / np.sqrt(H), size=(2, H))
     params["b_y"] = np.zeros(2)
     return params
@@ -288,7 +295,7 @@ def recall_loss(kind, params, x, labels):
 
 
 def train_recall(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.05, noise=2.0,
-                 clip_norm=5.0, n_val=300, forget_bias=1.0):
+                 clip_norm=5.0, n_val=300, forget_bias=1.0, update_bias=0.0):
     """Train one model per seed on rnnlib.recall_first_data, all seeds at once.
 
     Seed s does exactly what a single run would: its own Generator makes the initial
@@ -298,7 +305,8 @@ def train_recall(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.05, noi
     Inputs:
     - kind: "rnn", "lstm" or "gru"; T: sequence length (the distance to recall over).
     - seeds: list of S integer seeds.
-    - hidden, steps, batch, lr, noise, clip_norm, n_val, forget_bias: the budget and task.
+    - hidden, steps, batch, lr, noise, clip_norm, n_val: the budget and the task.
+    - forget_bias, update_bias: see init_recall_params.
 
     Returns a tuple of:
     - accuracy: (S,) held-out accuracy of each seed after training.
@@ -309,7 +317,7 @@ def train_recall(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.05, noi
     check_positive("T", T, integer=True)
     check_positive("steps", steps, integer=True)
     rngs = [np.random.default_rng(s) for s in seeds]
-    singles = [init_recall_params(kind, hidden, r, forget_bias) for r in rngs]
+    singles = [init_recall_params(kind, hidden, r, forget_bias, update_bias) for r in rngs]
     params = {n: np.stack([p[n] for p in singles]) for n in singles[0]}  # (S, ...)
     for n in params:
         if params[n].ndim == 2:  # a bias (S, size) becomes (S, 1, size): one row per model

@@ -396,11 +396,18 @@ def test_char_gated_state_carries_across_chunks(kind):
     np.testing.assert_array_equal(np.asarray(fresh), np.asarray(zeros))
 
 
-def test_forget_bias_option():
+def test_keep_gate_bias_options():
     H = 3
     b1, b0 = init_char_lstm(5, H, 0)["b"], init_char_lstm(5, H, 0, forget_bias=0.0)["b"]
-    np.testing.assert_array_equal(b1[H:2 * H], 1.0)
+    np.testing.assert_array_equal(b1[H:2 * H], 1.0)  # the forget gate is the second block
     assert not b0.any() and not np.delete(b1, np.s_[H:2 * H]).any()
+    g = init_char_gru(5, H, 0, update_bias=1.0)
+    np.testing.assert_array_equal(g["b_x"][H:2 * H], 1.0)  # the update gate is the second
+    assert not g["b_h"].any() and not np.delete(g["b_x"], np.s_[H:2 * H]).any()
+    r = init_recall_params("gru", H, 0, update_bias=2.0)
+    np.testing.assert_array_equal(r["b_x"], np.r_[np.zeros(H), np.full(H, 2.0), np.zeros(H)])
+    r = init_recall_params("lstm", H, 0, forget_bias=0.5)
+    np.testing.assert_array_equal(r["b"], np.r_[np.zeros(H), np.full(H, 0.5), np.zeros(2 * H)])
 
 
 def test_char_loss_bad_input():
