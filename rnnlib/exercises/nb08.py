@@ -84,8 +84,8 @@ def check_gru_update(fn, hint=False):
         swapped = z * n + (1 - z) * h_prev
         if np.allclose(got, swapped) and not np.allclose(swapped, expected):
             return False, ("you gave z to the candidate n; in PyTorch's GRU (and rnnlib's) z "
-                           "is the share of the OLD state that is kept (the original GRU "
-                           "paper writes it the other way round)")
+                           "is the share of the OLD state that is kept (some texts write the "
+                           "update the other way round, so check the convention)")
         if not np.allclose(got, expected, rtol=1e-12):
             return False, f"expected {np.round(expected, 4)}, got {np.round(got[0], 4)}"
         return True, "z keeps the old state, 1 - z lets the candidate in"
@@ -121,7 +121,7 @@ def check_count_parameters(fn, hint=False):
                 if got == want - (H if kind == "rnn" else 4 * H if kind == "lstm" else 6 * H):
                     return False, f"{kind}: the biases are missing from your count"
                 return False, f"{kind} with D = {D}, H = {H}: expected {want}, got {got}"
-        return True, "an LSTM has 4 times, a GRU about 3 times, a vanilla RNN's parameters"
+        return True, "an LSTM has 4 times, and a GRU about 3 times, the parameters of a vanilla RNN"
     return _finish("count_parameters", check,
                    "list the arrays of the layer with their shapes (COURSE layout: W_x, W_h "
                    "and the biases) and add up the products", hint)
