@@ -111,6 +111,11 @@ def _check_char(params, names, gates, inputs, targets, states):
         check_array(name, s, "B H", dims)
 
 
+def _batch_size(inputs):
+    """B of a (B, T) index array, or 1 for anything else (then the check reports inputs)."""
+    return inputs.shape[0] if isinstance(inputs, np.ndarray) and inputs.ndim == 2 else 1
+
+
 def _output_layer(hs, targets, W_hy, b_y):
     """Softmax cross-entropy on every step; returns loss, dW_hy, db_y and dhs."""
     B = hs.shape[0]
@@ -141,7 +146,7 @@ def char_lstm_loss(params, inputs, targets, state=None):
     - last_state: (h, c) after the last step, each (B, H), to carry into the next chunk.
     """
     if state is None:
-        state = lstm_initial_state(params, inputs.shape[0] if np.ndim(inputs) else 1)
+        state = lstm_initial_state(params, _batch_size(inputs))
     if not isinstance(state, tuple) or len(state) != 2:
         raise TypeError("state: expected a tuple (h, c) of two (B, H) arrays, or None")
     _check_char(params, LSTM_PARAMS, 4, inputs, targets, [("h0", state[0]), ("c0", state[1])])
@@ -168,7 +173,7 @@ def char_gru_loss(params, inputs, targets, h0=None):
     - h_last: (B, H) the hidden state after the last step.
     """
     if h0 is None:
-        h0 = gru_initial_state(params, inputs.shape[0] if np.ndim(inputs) else 1)
+        h0 = gru_initial_state(params, _batch_size(inputs))
     _check_char(params, GRU_PARAMS, 3, inputs, targets, [("h0", h0)])
     x = np.eye(params["W_x"].shape[1])[inputs]  # (B, T, V) one-hot rows
     hs, cache = _gru_forward(x, h0, params["W_x"], params["W_h"], params["b_x"],

@@ -421,6 +421,10 @@ def test_char_loss_bad_input():
         char_lstm_loss(params, ix, ix, (np.zeros((2, 3)), np.zeros((3, 3))))
     with pytest.raises(ValueError, match=r"params: missing \['b_x', 'b_h'\]"):
         char_gru_loss(params, ix, ix, None)
+    with pytest.raises(TypeError, match=r"inputs: expected a NumPy integer array"):
+        char_lstm_loss(params, ix.tolist(), ix, None)
+    with pytest.raises(ValueError, match=r"targets: expected shape \(B, T\) = \(2, 4\)"):
+        char_gru_loss(init_char_gru(5, 3, 0), ix, ix[:, :3], None)
 
 
 # ------------------------------------------------------------------- recall task, stacked
