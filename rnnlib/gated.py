@@ -1,0 +1,387 @@
+"""Gated recurrent layers, LSTM and GRU, as forward/backward pairs in PyTorch's layout.
+
+Sizes: N sequences in a batch, T time steps, D input features, H hidden units.
+The weights are stored exactly as ``torch.nn.LSTM`` / ``torch.nn.GRU`` store one layer, so
+they can be copied across unchanged (see notebook 08 and benchmarks/compare_gated_with_torch.py).
+
+LSTM, gates stacked in the order i, f, g, o: W_x (4H, D), W_h (4H, H), b (4H,)
+
+    a_t = x_t @ W_x.T + h_{t-1} @ W_h.T + b          # (N, 4H), split into four (N, H) blocks
+    i_t = sigmoid(a_i)    f_t = sigmoid(a_f)    g_t = tanh(a_g)    o_t = sigmoid(a_o)
+    c_t = f_t * c_{t-1} + i_t * g_t                   # the cell state: an additive path
+    h_t = o_t * tanh(c_t)
+
+    PyTorch keeps two biases, bias_ih and bias_hh; only their sum enters, so b = their sum.
+
+GRU, gates stacked in the order r, z, n: W_x (3H, D), W_h (3H, H), b_x (3H,), b_h (3H,)
+
+    s_t = x_t @ W_x.T + b_x,   u_t = h_{t-1} @ W_h.T + b_h    # (N, 3H) each
+    r_t = sigmoid(s_r + u_r)   z_t = sigmoid(s_z + u_z)
+    n_t = tanh(s_n + r_t * u_n)          # the reset gate acts on W_hn h + b_hn: two biases
+    h_t = (1 - z_t) * n_t + z_t * h_{t-1}
+
+Every public function checks its arguments once; the underscored functions below are the
+same math without checks, used inside loops. They also accept a leading axis of independent
+models (weights (S, 4H, D), biases (S, 1, 4H), data (S, N, D)), which lets
+rnnlib.gated_models train several seeds in one pass.
+"""
+
+import numpy as np
+
+from ._checks import check_array, check_cache
+
+
+def sigmoid(z):
+    """Logistic function 1 / (1 + exp(-z)), finite for any z (even |z| = 1e4).
+
+    exp(-z) overflows for z < -709, so z is first raised to at least -700: the result there,
+    about 1e-304 instead of something smaller still, is zero for every practical purpose.
+    For z >= -700 the formula is accurate to a few ulps, in the tails too.
+    """
+    return 1.0 / (1.0 + np.exp(-np.maximum(z, -700.0)))
+
+
+def _t(W):
+    """Transpose of the last two axes: W.T for one model, per model for a stack."""
+    return np.swapaxes(W, -1, -2)
+
+
+# ------------------------------------------------------------------------ LSTM, one step
+
+
+def _lstm_step_forward(x, h_prev, c_prev, W_x, W_h, b):
+    """One LSTM step on checked arrays (no validation; used inside loops)."""
+    H = h_prev.shape[-1]
+    a = x @ _t(W_x) + h_prev @ _t(W_h) + b  # (N, D)@(D, 4H) + (N, H)@(H, 4H) -> (N, 4H)
+    s = sigmoid(a)  # one call for the three sigmoid gates (the g block is unused)
+    i = s[..., :H]  # input gate: how much of the candidate to write
+    f = s[..., H:2 * H]  # forget gate: how much of the old cell to keep
+    g = np.tanh(a[..., 2 * H:3 * H])  # candidate values, in (-1, 1)
+    o = s[..., 3 * H:]  # output gate: how much of the cell to show
+    c = f * c_prev + i * g  # (N, H)
+    tc = np.tanh(c)  # (N, H)
+    h = o * tc  # (N, H)
+    return h, c, (x, h_prev, c_prev, i, f, g, o, tc, W_x, W_h, b.shape)
+
+
+def _lstm_step_backward(dh, dc, cache):
+    """Backward of one LSTM step on checked arrays (no validation)."""
+    x, h_prev, c_prev, i, f, g, o, tc, W_x, W_h, b_shape = cache
+    do = dh * tc  # h = o * tanh(c)
+    dc = dc + dh * o * (1.0 - tc * tc)  # c reaches the loss directly and through h
+    di, df, dg = dc * g, dc * c_prev, dc * i  # c = f * c_prev + i * g
+    dc_prev = dc * f  # the additive path: dc_t/dc_{t-1} = diag(f_t)
+    da = np.concatenate(  # back through the nonlinearities: sigmoid' = s(1-s), tanh' = 1-t^2
+        [di * i * (1.0 - i), df * f * (1.0 - f), dg * (1.0 - g * g), do * o * (1.0 - o)],
+        axis=-1)  # (N, 4H)
+    dx = da @ W_x  # (N, 4H)@(4H, D) -> (N, D)
+    dh_prev = da @ W_h  # (N, 4H)@(4H, H) -> (N, H)
+    dW_x = _t(da) @ x  # (4H, N)@(N, D) -> (4H, D)
+    dW_h = _t(da) @ h_prev  # (4H, N)@(N, H) -> (4H, H)
+    db = da.sum(axis=-2).reshape(b_shape)  # (4H,)
+    return dx, dh_prev, dc_prev, dW_x, dW_h, db
+
+
+# ------------------------------------------------------------------------- LSTM, a sequence
+
+
+def _lstm_forward(x, h0, c0, W_x, W_h, b):
+    """lstm_forward on checked arrays; also returns the last cell state c_T."""
+    N, T = x.shape[-3], x.shape[-2]
+    H = h0.shape[-1]
+    h = np.empty(x.shape[:-3] + (N, T, H), dtype=np.result_type(x, h0, c0, W_x, W_h, b))
+    step_caches = []
+    h_prev, c_prev = h0, c0
+    for t in range(T):
+        h_prev, c_prev, step_cache = _lstm_step_forward(x[..., t, :], h_prev, c_prev,
+                                                        W_x, W_h, b)
+        h[..., t, :] = h_prev
+        step_caches.append(step_cache)
+    return h, c_prev, (step_caches, x.shape)
+
+
+def _lstm_backward(dh, cache):
+    """lstm_backward on checked arrays."""
+    step_caches, x_shape = cache
+    _, _, _, _, _, _, _, _, W_x, W_h, b_shape = step_caches[0]
+    N, T, H = dh.shape[-3:]
+    dx = np.empty(x_shape, dtype=dh.dtype)
+    dW_x, dW_h = np.zeros_like(W_x), np.zeros_like(W_h)
+    db = np.zeros(b_shape, dtype=W_h.dtype)
+    dh_next = np.zeros(dh.shape[:-3] + (N, H), dtype=dh.dtype)  # arriving from step t+1
+    dc_next = np.zeros_like(dh_next)  # the cell state's gradient from step t+1
+    for t in reversed(range(T)):
+        # h_t feeds the loss (dh[:, t]) and step t+1 (dh_next): add both; c_t feeds only t+1.
+        dx[..., t, :], dh_next, dc_next, dW_x_t, dW_h_t, db_t = _lstm_step_backward(
+            dh[..., t, :] + dh_next, dc_next, step_caches[t])
+        # BPTT: the weights are shared by every step, so their gradients add up over time.
+        dW_x += dW_x_t
+        dW_h += dW_h_t
+        db += db_t
+    return dx, dh_next, dc_next, dW_x, dW_h, db
+
+
+# -------------------------------------------------------------------------- GRU, one step
+
+
+def _gru_step_forward(x, h_prev, W_x, W_h, b_x, b_h):
+    """One GRU step on checked arrays (no validation; used inside loops)."""
+    H = h_prev.shape[-1]
+    s = x @ _t(W_x) + b_x  # (N, D)@(D, 3H) -> (N, 3H), the input's share
+    u = h_prev @ _t(W_h) + b_h  # (N, H)@(H, 3H) -> (N, 3H), the state's share
+    rz = sigmoid(s[..., :2 * H] + u[..., :2 * H])  # both sigmoid gates in one call
+    r = rz[..., :H]  # reset gate: how much old state the candidate sees
+    z = rz[..., H:]  # update gate: how much old state to keep
+    u_n = u[..., 2 * H:]  # W_hn h + b_hn, (N, H)
+    n = np.tanh(s[..., 2 * H:] + r * u_n)  # candidate state
+    h = (1.0 - z) * n + z * h_prev  # (N, H)
+    return h, (x, h_prev, r, z, n, u_n, W_x, W_h, b_x.shape, b_h.shape)
+
+
+def _gru_step_backward(dh, cache):
+    """Backward of one GRU step on checked arrays (no validation)."""
+    x, h_prev, r, z, n, u_n, W_x, W_h, bx_shape, bh_shape = cache
+    dn = dh * (1.0 - z)  # h = (1 - z) n + z h_prev
+    dz = dh * (h_prev - n)
+    da_n = dn * (1.0 - n * n)  # tanh' = 1 - n^2; a_n = s_n + r * u_n
+    da_z = dz * z * (1.0 - z)  # sigmoid' = z (1 - z)
+    da_r = da_n * u_n * r * (1.0 - r)
+    ds = np.concatenate([da_r, da_z, da_n], axis=-1)  # gradient on s, (N, 3H)
+    du = np.concatenate([da_r, da_z, da_n * r], axis=-1)  # on u: r scales W_hn h + b_hn
+    dx = ds @ W_x  # (N, 3H)@(3H, D) -> (N, D)
+    dh_prev = dh * z + du @ W_h  # the direct path z * h_prev, and through the gates
+    dW_x = _t(ds) @ x  # (3H, N)@(N, D) -> (3H, D)
+    dW_h = _t(du) @ h_prev  # (3H, N)@(N, H) -> (3H, H)
+    db_x = ds.sum(axis=-2).reshape(bx_shape)  # (3H,)
+    db_h = du.sum(axis=-2).reshape(bh_shape)  # (3H,)
+    return dx, dh_prev, dW_x, dW_h, db_x, db_h
+
+
+# -------------------------------------------------------------------------- GRU, a sequence
+
+
+def _gru_forward(x, h0, W_x, W_h, b_x, b_h):
+    """gru_forward on checked arrays."""
+    N, T = x.shape[-3], x.shape[-2]
+    H = h0.shape[-1]
+    h = np.empty(x.shape[:-3] + (N, T, H), dtype=np.result_type(x, h0, W_x, W_h, b_x, b_h))
+    step_caches = []
+    h_prev = h0
+    for t in range(T):
+        h_prev, step_cache = _gru_step_forward(x[..., t, :], h_prev, W_x, W_h, b_x, b_h)
+        h[..., t, :] = h_prev
+        step_caches.append(step_cache)
+    return h, (step_caches, x.shape)
+
+
+def _gru_backward(dh, cache):
+    """gru_backward on checked arrays."""
+    step_caches, x_shape = cache
+    _, _, _, _, _, _, W_x, W_h, bx_shape, bh_shape = step_caches[0]
+    N, T, H = dh.shape[-3:]
+    dx = np.empty(x_shape, dtype=dh.dtype)
+    dW_x, dW_h = np.zeros_like(W_x), np.zeros_like(W_h)
+    db_x = np.zeros(bx_shape, dtype=W_h.dtype)
+    db_h = np.zeros(bh_shape, dtype=W_h.dtype)
+    dh_next = np.zeros(dh.shape[:-3] + (N, H), dtype=dh.dtype)  # arriving from step t+1
+    for t in reversed(range(T)):
+        dx[..., t, :], dh_next, dW_x_t, dW_h_t, db_x_t, db_h_t = _gru_step_backward(
+            dh[..., t, :] + dh_next, step_caches[t])
+        # BPTT: the weights are shared by every step, so their gradients add up over time.
+        dW_x += dW_x_t
+        dW_h += dW_h_t
+        db_x += db_x_t
+        db_h += db_h_t
+    return dx, dh_next, dW_x, dW_h, db_x, db_h
+
+
+# ------------------------------------------------------------------------- checks at the door
+
+
+def _check_gate_weights(W_x, W_h, gates, dims):
+    """Check W_h (kH, H) first (it fixes H), then W_x (kH, D); k = 4 (LSTM) or 3 (GRU)."""
+    kH = f"{gates}H"
+    check_array("W_h", W_h, f"{kH} H", dims)
+    if W_h.shape[0] != gates * W_h.shape[1]:
+        raise ValueError(
+            f"W_h: expected shape ({kH}, H) with {gates} gates stacked along axis 0, "
+            f"got {W_h.shape}: axis 0 must be {gates} x axis 1 = {gates * W_h.shape[1]}"
+        )
+    check_array("W_x", W_x, f"{kH} D", dims)
+    return kH
+
+
+def _check_batch_first(x, h0):
+    """Blame a time-first x (T, N, D) on x, not on the h0 whose N it no longer matches."""
+    if (x.ndim == 3 and isinstance(h0, np.ndarray) and h0.ndim == 2
+            and h0.shape[0] != x.shape[0] and h0.shape[0] == x.shape[1]):
+        raise ValueError(
+            f"x: expected shape (N, T, D), batch first, got {x.shape}; h0 has N = "
+            f"{h0.shape[0]} = x's axis 1, so x looks time-first: use x.transpose(1, 0, 2)"
+        )
+
+
+def _check_lstm(x, x_spec, h_prev, c_prev, W_x, W_h, b, h_name, c_name):
+    dims = {}
+    check_array("x", x, x_spec, dims)
+    _check_batch_first(x, h_prev)
+    kH = _check_gate_weights(W_x, W_h, 4, dims)
+    check_array("b", b, kH, dims)
+    check_array(h_name, h_prev, "N H", dims)
+    check_array(c_name, c_prev, "N H", dims)
+
+
+def _check_gru(x, x_spec, h_prev, W_x, W_h, b_x, b_h, h_name):
+    dims = {}
+    check_array("x", x, x_spec, dims)
+    _check_batch_first(x, h_prev)
+    kH = _check_gate_weights(W_x, W_h, 3, dims)
+    check_array("b_x", b_x, kH, dims)
+    check_array("b_h", b_h, kH, dims)
+    check_array(h_name, h_prev, "N H", dims)
+
+
+# ------------------------------------------------------------------------------- public API
+
+
+def lstm_step_forward(x, h_prev, c_prev, W_x, W_h, b):
+    """One time step of an LSTM (gates i, f, g, o stacked as in torch.nn.LSTM).
+
+    Inputs:
+    - x: (N, D) inputs at this step.
+    - h_prev: (N, H) hidden state from the previous step.
+    - c_prev: (N, H) cell state from the previous step.
+    - W_x: (4H, D) input-to-gate weights, rows [i; f; g; o].
+    - W_h: (4H, H) hidden-to-gate weights, rows [i; f; g; o].
+    - b: (4H,) gate biases (PyTorch's bias_ih + bias_hh).
+
+    Returns a tuple of:
+    - h: (N, H) the new hidden state.
+    - c: (N, H) the new cell state.
+    - cache: what lstm_step_backward needs.
+    """
+    _check_lstm(x, "N D", h_prev, c_prev, W_x, W_h, b, "h_prev", "c_prev")
+    return _lstm_step_forward(x, h_prev, c_prev, W_x, W_h, b)
+
+
+def lstm_step_backward(dh, dc, cache):
+    """Backward pass of lstm_step_forward.
+
+    Inputs:
+    - dh: (N, H) gradient of the loss with respect to this step's h (from the output layer
+      and from the next time step, already added together).
+    - dc: (N, H) gradient of the loss with respect to this step's c (from the next step).
+    - cache: from lstm_step_forward.
+
+    Returns a tuple of:
+    - dx: (N, D), dh_prev: (N, H), dc_prev: (N, H), dW_x: (4H, D), dW_h: (4H, H), db: (4H,).
+    """
+    check_cache("cache", cache, 11)
+    dims = {"N": cache[1].shape[0], "H": cache[1].shape[1]}
+    check_array("dh", dh, "N H", dims)
+    check_array("dc", dc, "N H", dims)
+    return _lstm_step_backward(dh, dc, cache)
+
+
+def lstm_forward(x, h0, c0, W_x, W_h, b):
+    """Run an LSTM over whole sequences, one lstm step at a time.
+
+    Inputs:
+    - x: (N, T, D) input sequences, batch first.
+    - h0: (N, H) initial hidden state; c0: (N, H) initial cell state.
+    - W_x: (4H, D), W_h: (4H, H), b: (4H,) parameters shared by every step, gates i, f, g, o.
+
+    Returns a tuple of:
+    - h: (N, T, H) hidden state after every step; h[:, -1] is the final one.
+    - cache: what lstm_backward needs.
+    """
+    _check_lstm(x, "N T D", h0, c0, W_x, W_h, b, "h0", "c0")
+    h, _, cache = _lstm_forward(x, h0, c0, W_x, W_h, b)
+    return h, cache
+
+
+def lstm_backward(dh, cache):
+    """Backpropagation through time for lstm_forward.
+
+    Inputs:
+    - dh: (N, T, H) upstream gradient on every hidden state (zero except dh[:, -1] for a
+      many-to-one model).
+    - cache: from lstm_forward.
+
+    Returns a tuple of:
+    - dx: (N, T, D), dh0: (N, H), dc0: (N, H), dW_x: (4H, D), dW_h: (4H, H), db: (4H,).
+    """
+    check_cache("cache", cache, 2)
+    step_caches, (N, T, _) = cache
+    check_cache("cache", step_caches[0], 11)  # an LSTM's step cache, not a GRU's
+    check_array("dh", dh, "N T H", {"N": N, "T": T, "H": step_caches[0][1].shape[1]})
+    return _lstm_backward(dh, cache)
+
+
+def gru_step_forward(x, h_prev, W_x, W_h, b_x, b_h):
+    """One time step of a GRU (gates r, z, n stacked as in torch.nn.GRU).
+
+    Inputs:
+    - x: (N, D) inputs at this step.
+    - h_prev: (N, H) hidden state from the previous step.
+    - W_x: (3H, D) input-to-gate weights, rows [r; z; n].
+    - W_h: (3H, H) hidden-to-gate weights, rows [r; z; n].
+    - b_x: (3H,) input-side biases (PyTorch's bias_ih).
+    - b_h: (3H,) hidden-side biases (PyTorch's bias_hh); b_hn sits inside r * (...).
+
+    Returns a tuple of:
+    - h: (N, H) the new hidden state.
+    - cache: what gru_step_backward needs.
+    """
+    _check_gru(x, "N D", h_prev, W_x, W_h, b_x, b_h, "h_prev")
+    return _gru_step_forward(x, h_prev, W_x, W_h, b_x, b_h)
+
+
+def gru_step_backward(dh, cache):
+    """Backward pass of gru_step_forward.
+
+    Inputs:
+    - dh: (N, H) gradient of the loss with respect to this step's h (from the output layer
+      and from the next time step, already added together).
+    - cache: from gru_step_forward.
+
+    Returns a tuple of:
+    - dx: (N, D), dh_prev: (N, H), dW_x: (3H, D), dW_h: (3H, H), db_x: (3H,), db_h: (3H,).
+    """
+    check_cache("cache", cache, 10)
+    check_array("dh", dh, "N H", {"N": cache[1].shape[0], "H": cache[1].shape[1]})
+    return _gru_step_backward(dh, cache)
+
+
+def gru_forward(x, h0, W_x, W_h, b_x, b_h):
+    """Run a GRU over whole sequences, one gru step at a time.
+
+    Inputs:
+    - x: (N, T, D) input sequences, batch first.
+    - h0: (N, H) initial hidden state.
+    - W_x: (3H, D), W_h: (3H, H), b_x: (3H,), b_h: (3H,) parameters shared by every step,
+      gates r, z, n.
+
+    Returns a tuple of:
+    - h: (N, T, H) hidden state after every step; h[:, -1] is the final one.
+    - cache: what gru_backward needs.
+    """
+    _check_gru(x, "N T D", h0, W_x, W_h, b_x, b_h, "h0")
+    return _gru_forward(x, h0, W_x, W_h, b_x, b_h)
+
+
+def gru_backward(dh, cache):
+    """Backpropagation through time for gru_forward.
+
+    Inputs:
+    - dh: (N, T, H) upstream gradient on every hidden state.
+    - cache: from gru_forward.
+
+    Returns a tuple of:
+    - dx: (N, T, D), dh0: (N, H), dW_x: (3H, D), dW_h: (3H, H), db_x: (3H,), db_h: (3H,).
+    """
+    check_cache("cache", cache, 2)
+    step_caches, (N, T, _) = cache
+    check_cache("cache", step_caches[0], 10)  # a GRU's step cache, not an LSTM's
+    check_array("dh", dh, "N T H", {"N": N, "T": T, "H": step_caches[0][1].shape[1]})
+    return _gru_backward(dh, cache)
