@@ -87,6 +87,7 @@ from .models import (
 )
 from .optim import SGD, AdaGrad, clip_by_global_norm, clip_by_value, global_norm
 from .plots import plot_losses, smooth
+from .recall import init_recall_params, recall_loss, train_recall
 from .sampling import sample, sample_indices
 from .text import Vocabulary, load_text, train_val_split
 from .train import CharRNNTrainer, TrainConfig, train

@@ -141,7 +141,7 @@ def classification_loss(params, x, y):
     return loss, _backward_last(ds, cache)
 
 
-@validated(_many_to_many_args)
+@validated(_params_x)
 def rnn_scores(params, x, h0=None):
     """Scores at every step of a many-to-many RNN (no loss).
 

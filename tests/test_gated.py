@@ -32,11 +32,9 @@ from rnnlib.gated_models import (
     gru_initial_state,
     init_char_gru,
     init_char_lstm,
-    init_recall_params,
     lstm_initial_state,
-    recall_loss,
-    train_recall,
 )
+from rnnlib.recall import init_recall_params, recall_loss, train_recall
 
 size = st.integers(1, 3)
 seed = st.integers(0, 2**32 - 1)
@@ -474,12 +472,10 @@ def test_train_recall_equals_one_run_per_seed():
         x_val, y_val, m_val = rnnlib.recall_first_data(20, T, rng, 2.0)
 
         def batch(step, rng=rng):
-            x, y, m = rnnlib.recall_first_data(5, T, rng, 2.0)
-            return x, (y, m)
+            return rnnlib.recall_first_data(5, T, rng, 2.0)  # (x, labels, mask)
 
-        alone = rnnlib.train(lambda x, ym, params=params: rnnlib.many_to_many_loss(
-            params, x, ym[0], ym[1]), params, rnnlib.AdaGrad(lr=0.05), batch, steps,
-            clip_norm=5.0)
+        alone = rnnlib.train(rnnlib.many_to_many_loss, params, rnnlib.AdaGrad(lr=0.05), batch,
+                             steps, clip_norm=5.0)
         np.testing.assert_allclose(losses[:, j], alone, rtol=1e-10)
         scores = rnnlib.rnn_scores(params, x_val)
         assert acc[j] == rnnlib.masked_accuracy(scores, y_val, m_val)

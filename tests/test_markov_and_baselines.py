@@ -1,10 +1,11 @@
-"""rnnlib.corpus: entropy rates against hand computations, baselines against hand counts."""
+"""rnnlib.markov and rnnlib.baselines: entropy rates and baselines against hand computations."""
 
 import math
 
 import numpy as np
 import pytest
-from rnnlib.corpus import (
+
+from rnnlib import (
     MarkovSource,
     baseline_losses,
     bigram_loss,
