@@ -15,7 +15,8 @@ from ._checks import check_array, check_positive
 from .init import scale_to_spectral_radius
 from .sequences import grad_norms_by_distance
 
-DEFAULT_RADII = tuple(np.round(np.arange(0.5, 1.51, 0.1), 2))  # 0.5, 0.6, ..., 1.5
+# Seven frames (each an embedded PNG of about 25 kB), closer together around 1.
+DEFAULT_RADII = (0.5, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5)
 
 
 def _check_radii(radii):
@@ -45,7 +46,7 @@ def radius_curves(W_hh, W_xh, x, radii=DEFAULT_RADII):
                      for r in radii])  # (R, T)
 
 
-def radius_animation(W_hh, W_xh, x, radii=DEFAULT_RADII, interval=700, dpi=72):
+def radius_animation(W_hh, W_xh, x, radii=DEFAULT_RADII, interval=700, dpi=64):
     """A matplotlib animation with one frame per spectral radius; returns (animation, norms).
 
     Each frame draws the measured gradient norm against distance k (log scale) and the rate
@@ -71,12 +72,11 @@ def radius_animation(W_hh, W_xh, x, radii=DEFAULT_RADII, interval=700, dpi=72):
     low = max(norms.min(), 1e-30) / 10
     high = max(norms.max(), radii.max() ** k[-1]) * 10
 
-    fig, ax = plt.subplots(figsize=(7, 4), dpi=dpi)
+    fig, ax = plt.subplots(figsize=(6.4, 3.6), dpi=dpi)
     (measured,) = ax.semilogy(k, norms[0], lw=2, label=r"measured $\|\partial L_k/\partial h_0\|$")
     (linear,) = ax.semilogy(k, radii[0] ** k, ":", label=r"$\rho^k$ (linear regime)")
     ax.set(xlabel="distance k (steps)", ylabel="gradient norm", ylim=(low, high))
     ax.legend(loc="lower left")
-    fig.tight_layout()
 
     def draw(i):
         measured.set_ydata(norms[i])
@@ -86,12 +86,13 @@ def radius_animation(W_hh, W_xh, x, radii=DEFAULT_RADII, interval=700, dpi=72):
         return measured, linear
 
     draw(0)
+    fig.tight_layout()  # after a title is set, so that it fits in every frame
     anim = FuncAnimation(fig, draw, frames=len(radii), interval=interval, blit=False)
     plt.close(fig)  # the player shows the frames; do not show the figure a second time
     return anim, norms
 
 
-def radius_player(W_hh, W_xh, x, radii=DEFAULT_RADII, interval=700, dpi=72):
+def radius_player(W_hh, W_xh, x, radii=DEFAULT_RADII, interval=700, dpi=64):
     """The animation of ``radius_animation`` as an HTML player (frames, slider, buttons).
 
     Returns:
