@@ -2,15 +2,20 @@
 
     python notebooks/tools/course.py           # rewrite the notebooks in place
     python notebooks/tools/course.py --check   # exit 1 if any notebook is out of date
+    python notebooks/tools/course.py --dir D   # work on a copy of notebooks/ in folder D
 
 Safe to re-run: it replaces only the cells it made (markdown cells whose source starts with
-NAV_MARKER) and the "slideshow" entry of each cell's metadata, and drops the run timestamps
-that nbconvert stores (they only make diffs noisy); outputs are left untouched, so
-notebooks stay valid for nbval without being re-executed.
+NAV_MARKER), the "slideshow" entry of each cell's metadata and the notebook's "rise" settings,
+splits a markdown cell in two where a "## " heading starts in its middle (the text is kept
+word for word), and drops the run timestamps that nbconvert stores (they only make diffs
+noisy); outputs are left untouched, so notebooks stay valid for nbval without re-execution.
 
 Slides (for jupyterlab-rise): the title cell opens the talk; every "## " heading starts a new
-slide; every other prose cell starts a sub-slide, and the code cells after it stay on that
-sub-slide, so code and its figure appear together. Navigation cells are skipped.
+slide ("## Exercises" too, so the exercises never share the summary's slide); every other
+prose cell starts a sub-slide, and the code cells after it stay on that sub-slide, so code
+and its figure appear together. Navigation cells are skipped. RISE_SETTINGS (below) makes a
+slide that is taller than the screen scroll instead of being cut off, and enlarges the text
+for a projector.
 """
 
 import re
@@ -22,6 +27,37 @@ import nbformat
 NOTEBOOKS = Path(__file__).resolve().parents[1]
 NAV_MARKER = "<!-- course navigation: made by notebooks/tools/course.py -->"
 CONTENTS = "README.md#the-notebooks"
+
+# Text sizes for a projector, as JupyterLab's own CSS variables, set on the slideshow only
+# (".reveal"), so the notebook view keeps its usual sizes (reveal.js's theme shrinks <pre>
+# to 0.55em, hence the rule for outputs). RISE has no font setting; its "overlay" option
+# inserts this HTML into every slideshow page.
+PROJECTOR_CSS = (
+    "<style>.reveal {"
+    " --jp-content-font-size1: 22px; --jp-content-font-size2: 26px;"
+    " --jp-content-font-size3: 32px; --jp-content-font-size4: 38px;"
+    " --jp-content-font-size5: 44px; --jp-code-font-size: 18px; }"
+    " .reveal .jp-OutputArea-output pre { font-size: 18px; }"
+    # A (sub)slide never grows past the 720 px page: taller content scrolls inside it, also
+    # when it grows after RISE has measured it (figures and math arrive late).
+    " .reveal .slides section section { max-height: 720px; overflow-y: auto; }</style>"
+)
+
+# Notebook-level settings that jupyterlab-rise reads from the notebook's "rise" metadata.
+RISE_SETTINGS = {
+    "scroll": True,  # a (sub)slide taller than the screen gets a scroll bar, not cut off
+    "theme": "white",  # its fonts ship with RISE; "simple" (the default) fetches web fonts
+    "transition": "none",  # slides change at once: no motion blur on a projector
+    "slideNumber": "c/t",  # "slide 7 of 31" in the corner
+    # A 1280x720 page (720p, what projectors show), scaled to fit the window; sizes in pixels
+    # are also what reveal.js needs for its overview (W), which percentages break.
+    "width": 1280,
+    "height": 720,
+    "margin": 0,
+    "minScale": 0.2,  # RISE's default, 1, would cut a smaller window off instead
+    "start_slideshow_at": "selected",  # Alt+R opens the slide of the selected cell
+    "overlay": PROJECTOR_CSS,
+}
 
 
 def title_of(nb):
@@ -39,6 +75,40 @@ def nav_cell(prev, up, next_):
     if next_:
         parts.append(f"[{next_[0]} &rarr;]({next_[1]})")
     return NAV_MARKER + "\n" + " | ".join(parts)
+
+
+def split_at_sections(cells):
+    """Split every markdown cell at each "## " heading that is not its first line.
+
+    A section that starts in the middle of a cell would otherwise start in the middle of a
+    slide. Lines inside ``` fences are never split. The first part keeps the cell's id;
+    the others get the id plus "-2", "-3", ... (deterministic, so re-running changes nothing).
+    """
+    out = []
+    for cell in cells:
+        if cell["cell_type"] != "markdown":
+            out.append(cell)
+            continue
+        lines = "".join(cell["source"]).split("\n")
+        parts, fenced = [[]], False
+        for line in lines:
+            if line.lstrip().startswith("```"):
+                fenced = not fenced
+            if not fenced and line.startswith("## ") and any(x.strip() for x in parts[-1]):
+                parts.append([])
+            parts[-1].append(line)
+        if len(parts) == 1:
+            out.append(cell)
+            continue
+        for i, part in enumerate(parts):
+            while part and not part[-1].strip():
+                part.pop()  # the blank line that separated the two parts
+            new = nbformat.v4.new_markdown_cell("\n".join(part))
+            new["metadata"] = dict(cell.get("metadata", {}))
+            base = cell.get("id") or "cell"
+            new["id"] = base if i == 0 else f"{base[:60]}-{i + 1}"
+            out.append(new)
+    return out
 
 
 def slide_type(cell, index, previous_type):
@@ -59,7 +129,9 @@ def place_nav(nb, top, bottom, stem):
              if not "".join(c["source"]).lstrip().startswith(NAV_MARKER)]
     top = nbformat.v4.new_markdown_cell(top, id=f"{stem}-nav-top")
     bottom = nbformat.v4.new_markdown_cell(bottom, id=f"{stem}-nav-bottom")
+    cells = split_at_sections(cells)
     nb["cells"] = cells[:1] + [top] + cells[1:] + [bottom]
+    nb["metadata"]["rise"] = dict(RISE_SETTINGS)
     previous = None
     for i, cell in enumerate(nb["cells"]):
         cell.get("metadata", {}).pop("execution", None)  # run timestamps: noise in diffs
@@ -69,9 +141,9 @@ def place_nav(nb, top, bottom, stem):
             previous = "slide-title" if i == 0 else kind
 
 
-def navigation():
-    """Yield (path, top_cell, bottom_cell) for every lesson and solutions notebook."""
-    lessons = sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+def navigation(root=NOTEBOOKS):
+    """Yield (path, nb, top_cell, bottom_cell) for every lesson and solutions notebook."""
+    lessons = sorted(p for p in root.glob("[0-9][0-9]_*.ipynb"))
     for i, path in enumerate(lessons):
         nb = read(path)
         prev = lessons[i - 1] if i > 0 else None
@@ -79,7 +151,7 @@ def navigation():
         link = lambda p: (f"{p.name[:2]}. {title_of(read(p))}", p.name)  # noqa: E731
         up = ("Contents", f"../{CONTENTS}")
         cell = nav_cell(link(prev) if prev else None, up, link(nxt) if nxt else None)
-        sol = NOTEBOOKS / "solutions" / f"{path.stem}_solutions.ipynb"
+        sol = root / "solutions" / f"{path.stem}_solutions.ipynb"
         bottom = cell
         if sol.exists():
             bottom = cell + f" | [Solutions to the exercises](solutions/{sol.name})"
@@ -101,13 +173,14 @@ def render(nb):
 
 def main(argv):
     check = "--check" in argv
+    root = Path(argv[argv.index("--dir") + 1]).resolve() if "--dir" in argv else NOTEBOOKS
     stale = []
-    for path, nb, top, bottom in navigation():
+    for path, nb, top, bottom in navigation(root):
         before = path.read_text(encoding="utf-8")
         place_nav(nb, top, bottom, re.sub(r"\W", "-", path.stem)[:40])
         after = render(nb)
         if after != before:
-            stale.append(path.relative_to(NOTEBOOKS.parent))
+            stale.append(path.relative_to(root.parent))
             if not check:
                 path.write_text(after, encoding="utf-8")
     verb = "out of date" if check else "updated"

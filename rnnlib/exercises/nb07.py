@@ -33,7 +33,7 @@ def check_perplexity(fn, hint=False):
 
 
 def _bigram_by_counting(train, val, V, chars):
-    """Add-one bigram loss by explicit counting loops (independent of rnnlib.corpus)."""
+    """Add-one bigram loss by explicit counting loops (independent of rnnlib.baselines)."""
     counts = {(a, b): 0 for a in chars for b in chars}
     totals = dict.fromkeys(chars, 0)
     for a, b in zip(train[:-1], train[1:], strict=True):
