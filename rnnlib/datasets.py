@@ -16,7 +16,8 @@ def ar2_series(n, rng, start=(20.0, 21.0), phi=(0.7, 0.2), noise_std=0.5, mean=0
         T_t - mean = phi1 (T_{t-1} - mean) + phi2 (T_{t-2} - mean) + e_t,  e_t ~ N(0, noise_std^2)
 
     With the defaults (mean 0) this is T_t = 0.7 T_{t-1} + 0.2 T_{t-2} + N(0, 0.5^2) started
-    from 20 and 21. Since 0.7 + 0.2 < 1 the process is stationary: it forgets its start and
+    from 20 and 21. The defaults meet all three conditions for a stationary AR(2),
+    |phi2| < 1, phi1 + phi2 < 1 and phi2 - phi1 < 1, so the series forgets its start and
     settles around ``mean``.
 
     Inputs:
