@@ -79,7 +79,7 @@ def check_standardise(standardise, hint=False):
 
 
 def check_final_state(final_state, hint=False):
-    """Exercise 3: final hidden state from weights stored (in, out), as in many tutorials."""
+    """Exercise 3: final hidden state from weights stored (in, out), as CS231n's code does."""
     rng = np.random.default_rng(23)
     N, T, D, H = 2, 4, 3, 5
     x = rng.normal(size=(N, T, D))
