@@ -6,24 +6,23 @@
 
 import numpy as np
 
-from ._checks import check_indices, check_positive, make_rng, validated
+from ._checks import check_array, check_integers, check_positive, make_rng, validated
 from .char_rnn import PARAM_NAMES, char_params, char_rnn_scores
 from .layers import softmax
 from .text import Vocabulary
 
 
 def _sample_args(params, seed_indices, length, temperature=1.0, top_k=None, rng=0, h0=None):
-    V = char_params(params)[1]
-    seed = np.asarray(seed_indices)
-    if seed.ndim != 1 or seed.size == 0:
-        raise ValueError(f"seed_indices: expected a non-empty 1-D array, got shape {seed.shape}")
-    check_indices("seed_indices", seed, V, 1)
+    H, V = char_params(params)
+    check_integers("seed_indices", seed_indices, 0, V - 1, "index")
     check_positive("length", length, integer=True, allow_zero=True)
     check_positive("temperature", temperature)
     if top_k is not None:
         check_positive("top_k", top_k, integer=True)
         if top_k > V:
             raise ValueError(f"top_k: must be at most the vocabulary size {V}, got {top_k}")
+    if h0 is not None:
+        check_array("h0", h0, "H" if np.ndim(h0) == 1 else "1 H", {"H": H})
 
 
 @validated(_sample_args)
@@ -66,11 +65,7 @@ def sample_indices(params, seed_indices, length, temperature=1.0, top_k=None, rn
     return out
 
 
-def sample(params, vocab, seed_text, length, temperature=1.0, top_k=None, rng=0):
-    """Generate text: the ``length`` characters that follow ``seed_text`` (seed excluded).
-
-    Raises ValueError naming any seed character that is not in the vocabulary.
-    """
+def _text_args(params, vocab, seed_text, length, temperature=1.0, top_k=None, rng=0):
     if not isinstance(vocab, Vocabulary):
         raise TypeError(f"vocab: expected a rnnlib.Vocabulary, got {type(vocab).__name__}")
     if not isinstance(seed_text, str) or not seed_text:
@@ -81,5 +76,18 @@ def sample(params, vocab, seed_text, length, temperature=1.0, top_k=None, rng=0)
         seed = vocab.encode(seed_text)
     except ValueError as err:
         raise ValueError(f"seed_text: {str(err).removeprefix('text: ')}") from None
-    ix = sample_indices(params, seed, length, temperature, top_k, rng)
+    _sample_args(params, seed, length, temperature, top_k, rng)
+
+
+@validated(_text_args)
+def sample(params, vocab, seed_text, length, temperature=1.0, top_k=None, rng=0):
+    """Generate text: the ``length`` characters that follow ``seed_text`` (seed excluded).
+
+    Inputs: as sample_indices, with vocab (a rnnlib.Vocabulary) and seed_text (a str whose
+    characters are all in vocab) in place of seed_indices.
+
+    Returns:
+    - text: str of ``length`` characters.
+    """
+    ix = sample_indices(params, vocab.encode(seed_text), length, temperature, top_k, rng)
     return vocab.decode(ix)
