@@ -1,12 +1,9 @@
-"""Input validation shared by every rnnlib function: check once, at the door.
+"""Argument checks for every rnnlib function: run once, at the door.
 
-Each public function checks its arguments once, at the top, so that a learner's mistake
-(a transposed weight, a missing batch axis, an integer array, a NaN) is reported in terms of
-the argument's name and the shape the equations expect, not as a broadcasting error deep
-inside NumPy.
-
-Shapes are written as strings of dimension names, e.g. ``"N T D"``. A ``dims`` dict shared
-between calls remembers the size each name took first, so ``W_xh`` checked as ``"H D"``
+A learner's mistake (a transposed weight, a missing batch axis, an integer array, a NaN) is
+reported by the argument's name and the shape the equations expect, not as a broadcasting
+error deep inside NumPy. Shapes are strings of dimension names, e.g. ``"N T D"``; a ``dims``
+dict shared between checks remembers each name's size, so ``W_xh`` checked as ``"H D"``
 after ``x`` checked as ``"N T D"`` must agree with ``x`` on D.
 """
 
@@ -52,10 +49,8 @@ def make_rng(seed_or_rng):
         return seed_or_rng
     if isinstance(seed_or_rng, (int, np.integer)) and not isinstance(seed_or_rng, bool):
         return np.random.default_rng(seed_or_rng)
-    raise TypeError(
-        f"rng: expected an integer seed or a numpy.random.Generator, "
-        f"got {type(seed_or_rng).__name__}"
-    )
+    raise TypeError(f"rng: expected an integer seed or a numpy.random.Generator, "
+                    f"got {type(seed_or_rng).__name__}")
 
 
 def _describe(spec, dims):
@@ -69,13 +64,9 @@ def _describe(spec, dims):
 
 
 def all_finite(a):
-    """True if no entry of the float array ``a`` is NaN or infinite.
-
-    Fast path: one sum, which is finite whenever every entry is (unless it overflows; then
-    the entries are tested one by one).
-    """
-    with np.errstate(over="ignore", invalid="ignore"):  # inf - inf or an overflow: say so below
-        total = a.sum()
+    """True if no entry of the float array ``a`` is NaN or infinite."""
+    with np.errstate(over="ignore", invalid="ignore"):  # fast path: one sum is finite unless
+        total = a.sum()  # some entry is not, or the sum overflows (then test every entry)
     return bool(np.isfinite(total)) or bool(np.all(np.isfinite(a)))
 
 
@@ -91,12 +82,10 @@ def check_array(name, value, spec, dims=None, *, kind="float", finite=True):
     """Check that ``value`` is an ndarray of shape ``spec`` and dtype ``kind``; return it.
 
     Inputs:
-    - name: the argument's name, used in the error message.
-    - value: the argument.
-    - spec: dimension names separated by spaces, e.g. "N T D"; "" for a scalar array.
-      A name that is a number (e.g. "1") requires exactly that size.
-    - dims: dict of sizes already fixed by earlier arguments; updated in place.
-    - kind: "float" (float16/32/64), "int" or "bool"; any other dtype is refused.
+    - name: the argument's name, for the message. value: the argument.
+    - spec: dimension names, e.g. "N T D" ("" for a scalar); a number (e.g. "1") is that size.
+    - dims: sizes fixed by earlier arguments; updated in place.
+    - kind: "float", "int" or "bool"; any other dtype is refused.
     - finite: for floats, refuse NaN and infinity.
 
     Returns the array unchanged (never copied).
@@ -112,18 +101,14 @@ def check_array(name, value, spec, dims=None, *, kind="float", finite=True):
         raise TypeError(f"{name}: expected {what}, got dtype {value.dtype}; "
                         f"convert it with {name}.astype({dtype})")
     if value.ndim != len(names):
-        raise ValueError(
-            f"{name}: expected {len(names)}-D array of shape {_describe(spec, dims)}, "
-            f"got {value.ndim}-D array of shape {value.shape}"
-        )
+        raise ValueError(f"{name}: expected {len(names)}-D array of shape {_describe(spec, dims)}"
+                         f", got {value.ndim}-D array of shape {value.shape}")
     before = dict(dims)  # the sizes known before this array, for the message
     for axis, (dim, size) in enumerate(zip(names, value.shape, strict=True)):
         want = int(dim) if dim.isdigit() else dims.get(dim)
         if want is not None and size != want:
-            raise ValueError(
-                f"{name}: expected shape {_describe(spec, before)}, got {value.shape} "
-                f"(axis {axis} is {dim}, which must be {want})"
-            )
+            raise ValueError(f"{name}: expected shape {_describe(spec, before)}, got "
+                             f"{value.shape} (axis {axis} is {dim}, which must be {want})")
         if size == 0:
             raise ValueError(f"{name}: axis {axis} ({dim}) is empty; shape {value.shape}")
         if not dim.isdigit():
@@ -134,15 +119,26 @@ def check_array(name, value, spec, dims=None, *, kind="float", finite=True):
     return value
 
 
+def _in_range(name, a, low, high, what):
+    if a.min() < low or (high is not None and a.max() > high):
+        bound = f"be >= {low}" if high is None else f"lie in [{low}, {high}]"
+        raise ValueError(f"{name}: {what} must {bound}, got values from {a.min()} to {a.max()}")
+    return a
+
+
 def check_labels(name, value, spec, dims, num_classes):
     """Check an integer array of shape ``spec`` whose values lie in [0, num_classes)."""
     check_array(name, value, spec, dims, kind="int")
-    if value.min() < 0 or value.max() >= num_classes:
-        raise ValueError(
-            f"{name}: class indices must lie in [0, {num_classes - 1}], "
-            f"got values from {value.min()} to {value.max()}"
-        )
-    return value
+    return _in_range(name, value, 0, num_classes - 1, "class indices")
+
+
+def check_integers(name, values, low, high=None, what="every value"):
+    """Check a non-empty 1-D list or array of integers in [low, high] (high None: no bound)."""
+    a = np.asarray(values)
+    if a.ndim != 1 or a.size == 0 or not np.issubdtype(a.dtype, np.integer):
+        raise ValueError(f"{name}: expected a non-empty 1-D list of integers, "
+                         f"got dtype {a.dtype} and shape {a.shape}")
+    return _in_range(name, a, low, high, what)
 
 
 def check_indices(name, data, V, min_len):
@@ -154,19 +150,6 @@ def check_indices(name, data, V, min_len):
     if len(data) < min_len:
         raise ValueError(f"{name}: has {len(data)} characters, at least {min_len} needed")
     return data
-
-
-def check_integers(name, values, low, high=None, what="value"):
-    """Check a non-empty 1-D list or array of integers in [low, high] (no upper bound if None)."""
-    a = np.asarray(values)
-    if a.ndim != 1 or a.size == 0 or not np.issubdtype(a.dtype, np.integer):
-        raise ValueError(f"{name}: expected a non-empty 1-D list of integers, "
-                         f"got dtype {a.dtype} and shape {a.shape}")
-    if a.min() < low or (high is not None and a.max() > high):
-        bound = f">= {low}" if high is None else f"in [{low}, {high}]"
-        raise ValueError(f"{name}: every {what} must be {bound}, "
-                         f"got values from {a.min()} to {a.max()}")
-    return a
 
 
 def check_mask(mask, dims):
@@ -214,24 +197,26 @@ def check_positive(name, value, *, integer=False, allow_zero=False):
     return value
 
 
+def check_sizes(**sizes):
+    """Check positive integers given by name: ``check_sizes(N=N, T=T)``."""
+    for name, value in sizes.items():
+        check_positive(name, value, integer=True)
+
+
 def check_cache(name, cache, length):
     """Check that ``cache`` looks like what the matching forward function returned."""
     if not isinstance(cache, tuple) or len(cache) != length:
-        raise TypeError(
-            f"{name}: expected the cache tuple returned by the matching *_forward "
-            f"function, got {type(cache).__name__}"
-        )
+        raise TypeError(f"{name}: expected the cache tuple returned by the matching *_forward "
+                        f"function, got {type(cache).__name__}")
     return cache
 
 
 def check_finite_loss(loss, step):
     """Stop training with advice as soon as the loss stops being a finite number."""
     if not np.isfinite(loss):
-        raise FloatingPointError(
-            f"loss became {loss} at step {step}: training diverged. "
-            "Try a smaller learning rate, clip the gradients "
-            "(rnnlib.clip_by_global_norm), or a smaller initial W_hh."
-        )
+        raise FloatingPointError(f"loss became {loss} at step {step}: training diverged. Try "
+                                 "a smaller learning rate, clip the gradients "
+                                 "(rnnlib.clip_by_global_norm), or a smaller initial W_hh.")
     return loss
 
 
@@ -242,40 +227,32 @@ def check_state(name, h, x, dims):
     """Check a state h (N, H) after x (N, T, D) was checked; a time-first x is blamed on x."""
     if (x.ndim == 3 and isinstance(h, np.ndarray) and h.ndim == 2
             and h.shape[0] != x.shape[0] and h.shape[0] == x.shape[1]):
-        raise ValueError(
-            f"x: expected batch-first shape (N, T, D) with N = {h.shape[0]} as in {name}, "
-            f"got {x.shape}, which looks time-first (T, N, D); use x.transpose(1, 0, 2)"
-        )
+        raise ValueError(f"x: expected batch-first shape (N, T, D) with N = {h.shape[0]} as in "
+                         f"{name}, got {x.shape}, which looks time-first (T, N, D); "
+                         "use x.transpose(1, 0, 2)")
     check_array(name, h, "N H", dims)
 
 
-def _x_before_h(x, h, W_xh, W_hh, b_h, x_spec, h_name):
-    """Check x, the weights, then the state."""
+def rnn_args(x, h0, W_xh, W_hh, b_h, *, step=False):
+    """Check x, the weights, then the state (h_prev of one step, or h0 of a sequence)."""
     dims = {}
-    check_array("x", x, x_spec, dims)
+    check_array("x", x, "N D" if step else "N T D", dims)
     check_array("W_xh", W_xh, "H D", dims)
     check_array("W_hh", W_hh, "H H", dims)
     check_array("b_h", b_h, "H", dims)
-    check_state(h_name, h, x, dims)
+    check_state("h_prev" if step else "h0", h0, x, dims)
 
 
-def rnn_step_args(x, h_prev, W_xh, W_hh, b_h):
-    _x_before_h(x, h_prev, W_xh, W_hh, b_h, "N D", "h_prev")
-
-
-def rnn_args(x, h0, W_xh, W_hh, b_h):
-    _x_before_h(x, h0, W_xh, W_hh, b_h, "N T D", "h0")
+rnn_step_args = functools.partial(rnn_args, step=True)
 
 
 def rnn_step_backward_args(dh, cache):
-    check_cache("cache", cache, 5)
-    h = cache[2]
-    check_array("dh", dh, "N H", {"N": h.shape[0], "H": h.shape[1]})
+    h = check_cache("cache", cache, 5)[2]
+    check_array("dh", dh, "N H", dict(zip("NH", h.shape, strict=True)))
 
 
 def rnn_backward_args(dh, cache):
-    check_cache("cache", cache, 2)
-    step_caches, (N, T, _) = cache
+    step_caches, (N, T, _) = check_cache("cache", cache, 2)
     check_array("dh", dh, "N T H", {"N": N, "T": T, "H": step_caches[0][2].shape[1]})
 
 
@@ -287,11 +264,8 @@ def affine_args(h, W, b, spec="N H"):
 
 
 def affine_backward_args(dy, cache, spec="N O"):
-    check_cache("cache", cache, 2)
-    h, W = cache
-    dims = dict(zip(("N", "T"), h.shape[:-1], strict=False))
-    dims["O"] = W.shape[0]
-    check_array("dy", dy, spec, dims)
+    h, W = check_cache("cache", cache, 2)
+    check_array("dy", dy, spec, dict(zip("NT", h.shape[:-1], strict=False), O=W.shape[0]))
 
 
 def rnn_params(params, dims, finite=True, D="D", O="O"):

@@ -7,12 +7,11 @@ many-to-many task whose mask is True at one step only, so the same loss serves b
 
 import numpy as np
 
-from ._checks import check_array, check_integers, check_positive, make_rng, validated
+from ._checks import check_array, check_integers, check_positive, check_sizes, make_rng, validated
 
 
-def _ar2_args(n, rng, start=(20.0, 21.0), phi=(0.7, 0.2), noise_std=0.5, mean=0.0):
-    check_positive("n", n, integer=True)
-    if n < 2:
+def _ar2_args(n, rng, start=None, phi=None, noise_std=0.5, mean=None):
+    if check_positive("n", n, integer=True) < 2:
         raise ValueError(f"n: expected at least 2 days (the two starting values), got {n}")
     check_positive("noise_std", noise_std, allow_zero=True)
 
@@ -23,10 +22,9 @@ def ar2_series(n, rng, start=(20.0, 21.0), phi=(0.7, 0.2), noise_std=0.5, mean=0
 
         T_t - mean = phi1 (T_{t-1} - mean) + phi2 (T_{t-2} - mean) + e_t,  e_t ~ N(0, noise_std^2)
 
-    With the defaults (mean 0) this is T_t = 0.7 T_{t-1} + 0.2 T_{t-2} + N(0, 0.5^2) started
-    from 20 and 21. The defaults meet all three conditions for a stationary AR(2),
-    |phi2| < 1, phi1 + phi2 < 1 and phi2 - phi1 < 1, so the series forgets its start and
-    settles around ``mean``.
+    The defaults give T_t = 0.7 T_{t-1} + 0.2 T_{t-2} + N(0, 0.5^2) from 20 and 21. They meet
+    all three conditions for a stationary AR(2), |phi2| < 1, phi1 + phi2 < 1 and
+    phi2 - phi1 < 1, so the series forgets its start and settles around ``mean``.
 
     Inputs:
     - n: number of days (including the two starting values), at least 2.
@@ -47,12 +45,9 @@ def ar2_series(n, rng, start=(20.0, 21.0), phi=(0.7, 0.2), noise_std=0.5, mean=0
 
 
 def _windows_args(series, window):
-    check_array("series", series, "L")
-    check_positive("window", window, integer=True)
-    if window >= len(series):
-        raise ValueError(
-            f"window: must be shorter than the series (length {len(series)}), got {window}"
-        )
+    L = len(check_array("series", series, "L"))
+    if check_positive("window", window, integer=True) >= L:
+        raise ValueError(f"window: must be shorter than the series (length {L}), got {window}")
 
 
 @validated(_windows_args)
@@ -73,7 +68,7 @@ def sliding_windows(series, window):
 
 
 def _mask_args(lengths, T=None):
-    lengths = check_integers("lengths", lengths, 1, what="length")
+    lengths = check_integers("lengths", lengths, 1, what="every length")
     if T is not None and check_positive("T", T, integer=True) < lengths.max():
         raise ValueError(f"T: must be >= the longest length {lengths.max()}, got {T}")
 
@@ -98,8 +93,7 @@ def _pad_args(sequences, T=None, value=0):
     if not isinstance(sequences, (list, tuple)) or not sequences:
         raise TypeError("sequences: expected a non-empty list of arrays")
     tail = np.shape(sequences[0])[1:]
-    for i, s in enumerate(sequences):
-        shape = np.shape(s)
+    for i, shape in enumerate(map(np.shape, sequences)):
         if len(shape) not in (1, 2) or shape[1:] != tail or shape[0] == 0:
             raise ValueError(
                 f"sequences[{i}]: expected shape (T_i,{' D' if tail else ''}) with "
@@ -122,7 +116,7 @@ def pad_sequences(sequences, T=None, value=0):
     - mask: (N, T) booleans, True at real steps, False at padding.
     """
     seqs = [np.asarray(s) for s in sequences]
-    mask = lengths_to_mask(np.array([len(s) for s in seqs]), T)
+    mask = lengths_to_mask([len(s) for s in seqs], T)
     # result_type: one float sequence among integer ones must not be truncated to integers
     padded = np.full(mask.shape + seqs[0].shape[1:], value, dtype=np.result_type(*seqs))
     for i, s in enumerate(seqs):
@@ -131,9 +125,7 @@ def pad_sequences(sequences, T=None, value=0):
 
 
 def _running_sign_args(n, rng, min_len=5, max_len=20):
-    check_positive("n", n, integer=True)
-    check_positive("min_len", min_len, integer=True)
-    check_positive("max_len", max_len, integer=True)
+    check_sizes(n=n, min_len=min_len, max_len=max_len)
     if min_len > max_len:
         raise ValueError(f"min_len: must be <= max_len = {max_len}, got {min_len}")
 
@@ -161,8 +153,7 @@ def running_sign_data(n, rng, min_len=5, max_len=20):
 
 
 def _recall_args(n, T, rng, noise=1.0):
-    check_positive("n", n, integer=True)
-    check_positive("T", T, integer=True)
+    check_sizes(n=n, T=T)
     check_positive("noise", noise, allow_zero=True)
 
 

@@ -19,7 +19,7 @@ import functools
 import numpy as np
 
 from . import _checks as checks
-from ._checks import check_array, check_binary, check_labels, check_mask, make_rng, validated
+from ._checks import make_rng, validated
 from .initializers import lecun_normal, scale_to_spectral_radius
 from .layers import (
     affine_backward,
@@ -32,6 +32,13 @@ from .layers import (
 from .losses import bce_with_logits_loss, mse_loss, temporal_softmax_cross_entropy_loss
 
 
+def _init_args(D, H, O, rng, radius=None, init=None):
+    checks.check_sizes(D=D, H=H, O=O)
+    if radius is not None:
+        checks.check_positive("radius", radius)
+
+
+@validated(_init_args)
 def init_rnn_params(D, H, O, rng, radius=None, init=lecun_normal):
     """Parameters of a vanilla RNN with an output layer: random weights, zero biases.
 
@@ -55,7 +62,7 @@ def init_rnn_params(D, H, O, rng, radius=None, init=lecun_normal):
 def _params_x(params, x, h0=None):
     """Check params and x (N, T, D) (and h0 if given); return the sizes found."""
     dims = checks.rnn_params(params, {})
-    check_array("x", x, "N T D", dims)
+    checks.check_array("x", x, "N T D", dims)
     if h0 is not None:
         checks.check_state("h0", h0, x, dims)
     return dims
@@ -64,18 +71,18 @@ def _params_x(params, x, h0=None):
 def _last_step_args(params, x, y=None, *, binary=False):
     dims = _params_x(params, x)
     if y is not None:
-        check_array("y", y, "N O", dims)
+        checks.check_array("y", y, "N O", dims)
     if binary and dims["O"] != 1:
         raise ValueError(f"params['W_hy']: a binary classifier has O = 1 output, got {dims['O']}")
     if binary and y is not None:
-        check_binary("y", y)
+        checks.check_binary("y", y)
 
 
 def _many_to_many_args(params, x, labels=None, mask=None, h0=None):
     dims = _params_x(params, x, h0)
     if labels is not None:
-        check_labels("labels", labels, "N T", dims, dims["O"])
-        check_mask(mask, dims)
+        checks.check_labels("labels", labels, "N T", dims, dims["O"])
+        checks.check_mask(mask, dims)
 
 
 def _rnn(params, x, h0=None):
@@ -105,7 +112,7 @@ def last_step_scores(params, x):
     """Output-layer scores on the last hidden state (a regressor's prediction, a logit).
 
     Inputs:
-    - params: dict W_xh (H, D), W_hh (H, H), b_h (H,), W_hy (O, H), b_y (O,).
+    - params: dict W_xh (H, D), W_hh (H, H), b_h (H,), W_hy (O, H), b_y (O,) (init_rnn_params).
     - x: (N, T, D) input sequences.
 
     Returns:
@@ -148,9 +155,7 @@ def rnn_scores(params, x, h0=None):
     """Scores at every step of a many-to-many RNN (no loss).
 
     Inputs:
-    - params: dict W_xh (H, D), W_hh (H, H), b_h (H,), W_hy (O, H), b_y (O,).
-    - x: (N, T, D) inputs.
-    - h0: (N, H) initial state (default zeros).
+    - params: as last_step_scores. x: (N, T, D) inputs. h0: (N, H) start (default zeros).
 
     Returns:
     - scores: (N, T, O), the softmax inputs at every step.
@@ -164,11 +169,9 @@ def many_to_many_loss(params, x, labels, mask=None, h0=None):
     """Softmax cross-entropy at every (unmasked) step of an RNN, and its gradients.
 
     Inputs:
-    - params: dict W_xh (H, D), W_hh (H, H), b_h (H,), W_hy (O, H), b_y (O,).
-    - x: (N, T, D) inputs (padded steps may hold anything).
+    - params, x, h0: as rnn_scores (padded steps of x may hold anything).
     - labels: (N, T) integer classes in [0, O).
     - mask: optional (N, T) booleans, True at steps that count.
-    - h0: (N, H) initial state (default zeros).
 
     Returns a tuple of:
     - loss: float, the mean over counted steps.

@@ -14,7 +14,7 @@ from .text import Vocabulary
 
 def _sample_args(params, seed_indices, length, temperature=1.0, top_k=None, rng=0, h0=None):
     H, V = char_params(params)
-    check_integers("seed_indices", seed_indices, 0, V - 1, "index")
+    check_integers("seed_indices", seed_indices, 0, V - 1, "every index")
     check_positive("length", length, integer=True, allow_zero=True)
     check_positive("temperature", temperature)
     if top_k is not None:

@@ -14,17 +14,13 @@ import numpy as np
 from ._checks import check_alphabet, check_integers, check_positive, check_text, validated
 
 
-def _chars(chars):
-    return chars if isinstance(chars, str) else "".join(chars)
-
-
 def _code_points(text):
     """(L,) uint32 array of the Unicode code points of ``text``."""
     return np.frombuffer(text.encode("utf-32-le", errors="surrogatepass"), dtype="<u4")
 
 
 def _code_point_args(cls, codes):
-    chars = "".join(map(chr, check_integers("codes", codes, 0, 0x10FFFF, "code point")))
+    chars = "".join(map(chr, check_integers("codes", codes, 0, 0x10FFFF, "every code point")))
     try:
         chars.encode("utf-8")  # lone surrogates cannot be written out
     except UnicodeEncodeError as err:
@@ -34,7 +30,7 @@ def _code_point_args(cls, codes):
 
 def _decode_args(self, indices):
     if np.size(indices):  # an empty sequence decodes to ""
-        check_integers("indices", indices, 0, len(self) - 1, "index")
+        check_integers("indices", indices, 0, len(self) - 1, "every index")
 
 
 class Vocabulary:
@@ -45,9 +41,9 @@ class Vocabulary:
       ``Vocabulary.from_text`` builds one with the characters of a text, sorted.
     """
 
-    @validated(lambda self, chars: check_alphabet(_chars(chars), "chars"))
+    @validated(lambda self, chars: check_alphabet("".join(chars), "chars"))
     def __init__(self, chars):
-        self.chars = _chars(chars)
+        self.chars = "".join(chars)
         self._codes = _code_points(self.chars)  # (V,) code point of each index
         self._order = np.argsort(self._codes)  # indices sorted by code point
         self._sorted = self._codes[self._order]  # for binary search in encode
@@ -94,11 +90,9 @@ class Vocabulary:
         unknown = self._sorted[pos] != codes
         if np.any(unknown):
             i = int(np.argmax(unknown))
-            raise ValueError(
-                f"text: character {text[i]!r} at position {i} is not in the vocabulary "
-                f"({len(self)} characters: {self.chars[:40]!r}"
-                f"{'...' if len(self) > 40 else ''})"
-            )
+            more = "..." if len(self) > 40 else ""
+            raise ValueError(f"text: character {text[i]!r} at position {i} is not in the "
+                             f"vocabulary ({len(self)} characters: {self.chars[:40]!r}{more})")
         return self._order[pos].astype(np.int64)
 
     @validated(_decode_args)
@@ -135,24 +129,19 @@ def load_text(path, min_length=2):
     Returns:
     - text: the file's contents as a str (without a byte-order mark).
 
-    Raises FileNotFoundError for a missing file and ValueError, naming the file, for a
-    file that is not UTF-8, is empty, or is shorter than ``min_length`` characters.
+    A missing file raises FileNotFoundError; a folder, a file that is not UTF-8 or shorter
+    than ``min_length`` characters raises ValueError, naming the file.
     """
     path = Path(path)
     data = path.read_bytes()
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")  # a byte-order mark is not text
     except UnicodeDecodeError as err:
-        raise ValueError(
-            f"{path}: is not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start}); "
-            "save it as UTF-8 or convert it, e.g. with iconv"
-        ) from None
-    if not text:
-        raise ValueError(f"{path}: is empty; a character model needs some text to learn from")
-    if len(text) < min_length:
-        raise ValueError(
-            f"{path}: has {len(text)} characters, too short: at least {min_length} needed"
-        )
+        raise ValueError(f"{path}: is not UTF-8 text (byte 0x{data[err.start]:02x} at offset "
+                         f"{err.start}); save it as UTF-8 or convert it, e.g. with iconv") from None
+    if len(text) < min_length:  # min_length >= 1: an empty file stops here
+        have = f"has {len(text)} characters, too short" if text else "is empty"
+        raise ValueError(f"{path}: {have}: at least {min_length} characters needed")
     return text
 
 
@@ -166,10 +155,8 @@ def _split_args(text, fraction=0.9):
         raise ValueError(f"fraction: expected a number strictly between 0 and 1, got {fraction}")
     n = round(fraction * len(text))
     if n < 2 or len(text) - n < 2:
-        raise ValueError(
-            f"text: {len(text)} characters split at fraction {fraction} leave "
-            f"{n} for training and {len(text) - n} for validation; each needs at least 2"
-        )
+        raise ValueError(f"text: {len(text)} characters split at fraction {fraction} leave {n} "
+                         f"for training and {len(text) - n} for validation; each needs at least 2")
 
 
 @validated(_split_args)
