@@ -19,6 +19,7 @@ import math
 import numpy as np
 
 from ._checks import check_alphabet, check_array, check_positive, check_text, make_rng, validated
+from .text import Vocabulary
 
 
 def _order(V, S):
@@ -65,7 +66,7 @@ class MarkovSource:
         self.alphabet = alphabet
         self.order = _order(len(alphabet), len(transitions))
         self.transitions = transitions.astype(np.float64)
-        self._index = {c: i for i, c in enumerate(alphabet)}
+        self._vocab = Vocabulary(alphabet)  # indices in the alphabet's order
 
     @classmethod
     @validated(_random_args)
@@ -81,12 +82,7 @@ class MarkovSource:
     @validated(lambda self, text: check_text("text", text))
     def encode(self, text):
         """(L,) int64 indices of the characters of ``text`` in the alphabet."""
-        try:
-            return np.array([self._index[c] for c in text], dtype=np.int64)
-        except KeyError as err:
-            raise ValueError(
-                f"text: character {err.args[0]!r} is not in the alphabet {self.alphabet!r}"
-            ) from None
+        return self._vocab.encode(text)
 
     def stationary(self, tol=1e-13, max_iter=100_000):
         """The stationary distribution pi over contexts, (V**k,), by power iteration.
@@ -105,10 +101,9 @@ class MarkovSource:
             if np.abs(new - pi).sum() < tol:
                 return new / new.sum()
             pi = new
-        raise RuntimeError(
-            "stationary: power iteration did not converge; the chain may have several "
-            "closed classes of contexts, so its long-run behaviour depends on the start"
-        )
+        raise RuntimeError("stationary: power iteration did not converge; the chain may have "
+                           "several closed classes of contexts, so its long run depends on the "
+                           "start")
 
     def entropy_rate(self):
         """H = - sum_s pi(s) sum_c P(c | s) log P(c | s), in nats per character."""

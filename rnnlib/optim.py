@@ -23,10 +23,9 @@ def _check_grads(grads, params=None):
             raise ValueError(f"grads[{name!r}]: expected shape {p.shape}, "
                              f"got {grads[name].shape}")
         if not all_finite(grads[name]):
-            raise ValueError(
-                f"grads[{name!r}]: contains NaN or infinite values; the step is refused and "
-                "params are unchanged (try a smaller learning rate or clip the gradients)"
-            )
+            raise ValueError(f"grads[{name!r}]: contains NaN or infinite values; the step is "
+                             "refused and params are unchanged (try a smaller learning rate or "
+                             "clip the gradients)")
 
 
 class SGD:

@@ -34,13 +34,11 @@ def sample_indices(params, seed_indices, length, temperature=1.0, top_k=None, rn
     and fed back in as the next input.
 
     Inputs:
-    - params: a char-RNN's parameters (see rnnlib.init_char_rnn_params).
-    - seed_indices: (S,) integers, S >= 1.
+    - params: a char-RNN's parameters (init_char_rnn_params). seed_indices: (S,), S >= 1.
     - length: number of characters to generate (>= 0).
     - temperature: > 0; below 1 sharpens the distribution, above 1 flattens it.
     - top_k: keep only the k most likely characters at each step (None: all).
-    - rng: integer seed or numpy Generator.
-    - h0: (H,) or (1, H) starting state, or None.
+    - rng: integer seed or numpy Generator. h0: (H,) or (1, H) starting state, or None.
 
     Returns:
     - indices: (length,) int64 array (the seed is not included).
@@ -66,12 +64,14 @@ def sample_indices(params, seed_indices, length, temperature=1.0, top_k=None, rn
 
 
 def _text_args(params, vocab, seed_text, length, temperature=1.0, top_k=None, rng=0):
+    V = char_params(params)[1]
     if not isinstance(vocab, Vocabulary):
         raise TypeError(f"vocab: expected a rnnlib.Vocabulary, got {type(vocab).__name__}")
+    if len(vocab) != V:
+        raise ValueError(f"vocab: its size {len(vocab)} does not match the model's vocabulary "
+                         f"size {V}")
     if not isinstance(seed_text, str) or not seed_text:
         raise ValueError("seed_text: expected a non-empty string to start from")
-    if len(vocab) != char_params(params)[1]:
-        raise ValueError("vocab: its size does not match the model's vocabulary size")
     try:
         seed = vocab.encode(seed_text)
     except ValueError as err:
