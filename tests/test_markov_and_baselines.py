@@ -141,7 +141,7 @@ def test_perplexity_and_split():
     (lambda: MarkovSource("ab", [[1, 0], [0, 1]]), TypeError, "NumPy array"),
     (lambda: word_like_source(0).generate(0, 1), ValueError, "n"),
     (lambda: word_like_source(0).generate(5, "x"), TypeError, "rng"),
-    (lambda: word_like_source(0).cross_entropy("abeX"), ValueError, "'X' is not in"),
+    (lambda: word_like_source(0).cross_entropy("abeX"), ValueError, "'X' at position 3 is not in"),
     (lambda: word_like_source(0).cross_entropy("ab"), ValueError, "at least 3"),
     (lambda: train_val_split("abcdef", 1.0), ValueError, "strictly between"),
     (lambda: train_val_split("abc", 0.5), ValueError, "at least 2"),
