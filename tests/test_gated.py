@@ -480,6 +480,21 @@ def test_train_recall_equals_one_run_per_seed():
         assert acc[j] == rnnlib.masked_accuracy(scores, y_val, m_val)
 
 
+def test_recall_bad_input_is_named():
+    with pytest.raises(ValueError, match=r"kind: expected one of"):
+        train_recall("lstn", 4, [0])
+    with pytest.raises(TypeError, match=r"seeds: expected a non-empty list of integers"):
+        train_recall("rnn", 4, 3)
+    with pytest.raises(ValueError, match=r"T: expected a finite value > 0, got 0"):
+        train_recall("rnn", 0, [0])
+    p = init_recall_params("gru", 3, 0)
+    x, y, _ = rnnlib.recall_first_data(4, 5, 0)
+    with pytest.raises(ValueError, match=r"labels: expected 1-D array of shape \(N,\)"):
+        recall_loss("gru", p, x, y)  # every step's labels instead of the last step's
+    with pytest.raises(ValueError, match=r"params: expected a dict with keys \['W_x', 'W_h', 'b'"):
+        recall_loss("lstm", p, x, y[:, -1])  # GRU parameters for an LSTM
+
+
 def test_torch_comparison_script_runs_without_torch_or_agrees_with_it():
     # torch is not a requirement: without it the script says so and exits 0; with it, the
     # comparison itself must pass (exit status 0 and an OK line).
