@@ -110,5 +110,5 @@ def check_count_parameters(fn, hint=False):
                 return False, f"{kind} with D = {D}, H = {H}: expected {want}, got {got}"
         return True, "an LSTM has 4 times, and a GRU about 3 times, the parameters of a vanilla RNN"
     return run_check(hint, "count_parameters", check,
-                   hint="list the arrays of the layer with their shapes (COURSE layout: W_x, W_h "
+                   hint="list the arrays of the layer with their shapes (rnnlib's layout: W_x, W_h "
                    "and the biases) and add up the products")
