@@ -64,6 +64,25 @@ from .datasets import (
     sliding_windows,
 )
 from .diagnostics import grad_norms_by_distance
+from .gated import (
+    gru_backward,
+    gru_forward,
+    gru_step_backward,
+    gru_step_forward,
+    lstm_backward,
+    lstm_forward,
+    lstm_step_backward,
+    lstm_step_forward,
+)
+from .gated_models import (
+    char_gru_loss,
+    char_lstm_loss,
+    gru_initial_state,
+    init_char_gru,
+    init_char_lstm,
+    lstm_initial_state,
+    recurrent_uniform,
+)
 from .gradcheck import check_gradients, numerical_gradient, rel_error
 from .initializers import lecun_normal, orthogonal, scale_to_spectral_radius, small_random
 from .layers import (

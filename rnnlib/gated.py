@@ -20,180 +20,18 @@ GRU, gates stacked in the order r, z, n: W_x (3H, D), W_h (3H, H), b_x (3H,), b_
     n_t = tanh(s_n + r_t * u_n)          # the reset gate acts on W_hn h + b_hn: two biases
     h_t = (1 - z_t) * n_t + z_t * h_{t-1}
 
-Every public function checks its arguments once; the underscored functions below are the
-same math without checks, used inside loops. They also accept a leading axis of independent
-models (weights (S, 4H, D), biases (S, 1, 4H), data (S, N, D)), which lets
-rnnlib.gated_models train several seeds in one pass.
+Arguments are checked once, by the decorator on top of each public function (see
+rnnlib/_checks.py); the bodies are the math. The code writes ``W.mT`` (NumPy's transpose of
+the last two axes) where the equations write W.T, so that the same functions, called from
+inside another rnnlib function (which has checked its own arguments), also run a stack of S
+independent models at once: weights (S, 4H, D), biases (S, 1, 4H), data (S, N, T, D).
+rnnlib.recall trains several seeds side by side that way.
 """
 
 import numpy as np
 
-from ._checks import check_array, check_cache
-
-
-def sigmoid(z):
-    """Logistic function 1 / (1 + exp(-z)), finite for any z (even |z| = 1e4).
-
-    exp(-z) overflows for z < -709, so z is first raised to at least -700: the result there,
-    about 1e-304 instead of something smaller still, is zero for every practical purpose.
-    For z >= -700 the formula is accurate to a few ulps, in the tails too.
-    """
-    return 1.0 / (1.0 + np.exp(-np.maximum(z, -700.0)))
-
-
-def _t(W):
-    """Transpose of the last two axes: W.T for one model, per model for a stack."""
-    return np.swapaxes(W, -1, -2)
-
-
-# ------------------------------------------------------------------------ LSTM, one step
-
-
-def _lstm_step_forward(x, h_prev, c_prev, W_x, W_h, b):
-    """One LSTM step on checked arrays (no validation; used inside loops)."""
-    H = h_prev.shape[-1]
-    a = x @ _t(W_x) + h_prev @ _t(W_h) + b  # (N, D)@(D, 4H) + (N, H)@(H, 4H) -> (N, 4H)
-    s = sigmoid(a)  # one call for the three sigmoid gates (the g block is unused)
-    i = s[..., :H]  # input gate: how much of the candidate to write
-    f = s[..., H:2 * H]  # forget gate: how much of the old cell to keep
-    g = np.tanh(a[..., 2 * H:3 * H])  # candidate values, in (-1, 1)
-    o = s[..., 3 * H:]  # output gate: how much of the cell to show
-    c = f * c_prev + i * g  # (N, H)
-    tc = np.tanh(c)  # (N, H)
-    h = o * tc  # (N, H)
-    return h, c, (x, h_prev, c_prev, i, f, g, o, tc, W_x, W_h, b.shape)
-
-
-def _lstm_step_backward(dh, dc, cache):
-    """Backward of one LSTM step on checked arrays (no validation)."""
-    x, h_prev, c_prev, i, f, g, o, tc, W_x, W_h, b_shape = cache
-    do = dh * tc  # h = o * tanh(c)
-    dc = dc + dh * o * (1.0 - tc * tc)  # c reaches the loss directly and through h
-    di, df, dg = dc * g, dc * c_prev, dc * i  # c = f * c_prev + i * g
-    dc_prev = dc * f  # the additive path: dc_t/dc_{t-1} = diag(f_t)
-    da = np.concatenate(  # back through the nonlinearities: sigmoid' = s(1-s), tanh' = 1-t^2
-        [di * i * (1.0 - i), df * f * (1.0 - f), dg * (1.0 - g * g), do * o * (1.0 - o)],
-        axis=-1)  # (N, 4H)
-    dx = da @ W_x  # (N, 4H)@(4H, D) -> (N, D)
-    dh_prev = da @ W_h  # (N, 4H)@(4H, H) -> (N, H)
-    dW_x = _t(da) @ x  # (4H, N)@(N, D) -> (4H, D)
-    dW_h = _t(da) @ h_prev  # (4H, N)@(N, H) -> (4H, H)
-    db = da.sum(axis=-2).reshape(b_shape)  # (4H,)
-    return dx, dh_prev, dc_prev, dW_x, dW_h, db
-
-
-# ------------------------------------------------------------------------- LSTM, a sequence
-
-
-def _lstm_forward(x, h0, c0, W_x, W_h, b):
-    """lstm_forward on checked arrays; also returns the last cell state c_T."""
-    N, T = x.shape[-3], x.shape[-2]
-    H = h0.shape[-1]
-    h = np.empty(x.shape[:-3] + (N, T, H), dtype=np.result_type(x, h0, c0, W_x, W_h, b))
-    step_caches = []
-    h_prev, c_prev = h0, c0
-    for t in range(T):
-        h_prev, c_prev, step_cache = _lstm_step_forward(x[..., t, :], h_prev, c_prev,
-                                                        W_x, W_h, b)
-        h[..., t, :] = h_prev
-        step_caches.append(step_cache)
-    return h, c_prev, (step_caches, x.shape)
-
-
-def _lstm_backward(dh, cache):
-    """lstm_backward on checked arrays."""
-    step_caches, x_shape = cache
-    _, _, _, _, _, _, _, _, W_x, W_h, b_shape = step_caches[0]
-    N, T, H = dh.shape[-3:]
-    dx = np.empty(x_shape, dtype=dh.dtype)
-    dW_x, dW_h = np.zeros_like(W_x), np.zeros_like(W_h)
-    db = np.zeros(b_shape, dtype=W_h.dtype)
-    dh_next = np.zeros(dh.shape[:-3] + (N, H), dtype=dh.dtype)  # arriving from step t+1
-    dc_next = np.zeros_like(dh_next)  # the cell state's gradient from step t+1
-    for t in reversed(range(T)):
-        # h_t feeds the loss (dh[:, t]) and step t+1 (dh_next): add both; c_t feeds only t+1.
-        dx[..., t, :], dh_next, dc_next, dW_x_t, dW_h_t, db_t = _lstm_step_backward(
-            dh[..., t, :] + dh_next, dc_next, step_caches[t])
-        # BPTT: the weights are shared by every step, so their gradients add up over time.
-        dW_x += dW_x_t
-        dW_h += dW_h_t
-        db += db_t
-    return dx, dh_next, dc_next, dW_x, dW_h, db
-
-
-# -------------------------------------------------------------------------- GRU, one step
-
-
-def _gru_step_forward(x, h_prev, W_x, W_h, b_x, b_h):
-    """One GRU step on checked arrays (no validation; used inside loops)."""
-    H = h_prev.shape[-1]
-    s = x @ _t(W_x) + b_x  # (N, D)@(D, 3H) -> (N, 3H), the input's share
-    u = h_prev @ _t(W_h) + b_h  # (N, H)@(H, 3H) -> (N, 3H), the state's share
-    rz = sigmoid(s[..., :2 * H] + u[..., :2 * H])  # both sigmoid gates in one call
-    r = rz[..., :H]  # reset gate: how much old state the candidate sees
-    z = rz[..., H:]  # update gate: how much old state to keep
-    u_n = u[..., 2 * H:]  # W_hn h + b_hn, (N, H)
-    n = np.tanh(s[..., 2 * H:] + r * u_n)  # candidate state
-    h = (1.0 - z) * n + z * h_prev  # (N, H)
-    return h, (x, h_prev, r, z, n, u_n, W_x, W_h, b_x.shape, b_h.shape)
-
-
-def _gru_step_backward(dh, cache):
-    """Backward of one GRU step on checked arrays (no validation)."""
-    x, h_prev, r, z, n, u_n, W_x, W_h, bx_shape, bh_shape = cache
-    dn = dh * (1.0 - z)  # h = (1 - z) n + z h_prev
-    dz = dh * (h_prev - n)
-    da_n = dn * (1.0 - n * n)  # tanh' = 1 - n^2; a_n = s_n + r * u_n
-    da_z = dz * z * (1.0 - z)  # sigmoid' = z (1 - z)
-    da_r = da_n * u_n * r * (1.0 - r)
-    ds = np.concatenate([da_r, da_z, da_n], axis=-1)  # gradient on s, (N, 3H)
-    du = np.concatenate([da_r, da_z, da_n * r], axis=-1)  # on u: r scales W_hn h + b_hn
-    dx = ds @ W_x  # (N, 3H)@(3H, D) -> (N, D)
-    dh_prev = dh * z + du @ W_h  # the direct path z * h_prev, and through the gates
-    dW_x = _t(ds) @ x  # (3H, N)@(N, D) -> (3H, D)
-    dW_h = _t(du) @ h_prev  # (3H, N)@(N, H) -> (3H, H)
-    db_x = ds.sum(axis=-2).reshape(bx_shape)  # (3H,)
-    db_h = du.sum(axis=-2).reshape(bh_shape)  # (3H,)
-    return dx, dh_prev, dW_x, dW_h, db_x, db_h
-
-
-# -------------------------------------------------------------------------- GRU, a sequence
-
-
-def _gru_forward(x, h0, W_x, W_h, b_x, b_h):
-    """gru_forward on checked arrays."""
-    N, T = x.shape[-3], x.shape[-2]
-    H = h0.shape[-1]
-    h = np.empty(x.shape[:-3] + (N, T, H), dtype=np.result_type(x, h0, W_x, W_h, b_x, b_h))
-    step_caches = []
-    h_prev = h0
-    for t in range(T):
-        h_prev, step_cache = _gru_step_forward(x[..., t, :], h_prev, W_x, W_h, b_x, b_h)
-        h[..., t, :] = h_prev
-        step_caches.append(step_cache)
-    return h, (step_caches, x.shape)
-
-
-def _gru_backward(dh, cache):
-    """gru_backward on checked arrays."""
-    step_caches, x_shape = cache
-    _, _, _, _, _, _, W_x, W_h, bx_shape, bh_shape = step_caches[0]
-    N, T, H = dh.shape[-3:]
-    dx = np.empty(x_shape, dtype=dh.dtype)
-    dW_x, dW_h = np.zeros_like(W_x), np.zeros_like(W_h)
-    db_x = np.zeros(bx_shape, dtype=W_h.dtype)
-    db_h = np.zeros(bh_shape, dtype=W_h.dtype)
-    dh_next = np.zeros(dh.shape[:-3] + (N, H), dtype=dh.dtype)  # arriving from step t+1
-    for t in reversed(range(T)):
-        dx[..., t, :], dh_next, dW_x_t, dW_h_t, db_x_t, db_h_t = _gru_step_backward(
-            dh[..., t, :] + dh_next, step_caches[t])
-        # BPTT: the weights are shared by every step, so their gradients add up over time.
-        dW_x += dW_x_t
-        dW_h += dW_h_t
-        db_x += db_x_t
-        db_h += db_h_t
-    return dx, dh_next, dW_x, dW_h, db_x, db_h
-
+from ._checks import check_array, check_cache, check_state, validated
+from .layers import sigmoid
 
 # ------------------------------------------------------------------------- checks at the door
 
@@ -211,39 +49,53 @@ def _check_gate_weights(W_x, W_h, gates, dims):
     return kH
 
 
-def _check_batch_first(x, h0):
-    """Blame a time-first x (T, N, D) on x, not on the h0 whose N it no longer matches."""
-    if (x.ndim == 3 and isinstance(h0, np.ndarray) and h0.ndim == 2
-            and h0.shape[0] != x.shape[0] and h0.shape[0] == x.shape[1]):
-        raise ValueError(
-            f"x: expected shape (N, T, D), batch first, got {x.shape}; h0 has N = "
-            f"{h0.shape[0]} = x's axis 1, so x looks time-first: use x.transpose(1, 0, 2)"
-        )
-
-
-def _check_lstm(x, x_spec, h_prev, c_prev, W_x, W_h, b, h_name, c_name):
+def _lstm_args(x, h_prev, c_prev, W_x, W_h, b, x_spec="N T D", names=("h0", "c0")):
     dims = {}
     check_array("x", x, x_spec, dims)
-    _check_batch_first(x, h_prev)
     kH = _check_gate_weights(W_x, W_h, 4, dims)
     check_array("b", b, kH, dims)
-    check_array(h_name, h_prev, "N H", dims)
-    check_array(c_name, c_prev, "N H", dims)
+    check_state(names[0], h_prev, x, dims)  # a time-first x is blamed on x
+    check_array(names[1], c_prev, "N H", dims)
 
 
-def _check_gru(x, x_spec, h_prev, W_x, W_h, b_x, b_h, h_name):
+def _lstm_step_args(x, h_prev, c_prev, W_x, W_h, b):
+    _lstm_args(x, h_prev, c_prev, W_x, W_h, b, "N D", ("h_prev", "c_prev"))
+
+
+def _gru_args(x, h_prev, W_x, W_h, b_x, b_h, x_spec="N T D", h_name="h0"):
     dims = {}
     check_array("x", x, x_spec, dims)
-    _check_batch_first(x, h_prev)
     kH = _check_gate_weights(W_x, W_h, 3, dims)
     check_array("b_x", b_x, kH, dims)
     check_array("b_h", b_h, kH, dims)
-    check_array(h_name, h_prev, "N H", dims)
+    check_state(h_name, h_prev, x, dims)
 
 
-# ------------------------------------------------------------------------------- public API
+def _gru_step_args(x, h_prev, W_x, W_h, b_x, b_h):
+    _gru_args(x, h_prev, W_x, W_h, b_x, b_h, "N D", "h_prev")
 
 
+def _step_backward_args(length, *grads_then_cache):
+    """dh (and dc) of shape (N, H) = the cached h_prev's, after a cache of ``length`` entries."""
+    *grads, cache = grads_then_cache
+    check_cache("cache", cache, length)
+    dims = {"N": cache[1].shape[0], "H": cache[1].shape[1]}
+    for name, g in zip(("dh", "dc"), grads, strict=False):
+        check_array(name, g, "N H", dims)
+
+
+def _backward_args(dh, cache, length, step_length):
+    """dh (N, T, H) for a sequence cache of ``length`` entries built from step caches."""
+    check_cache("cache", cache, length)
+    step_caches, (N, T, _) = cache[0], cache[1]
+    check_cache("cache", step_caches[0], step_length)  # an LSTM's step cache, not a GRU's
+    check_array("dh", dh, "N T H", {"N": N, "T": T, "H": step_caches[0][1].shape[1]})
+
+
+# ------------------------------------------------------------------------------------- LSTM
+
+
+@validated(_lstm_step_args)
 def lstm_step_forward(x, h_prev, c_prev, W_x, W_h, b):
     """One time step of an LSTM (gates i, f, g, o stacked as in torch.nn.LSTM).
 
@@ -260,10 +112,20 @@ def lstm_step_forward(x, h_prev, c_prev, W_x, W_h, b):
     - c: (N, H) the new cell state.
     - cache: what lstm_step_backward needs.
     """
-    _check_lstm(x, "N D", h_prev, c_prev, W_x, W_h, b, "h_prev", "c_prev")
-    return _lstm_step_forward(x, h_prev, c_prev, W_x, W_h, b)
+    H = h_prev.shape[-1]
+    a = x @ W_x.mT + h_prev @ W_h.mT + b  # (N, D)@(D, 4H) + (N, H)@(H, 4H) -> (N, 4H)
+    s = sigmoid(a)  # one call for the three sigmoid gates (the g block is unused)
+    i = s[..., :H]  # input gate: how much of the candidate to write
+    f = s[..., H:2 * H]  # forget gate: how much of the old cell to keep
+    g = np.tanh(a[..., 2 * H:3 * H])  # candidate values, in (-1, 1)
+    o = s[..., 3 * H:]  # output gate: how much of the cell to show
+    c = f * c_prev + i * g  # (N, H)
+    tc = np.tanh(c)  # (N, H)
+    h = o * tc  # (N, H)
+    return h, c, (x, h_prev, c_prev, i, f, g, o, c, tc, W_x, W_h, b.shape)
 
 
+@validated(lambda dh, dc, cache: _step_backward_args(12, dh, dc, cache))
 def lstm_step_backward(dh, dc, cache):
     """Backward pass of lstm_step_forward.
 
@@ -276,13 +138,23 @@ def lstm_step_backward(dh, dc, cache):
     Returns a tuple of:
     - dx: (N, D), dh_prev: (N, H), dc_prev: (N, H), dW_x: (4H, D), dW_h: (4H, H), db: (4H,).
     """
-    check_cache("cache", cache, 11)
-    dims = {"N": cache[1].shape[0], "H": cache[1].shape[1]}
-    check_array("dh", dh, "N H", dims)
-    check_array("dc", dc, "N H", dims)
-    return _lstm_step_backward(dh, dc, cache)
+    x, h_prev, c_prev, i, f, g, o, _, tc, W_x, W_h, b_shape = cache
+    do = dh * tc  # h = o * tanh(c)
+    dc = dc + dh * o * (1.0 - tc * tc)  # c reaches the loss directly and through h
+    di, df, dg = dc * g, dc * c_prev, dc * i  # c = f * c_prev + i * g
+    dc_prev = dc * f  # the additive path: dc_t/dc_{t-1} = diag(f_t)
+    da = np.concatenate(  # back through the nonlinearities: sigmoid' = s(1-s), tanh' = 1-t^2
+        [di * i * (1.0 - i), df * f * (1.0 - f), dg * (1.0 - g * g), do * o * (1.0 - o)],
+        axis=-1)  # (N, 4H)
+    dx = da @ W_x  # (N, 4H)@(4H, D) -> (N, D)
+    dh_prev = da @ W_h  # (N, 4H)@(4H, H) -> (N, H)
+    dW_x = da.mT @ x  # (4H, N)@(N, D) -> (4H, D)
+    dW_h = da.mT @ h_prev  # (4H, N)@(N, H) -> (4H, H)
+    db = da.sum(axis=-2).reshape(b_shape)  # (4H,)
+    return dx, dh_prev, dc_prev, dW_x, dW_h, db
 
 
+@validated(_lstm_args)
 def lstm_forward(x, h0, c0, W_x, W_h, b):
     """Run an LSTM over whole sequences, one lstm step at a time.
 
@@ -293,13 +165,22 @@ def lstm_forward(x, h0, c0, W_x, W_h, b):
 
     Returns a tuple of:
     - h: (N, T, H) hidden state after every step; h[:, -1] is the final one.
-    - cache: what lstm_backward needs.
+    - cache: what lstm_backward needs; cache[2] is the final cell state c_T, (N, H), the
+      state to carry into the next chunk together with h[:, -1].
     """
-    _check_lstm(x, "N T D", h0, c0, W_x, W_h, b, "h0", "c0")
-    h, _, cache = _lstm_forward(x, h0, c0, W_x, W_h, b)
-    return h, cache
+    T = x.shape[-2]
+    h = np.empty(x.shape[:-1] + h0.shape[-1:], dtype=np.result_type(x, h0, c0, W_x, W_h, b))
+    step_caches = []
+    h_prev, c_prev = h0, c0
+    for t in range(T):
+        h_prev, c_prev, step_cache = lstm_step_forward(x[..., t, :], h_prev, c_prev,
+                                                       W_x, W_h, b)
+        h[..., t, :] = h_prev  # (N, H) into (N, T, H)
+        step_caches.append(step_cache)
+    return h, (step_caches, x.shape[-3:], c_prev)
 
 
+@validated(lambda dh, cache: _backward_args(dh, cache, 3, 12))
 def lstm_backward(dh, cache):
     """Backpropagation through time for lstm_forward.
 
@@ -311,13 +192,28 @@ def lstm_backward(dh, cache):
     Returns a tuple of:
     - dx: (N, T, D), dh0: (N, H), dc0: (N, H), dW_x: (4H, D), dW_h: (4H, H), db: (4H,).
     """
-    check_cache("cache", cache, 2)
-    step_caches, (N, T, _) = cache
-    check_cache("cache", step_caches[0], 11)  # an LSTM's step cache, not a GRU's
-    check_array("dh", dh, "N T H", {"N": N, "T": T, "H": step_caches[0][1].shape[1]})
-    return _lstm_backward(dh, cache)
+    step_caches = cache[0]
+    W_x, W_h, b_shape = step_caches[0][-3:]
+    dx = np.empty(dh.shape[:-1] + W_x.shape[-1:], dtype=dh.dtype)  # (N, T, D)
+    dW_x, dW_h = np.zeros_like(W_x), np.zeros_like(W_h)
+    db = np.zeros(b_shape, dtype=W_h.dtype)
+    dh_next = np.zeros_like(dh[..., 0, :])  # (N, H) arriving from step t+1
+    dc_next = np.zeros_like(dh_next)  # the cell state's gradient from step t+1
+    for t in reversed(range(dh.shape[-2])):
+        # h_t feeds the loss (dh[:, t]) and step t+1 (dh_next): add both; c_t feeds only t+1.
+        dx[..., t, :], dh_next, dc_next, dW_x_t, dW_h_t, db_t = lstm_step_backward(
+            dh[..., t, :] + dh_next, dc_next, step_caches[t])
+        # BPTT: the weights are shared by every step, so their gradients add up over time.
+        dW_x += dW_x_t
+        dW_h += dW_h_t
+        db += db_t
+    return dx, dh_next, dc_next, dW_x, dW_h, db
 
 
+# -------------------------------------------------------------------------------------- GRU
+
+
+@validated(_gru_step_args)
 def gru_step_forward(x, h_prev, W_x, W_h, b_x, b_h):
     """One time step of a GRU (gates r, z, n stacked as in torch.nn.GRU).
 
@@ -333,10 +229,19 @@ def gru_step_forward(x, h_prev, W_x, W_h, b_x, b_h):
     - h: (N, H) the new hidden state.
     - cache: what gru_step_backward needs.
     """
-    _check_gru(x, "N D", h_prev, W_x, W_h, b_x, b_h, "h_prev")
-    return _gru_step_forward(x, h_prev, W_x, W_h, b_x, b_h)
+    H = h_prev.shape[-1]
+    s = x @ W_x.mT + b_x  # (N, D)@(D, 3H) -> (N, 3H), the input's share
+    u = h_prev @ W_h.mT + b_h  # (N, H)@(H, 3H) -> (N, 3H), the state's share
+    rz = sigmoid(s[..., :2 * H] + u[..., :2 * H])  # both sigmoid gates in one call
+    r = rz[..., :H]  # reset gate: how much old state the candidate sees
+    z = rz[..., H:]  # update gate: how much old state to keep
+    u_n = u[..., 2 * H:]  # W_hn h + b_hn, (N, H)
+    n = np.tanh(s[..., 2 * H:] + r * u_n)  # candidate state
+    h = (1.0 - z) * n + z * h_prev  # (N, H)
+    return h, (x, h_prev, r, z, n, u_n, W_x, W_h, b_x.shape, b_h.shape)
 
 
+@validated(lambda dh, cache: _step_backward_args(10, dh, cache))
 def gru_step_backward(dh, cache):
     """Backward pass of gru_step_forward.
 
@@ -348,11 +253,24 @@ def gru_step_backward(dh, cache):
     Returns a tuple of:
     - dx: (N, D), dh_prev: (N, H), dW_x: (3H, D), dW_h: (3H, H), db_x: (3H,), db_h: (3H,).
     """
-    check_cache("cache", cache, 10)
-    check_array("dh", dh, "N H", {"N": cache[1].shape[0], "H": cache[1].shape[1]})
-    return _gru_step_backward(dh, cache)
+    x, h_prev, r, z, n, u_n, W_x, W_h, bx_shape, bh_shape = cache
+    dn = dh * (1.0 - z)  # h = (1 - z) n + z h_prev
+    dz = dh * (h_prev - n)
+    da_n = dn * (1.0 - n * n)  # tanh' = 1 - n^2; a_n = s_n + r * u_n
+    da_z = dz * z * (1.0 - z)  # sigmoid' = z (1 - z)
+    da_r = da_n * u_n * r * (1.0 - r)
+    ds = np.concatenate([da_r, da_z, da_n], axis=-1)  # gradient on s, (N, 3H)
+    du = np.concatenate([da_r, da_z, da_n * r], axis=-1)  # on u: r scales W_hn h + b_hn
+    dx = ds @ W_x  # (N, 3H)@(3H, D) -> (N, D)
+    dh_prev = dh * z + du @ W_h  # the direct path z * h_prev, and through the gates
+    dW_x = ds.mT @ x  # (3H, N)@(N, D) -> (3H, D)
+    dW_h = du.mT @ h_prev  # (3H, N)@(N, H) -> (3H, H)
+    db_x = ds.sum(axis=-2).reshape(bx_shape)  # (3H,)
+    db_h = du.sum(axis=-2).reshape(bh_shape)  # (3H,)
+    return dx, dh_prev, dW_x, dW_h, db_x, db_h
 
 
+@validated(_gru_args)
 def gru_forward(x, h0, W_x, W_h, b_x, b_h):
     """Run a GRU over whole sequences, one gru step at a time.
 
@@ -366,10 +284,18 @@ def gru_forward(x, h0, W_x, W_h, b_x, b_h):
     - h: (N, T, H) hidden state after every step; h[:, -1] is the final one.
     - cache: what gru_backward needs.
     """
-    _check_gru(x, "N T D", h0, W_x, W_h, b_x, b_h, "h0")
-    return _gru_forward(x, h0, W_x, W_h, b_x, b_h)
+    T = x.shape[-2]
+    h = np.empty(x.shape[:-1] + h0.shape[-1:], dtype=np.result_type(x, h0, W_x, W_h, b_x, b_h))
+    step_caches = []
+    h_prev = h0
+    for t in range(T):
+        h_prev, step_cache = gru_step_forward(x[..., t, :], h_prev, W_x, W_h, b_x, b_h)
+        h[..., t, :] = h_prev  # (N, H) into (N, T, H)
+        step_caches.append(step_cache)
+    return h, (step_caches, x.shape[-3:])
 
 
+@validated(lambda dh, cache: _backward_args(dh, cache, 2, 10))
 def gru_backward(dh, cache):
     """Backpropagation through time for gru_forward.
 
@@ -380,8 +306,19 @@ def gru_backward(dh, cache):
     Returns a tuple of:
     - dx: (N, T, D), dh0: (N, H), dW_x: (3H, D), dW_h: (3H, H), db_x: (3H,), db_h: (3H,).
     """
-    check_cache("cache", cache, 2)
-    step_caches, (N, T, _) = cache
-    check_cache("cache", step_caches[0], 10)  # a GRU's step cache, not an LSTM's
-    check_array("dh", dh, "N T H", {"N": N, "T": T, "H": step_caches[0][1].shape[1]})
-    return _gru_backward(dh, cache)
+    step_caches = cache[0]
+    W_x, W_h, bx_shape, bh_shape = step_caches[0][-4:]
+    dx = np.empty(dh.shape[:-1] + W_x.shape[-1:], dtype=dh.dtype)  # (N, T, D)
+    dW_x, dW_h = np.zeros_like(W_x), np.zeros_like(W_h)
+    db_x = np.zeros(bx_shape, dtype=W_h.dtype)
+    db_h = np.zeros(bh_shape, dtype=W_h.dtype)
+    dh_next = np.zeros_like(dh[..., 0, :])  # (N, H) arriving from step t+1
+    for t in reversed(range(dh.shape[-2])):
+        dx[..., t, :], dh_next, dW_x_t, dW_h_t, db_x_t, db_h_t = gru_step_backward(
+            dh[..., t, :] + dh_next, step_caches[t])
+        # BPTT: the weights are shared by every step, so their gradients add up over time.
+        dW_x += dW_x_t
+        dW_h += dW_h_t
+        db_x += db_x_t
+        db_h += db_h_t
+    return dx, dh_next, dW_x, dW_h, db_x, db_h

@@ -13,8 +13,10 @@ zeros of the right shape. Parameters (V characters, H hidden units):
 
 import numpy as np
 
-from ._checks import check_array, check_labels, check_positive
-from .gated import _gru_backward, _gru_forward, _lstm_backward, _lstm_forward
+from ._checks import check_array, check_labels, check_positive, make_rng, validated
+from .gated import gru_backward, gru_forward, lstm_backward, lstm_forward
+from .layers import temporal_affine_backward, temporal_affine_forward
+from .losses import temporal_softmax_cross_entropy_loss
 
 LSTM_PARAMS = ("W_x", "W_h", "b", "W_hy", "b_y")
 GRU_PARAMS = ("W_x", "W_h", "b_x", "b_h", "W_hy", "b_y")
@@ -23,8 +25,12 @@ GRU_PARAMS = ("W_x", "W_h", "b_x", "b_h", "W_hy", "b_y")
 # ------------------------------------------------------------------------ initialisation
 
 
-def _uniform(rng, shape, H):
-    """PyTorch's default for recurrent layers: U(-1/sqrt(H), 1/sqrt(H))."""
+def recurrent_uniform(shape, H, rng):
+    """PyTorch's default for the weights of recurrent layers: U(-1/sqrt(H), 1/sqrt(H)) entries.
+
+    Inputs:
+    - shape: the array's shape; H: hidden units; rng: numpy Generator.
+    """
     k = 1.0 / np.sqrt(H)
     return rng.uniform(-k, k, size=shape)
 
@@ -43,11 +49,12 @@ def init_char_lstm(V, H, rng, forget_bias=1.0):
     """
     check_positive("V", V, integer=True)
     check_positive("H", H, integer=True)
-    rng = np.random.default_rng(rng)
+    rng = make_rng(rng)
     b = np.zeros(4 * H)
     b[H:2 * H] = forget_bias
-    return {"W_x": _uniform(rng, (4 * H, V), H), "W_h": _uniform(rng, (4 * H, H), H), "b": b,
-            "W_hy": _uniform(rng, (V, H), H), "b_y": np.zeros(V)}
+    return {"W_x": recurrent_uniform((4 * H, V), H, rng),
+            "W_h": recurrent_uniform((4 * H, H), H, rng), "b": b,
+            "W_hy": recurrent_uniform((V, H), H, rng), "b_y": np.zeros(V)}
 
 
 def init_char_gru(V, H, rng, update_bias=0.0):
@@ -63,12 +70,12 @@ def init_char_gru(V, H, rng, update_bias=0.0):
     """
     check_positive("V", V, integer=True)
     check_positive("H", H, integer=True)
-    rng = np.random.default_rng(rng)
+    rng = make_rng(rng)
     b_x = np.zeros(3 * H)
     b_x[H:2 * H] = update_bias
-    return {"W_x": _uniform(rng, (3 * H, V), H), "W_h": _uniform(rng, (3 * H, H), H),
-            "b_x": b_x, "b_h": np.zeros(3 * H),
-            "W_hy": _uniform(rng, (V, H), H), "b_y": np.zeros(V)}
+    return {"W_x": recurrent_uniform((3 * H, V), H, rng),
+            "W_h": recurrent_uniform((3 * H, H), H, rng), "b_x": b_x, "b_h": np.zeros(3 * H),
+            "W_hy": recurrent_uniform((V, H), H, rng), "b_y": np.zeros(V)}
 
 
 def lstm_initial_state(params, B):
@@ -104,30 +111,32 @@ def _check_char(params, names, gates, inputs, targets, states):
     check_labels("inputs", inputs, "B T", dims, dims["V"])
     check_labels("targets", targets, "B T", dims, dims["V"])
     for name, s in states:
-        check_array(name, s, "B H", dims)
+        if s is not None:  # None: start from zeros
+            check_array(name, s, "B H", dims)
 
 
-def _batch_size(inputs):
-    """B of a (B, T) index array, or 1 for anything else (then the check reports inputs)."""
-    return inputs.shape[0] if isinstance(inputs, np.ndarray) and inputs.ndim == 2 else 1
+def _char_lstm_args(params, inputs, targets, state=None):
+    if state is not None and (not isinstance(state, tuple) or len(state) != 2):
+        raise TypeError("state: expected a tuple (h, c) of two (B, H) arrays, or None")
+    h0, c0 = (None, None) if state is None else state
+    _check_char(params, LSTM_PARAMS, 4, inputs, targets, [("h0", h0), ("c0", c0)])
+
+
+def _char_gru_args(params, inputs, targets, h0=None):
+    _check_char(params, GRU_PARAMS, 3, inputs, targets, [("h0", h0)])
 
 
 def _output_layer(hs, targets, W_hy, b_y):
-    """Softmax cross-entropy on every step; returns loss, dW_hy, db_y and dhs."""
-    B = hs.shape[0]
-    scores = hs @ W_hy.T + b_y  # (B, T, H)@(H, V) -> (B, T, V)
-    scores -= scores.max(axis=-1, keepdims=True)  # stable softmax
-    logp = scores - np.log(np.exp(scores).sum(axis=-1, keepdims=True))  # (B, T, V)
-    picked = np.take_along_axis(logp, targets[..., None], axis=-1)  # (B, T, 1)
-    loss = -float(picked.sum()) / B  # summed over steps, averaged over streams
-    dscores = np.exp(logp)  # p - onehot(target), divided by B
-    np.put_along_axis(dscores, targets[..., None], np.exp(picked) - 1.0, axis=-1)
-    dscores /= B
-    V, H = W_hy.shape
-    dW_hy = dscores.reshape(-1, V).T @ hs.reshape(-1, H)  # (V, B*T)@(B*T, H) -> (V, H)
-    return loss, dW_hy, dscores.sum(axis=(0, 1)), dscores @ W_hy  # dhs: (B, T, H)
+    """Softmax cross-entropy at every step with the char-RNN's scaling (sum over T, mean
+    over B); returns loss, dW_hy, db_y and dhs (B, T, H)."""
+    T = hs.shape[1]
+    scores, cache = temporal_affine_forward(hs, W_hy, b_y)  # (B, T, V)
+    loss, dscores = temporal_softmax_cross_entropy_loss(scores, targets)  # mean over B*T
+    dhs, dW_hy, db_y = temporal_affine_backward(dscores * T, cache)
+    return loss * T, dW_hy, db_y, dhs
 
 
+@validated(_char_lstm_args)
 def char_lstm_loss(params, inputs, targets, state=None):
     """Loss and gradients of a char-level LSTM on one chunk, with the state carried over.
 
@@ -141,20 +150,16 @@ def char_lstm_loss(params, inputs, targets, state=None):
     - grads: dict parallel to params.
     - last_state: (h, c) after the last step, each (B, H), to carry into the next chunk.
     """
-    if state is None:
-        state = lstm_initial_state(params, _batch_size(inputs))
-    if not isinstance(state, tuple) or len(state) != 2:
-        raise TypeError("state: expected a tuple (h, c) of two (B, H) arrays, or None")
-    _check_char(params, LSTM_PARAMS, 4, inputs, targets, [("h0", state[0]), ("c0", state[1])])
+    h0, c0 = lstm_initial_state(params, inputs.shape[0]) if state is None else state
     x = np.eye(params["W_x"].shape[1])[inputs]  # (B, T, V) one-hot rows
-    hs, c_last, cache = _lstm_forward(x, state[0], state[1], params["W_x"], params["W_h"],
-                                      params["b"])
+    hs, cache = lstm_forward(x, h0, c0, params["W_x"], params["W_h"], params["b"])
     loss, dW_hy, db_y, dhs = _output_layer(hs, targets, params["W_hy"], params["b_y"])
-    _, _, _, dW_x, dW_h, db = _lstm_backward(dhs, cache)
+    _, _, _, dW_x, dW_h, db = lstm_backward(dhs, cache)
     grads = {"W_x": dW_x, "W_h": dW_h, "b": db, "W_hy": dW_hy, "b_y": db_y}
-    return loss, grads, (hs[:, -1].copy(), c_last)
+    return loss, grads, (hs[:, -1].copy(), cache[2])  # cache[2]: the last cell state
 
 
+@validated(_char_gru_args)
 def char_gru_loss(params, inputs, targets, h0=None):
     """Loss and gradients of a char-level GRU on one chunk, with the state carried over.
 
@@ -169,12 +174,11 @@ def char_gru_loss(params, inputs, targets, h0=None):
     - h_last: (B, H) the hidden state after the last step.
     """
     if h0 is None:
-        h0 = gru_initial_state(params, _batch_size(inputs))
-    _check_char(params, GRU_PARAMS, 3, inputs, targets, [("h0", h0)])
+        h0 = gru_initial_state(params, inputs.shape[0])
     x = np.eye(params["W_x"].shape[1])[inputs]  # (B, T, V) one-hot rows
-    hs, cache = _gru_forward(x, h0, params["W_x"], params["W_h"], params["b_x"],
-                             params["b_h"])
+    hs, cache = gru_forward(x, h0, params["W_x"], params["W_h"], params["b_x"],
+                            params["b_h"])
     loss, dW_hy, db_y, dhs = _output_layer(hs, targets, params["W_hy"], params["b_y"])
-    _, _, dW_x, dW_h, db_x, db_h = _gru_backward(dhs, cache)
+    _, _, dW_x, dW_h, db_x, db_h = gru_backward(dhs, cache)
     grads = {"W_x": dW_x, "W_h": dW_h, "b_x": db_x, "b_h": db_h, "W_hy": dW_hy, "b_y": db_y}
     return loss, grads, hs[:, -1].copy()

@@ -2,24 +2,33 @@
 
 One function trains S models at once, one per seed, on rnnlib.recall_first_data: every array
 gets a leading S axis, so a rate over seeds costs about one run. The kinds are the vanilla
-RNN ("rnn"), the LSTM and the GRU, with the equations of rnnlib.rnn_forward and rnnlib.gated.
+RNN ("rnn"), the LSTM and the GRU. The LSTM and the GRU run through rnnlib.gated's own
+functions, which accept the leading S axis. The vanilla RNN has a stacked copy of
+rnnlib.rnn_forward / rnn_backward here (``_rnn_forward``, ``_rnn_backward``): the layers of
+notebooks 02-04 are written for one model (``W_xh.T``, sums over ``axis=0``), which is
+how they are taught, and looping them seed by seed costs about three times as long. The
+tests check the copy against rnnlib.many_to_many_loss and rnnlib.train, seed by seed.
 """
 
 import numpy as np
 
-from ._checks import check_positive
-from .gated import _gru_backward, _gru_forward, _lstm_backward, _lstm_forward, _t
-from .gated_models import _uniform
+from ._checks import check_array, check_labels, check_positive, make_rng, validated
+from .datasets import recall_first_data
+from .gated import gru_backward, gru_forward, lstm_backward, lstm_forward
+from .gated_models import recurrent_uniform
+from .models import init_rnn_params
 from .optim import AdaGrad
+
+RECALL_KINDS = ("rnn", "lstm", "gru")
+_BIASES = {"rnn": ("b",), "lstm": ("b",), "gru": ("b_x", "b_h")}
 
 
 def _rnn_forward(x, h0, W_x, W_h, b):
-    """Vanilla RNN on a stack of models: the equations of rnnlib.rnn_forward, any lead axes."""
-    T = x.shape[-2]
-    h = np.empty(x.shape[:-1] + (h0.shape[-1],))
+    """rnnlib.rnn_forward's equations on a stack of models (any leading axes)."""
+    h = np.empty(x.shape[:-1] + h0.shape[-1:])  # (S, N, T, H)
     h_prev = h0
-    for t in range(T):
-        h_prev = np.tanh(x[..., t, :] @ _t(W_x) + h_prev @ _t(W_h) + b)  # (S, N, H)
+    for t in range(x.shape[-2]):
+        h_prev = np.tanh(x[..., t, :] @ W_x.mT + h_prev @ W_h.mT + b)  # (S, N, H)
         h[..., t, :] = h_prev
     return h, (x, h0, h, W_x, W_h)
 
@@ -34,14 +43,16 @@ def _rnn_backward(dh, cache):
         da = (dh[..., t, :] + dh_next) * (1.0 - h[..., t, :] ** 2)  # (S, N, H)
         h_prev = h[..., t - 1, :] if t > 0 else h0
         # BPTT: the weights are shared by every step, so their gradients add up over time.
-        dW_x += _t(da) @ x[..., t, :]  # (S, H, N)@(S, N, D) -> (S, H, D)
-        dW_h += _t(da) @ h_prev  # (S, H, N)@(S, N, H) -> (S, H, H)
+        dW_x += da.mT @ x[..., t, :]  # (S, H, N)@(S, N, D) -> (S, H, D)
+        dW_h += da.mT @ h_prev  # (S, H, N)@(S, N, H) -> (S, H, H)
         db += da.sum(axis=-2, keepdims=True)
         dh_next = da @ W_h  # (S, N, H)@(S, H, H) -> (S, N, H)
     return dW_x, dW_h, db
 
 
-RECALL_KINDS = ("rnn", "lstm", "gru")
+def _kind(kind):
+    if kind not in RECALL_KINDS:
+        raise ValueError(f"kind: expected one of {RECALL_KINDS}, got {kind!r}")
 
 
 def init_recall_params(kind, H, rng, forget_bias=1.0, update_bias=0.0):
@@ -56,17 +67,16 @@ def init_recall_params(kind, H, rng, forget_bias=1.0, update_bias=0.0):
     - params: dict W_x (kH, 2), W_h (kH, H), the biases, W_hy (2, H), b_y (2,), with k = 1,
       4 or 3; the biases are b (kH,) for "rnn" and "lstm", b_x and b_h (3H,) for "gru".
     """
-    if kind not in RECALL_KINDS:
-        raise ValueError(f"kind: expected one of {RECALL_KINDS}, got {kind!r}")
-    rng = np.random.default_rng(rng)
+    _kind(kind)
+    check_positive("H", H, integer=True)
+    rng = make_rng(rng)
     if kind == "rnn":
-        from . import init_rnn_params  # top-level name: stable while modules move
-
         p = init_rnn_params(2, H, 2, rng)
         return {"W_x": p["W_xh"], "W_h": p["W_hh"], "b": p["b_h"], "W_hy": p["W_hy"],
                 "b_y": p["b_y"]}
     k = 4 if kind == "lstm" else 3
-    params = {"W_x": _uniform(rng, (k * H, 2), H), "W_h": _uniform(rng, (k * H, H), H)}
+    params = {"W_x": recurrent_uniform((k * H, 2), H, rng),
+              "W_h": recurrent_uniform((k * H, H), H, rng)}
     if kind == "lstm":
         params["b"] = np.zeros(4 * H)
         params["b"][H:2 * H] = forget_bias
@@ -78,6 +88,36 @@ def init_recall_params(kind, H, rng, forget_bias=1.0, update_bias=0.0):
     return params
 
 
+def _recall_loss_args(kind, params, x, labels):
+    _kind(kind)
+    names = ("W_x", "W_h", *_BIASES[kind], "W_hy", "b_y")
+    if not isinstance(params, dict) or any(n not in params for n in names):
+        raise ValueError(f"params: expected a dict with keys {list(names)} "
+                         f"(from init_recall_params({kind!r}, ...))")
+    stack = "S " if isinstance(x, np.ndarray) and x.ndim == 4 else ""
+    dims = {}
+    check_array("x", x, stack + "N T 2", dims)
+    check_labels("labels", labels, stack + "N", dims, 2)
+    check_array("params['W_h']", params["W_h"], stack + "kH H", dims)
+    check_array("params['W_hy']", params["W_hy"], stack + "2 H", dims)
+
+
+def _scores(kind, params, x):
+    """Last-step scores (S, N, 2) and what the backward pass needs."""
+    N, H = x.shape[-3], params["W_h"].shape[-1]
+    h0 = np.zeros(x.shape[:-3] + (N, H))
+    W_x, W_h = params["W_x"], params["W_h"]
+    if kind == "rnn":
+        hs, cache = _rnn_forward(x, h0, W_x, W_h, params["b"])
+    elif kind == "lstm":
+        hs, cache = lstm_forward(x, h0, h0, W_x, W_h, params["b"])
+    else:
+        hs, cache = gru_forward(x, h0, W_x, W_h, params["b_x"], params["b_h"])
+    scores = hs[..., -1, :] @ params["W_hy"].mT + params["b_y"]  # (S, N, H)@(S, H, 2)
+    return scores, (hs, cache)
+
+
+@validated(_recall_loss_args)
 def recall_loss(kind, params, x, labels):
     """Cross-entropy at the last step of a recall model, for one model or a stack of S.
 
@@ -92,26 +132,16 @@ def recall_loss(kind, params, x, labels):
     - grads: dict parallel to params.
     - scores: (N, 2) or (S, N, 2), the last step's scores.
     """
-    N, H = x.shape[-3], params["W_h"].shape[-1]
-    h0 = np.zeros(x.shape[:-3] + (N, H))
-    W_x, W_h = params["W_x"], params["W_h"]
-    if kind == "rnn":
-        hs, cache = _rnn_forward(x, h0, W_x, W_h, params["b"])
-    elif kind == "lstm":
-        hs, _, cache = _lstm_forward(x, h0, h0, W_x, W_h, params["b"])
-    else:
-        hs, cache = _gru_forward(x, h0, W_x, W_h, params["b_x"], params["b_h"])
-    h_last = hs[..., -1, :]  # (S, N, H)
-    scores = h_last @ _t(params["W_hy"]) + params["b_y"]  # (S, N, H)@(S, H, 2) -> (S, N, 2)
+    scores, (hs, cache) = _scores(kind, params, x)
     shifted = scores - scores.max(axis=-1, keepdims=True)
     p = np.exp(shifted)
-    p /= p.sum(axis=-1, keepdims=True)  # (S, N, 2)
+    p /= p.sum(axis=-1, keepdims=True)  # (S, N, 2) softmax
     picked = np.take_along_axis(p, labels[..., None], axis=-1)[..., 0]  # (S, N)
     loss = -np.log(picked).mean(axis=-1)
     dscores = p.copy()
     np.put_along_axis(dscores, labels[..., None], picked[..., None] - 1.0, axis=-1)
-    dscores /= N
-    grads = {"W_hy": _t(dscores) @ h_last,  # (S, 2, N)@(S, N, H) -> (S, 2, H)
+    dscores /= x.shape[-3]  # the mean over N
+    grads = {"W_hy": dscores.mT @ hs[..., -1, :],  # (S, 2, N)@(S, N, H) -> (S, 2, H)
              "b_y": dscores.sum(axis=-2).reshape(params["b_y"].shape)}
     dhs = np.zeros_like(hs)
     dhs[..., -1, :] = dscores @ params["W_hy"]  # only the last step meets the loss
@@ -119,12 +149,27 @@ def recall_loss(kind, params, x, labels):
         grads["W_x"], grads["W_h"], db = _rnn_backward(dhs, cache)
         grads["b"] = db.reshape(params["b"].shape)
     elif kind == "lstm":
-        _, _, _, grads["W_x"], grads["W_h"], grads["b"] = _lstm_backward(dhs, cache)
+        _, _, _, grads["W_x"], grads["W_h"], grads["b"] = lstm_backward(dhs, cache)
     else:
-        _, _, grads["W_x"], grads["W_h"], grads["b_x"], grads["b_h"] = _gru_backward(dhs, cache)
+        _, _, grads["W_x"], grads["W_h"], grads["b_x"], grads["b_h"] = gru_backward(dhs, cache)
     return loss, grads, scores
 
 
+def _train_recall_args(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.05,
+                       noise=2.0, clip_norm=5.0, n_val=300, forget_bias=1.0, update_bias=0.0):
+    _kind(kind)
+    for name, value in (("T", T), ("hidden", hidden), ("steps", steps), ("batch", batch),
+                        ("n_val", n_val)):
+        check_positive(name, value, integer=True)
+    for name, value in (("lr", lr), ("clip_norm", clip_norm)):
+        check_positive(name, value)
+    check_positive("noise", noise, allow_zero=True)
+    if (not isinstance(seeds, (list, tuple)) or not seeds
+            or not all(isinstance(s, (int, np.integer)) for s in seeds)):
+        raise TypeError(f"seeds: expected a non-empty list of integers, got {seeds!r}")
+
+
+@validated(_train_recall_args)
 def train_recall(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.05, noise=2.0,
                  clip_norm=5.0, n_val=300, forget_bias=1.0, update_bias=0.0):
     """Train one model per seed on rnnlib.recall_first_data, all seeds at once.
@@ -132,6 +177,8 @@ def train_recall(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.05, noi
     Seed s does exactly what a single run would: its own Generator makes the initial
     parameters, then a held-out set of n_val sequences, then one batch per step; AdaGrad
     with learning rate lr; the gradient of each seed clipped to a global norm of clip_norm.
+    The matrices are small, so it runs with one BLAS thread (faster, and unaffected by
+    other programs competing for the cores); the results do not depend on the thread count.
 
     Inputs:
     - kind: "rnn", "lstm" or "gru"; T: sequence length (the distance to recall over).
@@ -143,10 +190,8 @@ def train_recall(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.05, noi
     - accuracy: (S,) held-out accuracy of each seed after training.
     - losses: (steps, S) training loss of each seed before each update.
     """
-    from . import recall_first_data  # top-level name: stable while modules move
+    from threadpoolctl import threadpool_limits
 
-    check_positive("T", T, integer=True)
-    check_positive("steps", steps, integer=True)
     rngs = [np.random.default_rng(s) for s in seeds]
     singles = [init_recall_params(kind, hidden, r, forget_bias, update_bias) for r in rngs]
     params = {n: np.stack([p[n] for p in singles]) for n in singles[0]}  # (S, ...)
@@ -158,16 +203,17 @@ def train_recall(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.05, noi
     y_val = np.stack([v[1][:, -1] for v in val])  # (S, n_val)
     opt = AdaGrad(lr=lr)
     losses = np.empty((steps, len(seeds)))
-    for step in range(steps):
-        data = [recall_first_data(batch, T, r, noise) for r in rngs]
-        x = np.stack([d[0] for d in data])  # (S, batch, T, 2)
-        y = np.stack([d[1][:, -1] for d in data])  # (S, batch)
-        losses[step], grads, _ = recall_loss(kind, params, x, y)
-        norms = np.sqrt(sum((g * g).reshape(len(seeds), -1).sum(axis=1)
-                            for g in grads.values()))  # (S,) global norm of each seed
-        scale = np.minimum(1.0, clip_norm / np.maximum(norms, 1e-300))
-        for g in grads.values():
-            g *= scale.reshape((-1,) + (1,) * (g.ndim - 1))
-        opt.step(params, grads)
-    _, _, scores = recall_loss(kind, params, x_val, y_val)
+    with threadpool_limits(limits=1, user_api="blas"):
+        for step in range(steps):
+            data = [recall_first_data(batch, T, r, noise) for r in rngs]
+            x = np.stack([d[0] for d in data])  # (S, batch, T, 2)
+            y = np.stack([d[1][:, -1] for d in data])  # (S, batch)
+            losses[step], grads, _ = recall_loss(kind, params, x, y)
+            norms = np.sqrt(sum((g * g).reshape(len(seeds), -1).sum(axis=1)
+                                for g in grads.values()))  # (S,) global norm of each seed
+            scale = np.minimum(1.0, clip_norm / np.maximum(norms, 1e-300))
+            for g in grads.values():
+                g *= scale.reshape((-1,) + (1,) * (g.ndim - 1))
+            opt.step(params, grads)
+        scores, _ = _scores(kind, params, x_val)
     return (scores.argmax(axis=-1) == y_val).mean(axis=1), losses

@@ -2,7 +2,7 @@
 and shows its hint only when asked (hint=True)."""
 
 from rnnlib.exercises import nb08
-from tests.exercise_helpers import failing, stub
+from tests.exercise_helpers import failing, hint_only_on_request, stub
 
 CHECKS = (nb08.check_forget_gate_backward, nb08.check_gru_update, nb08.check_count_parameters)
 
@@ -33,6 +33,7 @@ def test_stubs_fail_and_hints_appear_only_on_request():
         quiet, helped = check(stub), check(stub, hint=True)
         assert failing(quiet, "returned None", "hint=True") and "hint:" not in repr(quiet)
         assert failing(helped, "returned None", "hint:")
+        assert hint_only_on_request(check, stub)
 
 
 def test_forget_gate_mistakes_are_named():

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rnnlib
-from rnnlib import check_gradients, rel_error
+from rnnlib import check_gradients, rel_error, sigmoid
 from rnnlib.gated import (
     gru_backward,
     gru_forward,
@@ -24,7 +24,6 @@ from rnnlib.gated import (
     lstm_forward,
     lstm_step_backward,
     lstm_step_forward,
-    sigmoid,
 )
 from rnnlib.gated_models import (
     char_gru_loss,
@@ -212,7 +211,7 @@ def test_a_wrong_backward_fails_the_check():
 
     def wrong():
         h, cache = lstm_forward(*p.values())
-        steps, _ = cache
+        steps = cache[0]
         grads = [np.zeros_like(v) for v in p.values()]
         dh_next = np.zeros((2, 2))
         for t in reversed(range(4)):
@@ -308,7 +307,7 @@ BAD = {
     "c0 missing": (lstm_forward, (_x, _h0, None, _Wx, _Wh, _b), TypeError,
                    r"c0: expected a NumPy array of shape \(N, H\)"),
     "time-first x": (lstm_forward, (_x.transpose(1, 0, 2)[:, :2], _h0, _h0, _Wx, _Wh, _b),
-                     ValueError, r"x: expected shape \(N, T, D\), batch first"),
+                     ValueError, r"x: expected batch-first shape \(N, T, D\)"),
     "integer x": (gru_forward, (_x.astype(int), _h0, _Gx, _Gh, _gb, _gb), TypeError,
                   r"x: expected a floating-point array"),
     "NaN in h0": (gru_forward, (_x, _h0 + np.nan, _Gx, _Gh, _gb, _gb), ValueError,
@@ -479,6 +478,21 @@ def test_train_recall_equals_one_run_per_seed():
         np.testing.assert_allclose(losses[:, j], alone, rtol=1e-10)
         scores = rnnlib.rnn_scores(params, x_val)
         assert acc[j] == rnnlib.masked_accuracy(scores, y_val, m_val)
+
+
+def test_recall_bad_input_is_named():
+    with pytest.raises(ValueError, match=r"kind: expected one of"):
+        train_recall("lstn", 4, [0])
+    with pytest.raises(TypeError, match=r"seeds: expected a non-empty list of integers"):
+        train_recall("rnn", 4, 3)
+    with pytest.raises(ValueError, match=r"T: expected a finite value > 0, got 0"):
+        train_recall("rnn", 0, [0])
+    p = init_recall_params("gru", 3, 0)
+    x, y, _ = rnnlib.recall_first_data(4, 5, 0)
+    with pytest.raises(ValueError, match=r"labels: expected 1-D array of shape \(N,\)"):
+        recall_loss("gru", p, x, y)  # every step's labels instead of the last step's
+    with pytest.raises(ValueError, match=r"params: expected a dict with keys \['W_x', 'W_h', 'b'"):
+        recall_loss("lstm", p, x, y[:, -1])  # GRU parameters for an LSTM
 
 
 def test_torch_comparison_script_runs_without_torch_or_agrees_with_it():

@@ -9,20 +9,7 @@ import math
 
 import numpy as np
 
-from ._common import run_check
-
-
-def _stub_message(value, what):
-    if value is None or value is Ellipsis:
-        return f"your function returned {value!r}; it should return {what}"
-    return None
-
-
-def _finish(name, check, hint, show_hint):
-    result = run_check(name, check, hint if show_hint else "")
-    if not result and not show_hint:
-        result.message += f" (ask for a hint with nb08.check_{name}(your_function, hint=True))"
-    return result
+from ._common import returned_nothing, run_check
 
 
 def _sig(z):
@@ -45,7 +32,7 @@ def check_forget_gate_backward(fn, hint=False):
 
     def check():
         got = fn(dc.copy(), c_prev.copy(), f.copy())
-        stub = _stub_message(got, "an array of shape (N, H)")
+        stub = returned_nothing(got, "an array of shape (N, H)")
         if stub:
             return False, stub
         got = np.asarray(got, dtype=np.float64)
@@ -60,9 +47,9 @@ def check_forget_gate_backward(fn, hint=False):
             worst = float(np.max(np.abs(got - expected)))
             return False, f"differs from a finite-difference estimate by up to {worst:.3g}"
         return True, "matches a finite-difference estimate entry by entry"
-    return _finish("forget_gate_backward", check,
-                   "two links in the chain: how c changes with f, then how f = sigmoid(a_f) "
-                   "changes with a_f (write sigmoid' using the sigmoid's own value)", hint)
+    return run_check(hint, "forget_gate_backward", check,
+                   hint="two links in the chain: how c changes with f, then how f = sigmoid(a_f) "
+                   "changes with a_f (write sigmoid' using the sigmoid's own value)")
 
 
 def check_gru_update(fn, hint=False):
@@ -75,7 +62,7 @@ def check_gru_update(fn, hint=False):
 
     def check():
         got = fn(h_prev.copy(), n.copy(), z.copy())
-        stub = _stub_message(got, "an array of shape (N, H)")
+        stub = returned_nothing(got, "an array of shape (N, H)")
         if stub:
             return False, stub
         got = np.asarray(got, dtype=np.float64)
@@ -89,9 +76,9 @@ def check_gru_update(fn, hint=False):
         if not np.allclose(got, expected, rtol=1e-12):
             return False, f"expected {np.round(expected, 4)}, got {np.round(got[0], 4)}"
         return True, "z keeps the old state, 1 - z lets the candidate in"
-    return _finish("gru_update", check,
-                   "a weighted average of two vectors with weights z and 1 - z; with z = 1 "
-                   "the state must not change at all", hint)
+    return run_check(hint, "gru_update", check,
+                   hint="a weighted average of two vectors with weights z and 1 - z; with z = 1 "
+                   "the state must not change at all")
 
 
 def check_count_parameters(fn, hint=False):
@@ -106,7 +93,7 @@ def check_count_parameters(fn, hint=False):
         for kind, count in formulas.items():
             for D, H in cases:
                 got = fn(kind, D, H)
-                stub = _stub_message(got, "an integer")
+                stub = returned_nothing(got, "an integer")
                 if stub:
                     return False, stub
                 want = count(D, H)
@@ -122,6 +109,6 @@ def check_count_parameters(fn, hint=False):
                     return False, f"{kind}: the biases are missing from your count"
                 return False, f"{kind} with D = {D}, H = {H}: expected {want}, got {got}"
         return True, "an LSTM has 4 times, and a GRU about 3 times, the parameters of a vanilla RNN"
-    return _finish("count_parameters", check,
-                   "list the arrays of the layer with their shapes (COURSE layout: W_x, W_h "
-                   "and the biases) and add up the products", hint)
+    return run_check(hint, "count_parameters", check,
+                   hint="list the arrays of the layer with their shapes (rnnlib's layout: W_x, W_h "
+                   "and the biases) and add up the products")
