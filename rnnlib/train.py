@@ -17,9 +17,9 @@ Its options live in ``TrainConfig`` (also the options of ``python -m rnnlib trai
 BLAS threads: ``CharRNNTrainer.run`` limits NumPy's BLAS to ``config.threads`` threads
 (threadpoolctl) while it trains, 1 by default. The per-step matrix products are small
 (64 x 100 by 100 x 100 at B = 64), so a second thread's hand-off costs more than it saves,
-and on a busy 2-core machine it waits for a core at every product: measured there, B = 64
-trained 3-25x slower with 2 threads than with 1, and B = 1 was within noise either way
-(benchmarks/results/char_rnn_speed.json).
+and on a busy machine it waits for a core at every product. Measured on a shared 2-core
+machine (benchmarks/results/char_rnn_speed.json, tabled in the README's Speed section), B = 64
+trained many times slower with 2 threads than with 1, and B = 1 gained nothing from the second.
 """
 
 import contextlib
