@@ -6,7 +6,8 @@
 README.md's Speed section and benchmarks/README.md quote this output verbatim (a test
 checks it), so every speed number of the course comes from one file. Results are looked
 up by the names char_rnn_speed.py --save gave them: b64_vs_torch (B = 64, float32, against
-PyTorch), b1_vs_reference (B = 1, float64, against the per-step reference and PyTorch) and
+PyTorch), b1_vs_reference (B = 1, float64, against the per-step reference and PyTorch), each
+with repeat runs b64_vs_torch_2, ... shown beside it, and
 threads_b64_idle, threads_b64_loaded, threads_b1_idle, threads_b1_loaded (1 against 2 BLAS
 threads, without and with two extra busy processes).
 """
@@ -54,8 +55,8 @@ def load(res):
 def markdown(results):
     """The tables (a str) for the stored ``results`` dict."""
     lines = []
-    runs = [(name, results[name]) for name in ("b64_vs_torch", "b1_vs_reference")
-            if name in results]
+    runs = [(name, results[name]) for prefix in ("b64_vs_torch", "b1_vs_reference")
+            for name in sorted(results) if name.split("_")[:3] == prefix.split("_")]
     if runs:
         lines += ["| setting | machine load | rnnlib, 1 thread (chars/s) | compared with, "
                   "1 thread (chars/s) | ratio | share of the matmul bound |",
