@@ -1,86 +1,120 @@
-"""Training throughput of rnnlib's char-RNN, optionally against PyTorch and the reference loop.
+"""Training throughput of rnnlib's char-RNN, against PyTorch, the per-step reference and
+the matrix products a step cannot avoid.
 
-Trains on random text of V symbols (made with a numpy Generator; nothing is downloaded)
-and prints a few human-readable lines, then, as the LAST line, one JSON object:
+Trains on random text of V symbols (made with a numpy Generator; nothing is downloaded).
+A training step is the whole update of min-char-rnn's algorithm: forward, summed loss,
+backward (truncated BPTT, hidden state carried from chunk to chunk), every gradient entry
+clipped to [-5, 5], AdaGrad with lr 0.1. Throughput is chars/s = steps x B x T / seconds.
 
-    {"chars_per_second": ..., "batch": ..., ...,
-     "torch_chars_per_second": ..., "speedup_vs_torch": ...,           # with --compare-torch
-     "reference_chars_per_second": ..., "speedup_vs_reference": ...,   # with --reference
-     "lockstep_steps": ..., "lockstep_max_rel_diff": ...}              # with --reference
+Contenders, for each BLAS thread count given with --threads (default 1, set with
+threadpoolctl for NumPy and torch.set_num_threads for PyTorch, so both use the same count):
 
-A training step is the whole update of the seed's algorithm: forward, summed loss, backward
-(truncated BPTT, hidden state carried from chunk to chunk), every gradient entry clipped to
-[-5, 5], AdaGrad with lr 0.1. Timings take the best of --repeats rounds; in each round every
-contender runs once, in turn, so a busy machine slows them all alike. The JSON also records
-the load average at the start and end, so a reader can judge how busy the machine was.
+- numpy:        rnnlib.CharRNNTrainer with the vectorised rnnlib.char_rnn_loss.
+- torch:        (--compare-torch) torch.nn.RNN + nn.Linear + optim.Adagrad on the CPU,
+                one-hot inputs, the same update.
+- reference:    (--reference) the trainer with rnnlib.char_rnn_loss_reference (one step
+                at a time, explicit one-hot vectors).
+- matmul_bound: only the matrix products of one step, at its shapes and dtype: T products
+                (B, H)@(H, H) forward and T backward, the output layer (V, H)@(H, T*B) and
+                its two gradients, and dW_hh (H, T*B)@(T*B, H). No implementation of the
+                model can beat it with this BLAS; numpy's fraction of it says how much time
+                goes elsewhere.
 
---reference times rnnlib's plain per-step implementation (explicit one-hot vectors, one
-step at a time, the seed's way) and checks it against the fast one in lock-step: for
---lockstep-steps training steps, both start every step from the same parameters, AdaGrad
-memory and hidden state, and the largest difference of loss, gradients and final hidden state,
-relative to the largest entry of each, is reported (and, separately, that of the parameters
-after the update).
+Every round runs each contender once for --iterations steps, in an order that rotates from
+round to round, so a busy machine slows them all alike; the result gives min/median/max
+over --rounds rounds, and each ratio (numpy / torch, ...) is taken within a round, then
+summarised the same way (with several thread counts, also each contender against itself
+at the first count). --reference also trains both losses in lock-step (each step
+starting both from the same parameters, AdaGrad memory and state) and reports the largest
+relative difference of loss, gradients and carried state.
 
-Reproduce the numbers of the course (torch only for measuring, in its own virtualenv):
-
-    python3 -m venv .venv-torch
-    .venv-torch/bin/pip install torch==2.13.0 numpy==2.4.6 matplotlib==3.11.2
-    .venv-torch/bin/pip install --no-deps -e .
-    .venv-torch/bin/python benchmarks/char_rnn_speed.py --batch 64 --hidden 100 \\
-        --vocab 65 --seq-length 25 --dtype float32 --iterations 100 --compare-torch
-    python benchmarks/char_rnn_speed.py --batch 1 --hidden 64 --vocab 65 --seq-length 25 \\
-        --dtype float64 --iterations 300 --reference
-
-PyTorch is optional (it is not in requirements.txt and is imported only with
---compare-torch); without it that option prints a message and skips the comparison.
---blas-threads N limits NumPy's BLAS to N threads (it sets OPENBLAS_NUM_THREADS and friends
-before NumPy is imported); the default leaves the environment alone. PyTorch uses
---torch-threads threads (default 2, both cores).
+The printed lines are for people; the LAST line is the result as one JSON object. With
+--save NAME the result is also stored under NAME in --results (benchmarks/results/
+char_rnn_speed.json by default, other names kept), which speed_table.py turns into the
+tables of the READMEs. PyTorch is optional: it is imported only with --compare-torch, and
+without it the script says so and skips the comparison.
 """
 
 import argparse
+import datetime
 import json
 import os
 import platform
+import statistics
 import sys
 import time
+from pathlib import Path
 
-BLAS_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+import numpy as np
+from threadpoolctl import ThreadpoolController
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # rnnlib from this checkout
+
+from rnnlib import (  # noqa: E402
+    AdaGrad,
+    CharRNNTrainer,
+    char_rnn_loss,
+    char_rnn_loss_reference,
+    char_rnn_zero_state,
+    clip_by_value,
+    init_char_rnn_params,
+)
+
+RESULTS = Path(__file__).resolve().parent / "results" / "char_rnn_speed.json"
 
 
-def numpy_runner(np, data, args, method):
-    """A function that trains ``iterations`` steps and returns the seconds taken."""
-    import functools
+def numpy_runner(data, args, loss_fn=None):
+    """A function (iterations, threads) -> seconds that trains a char-RNN with rnnlib."""
+    params = init_char_rnn_params(args.vocab, args.hidden, rng=0, dtype=args.dtype)
+    model = {} if loss_fn is None else {
+        "loss_fn": loss_fn, "init_state": lambda b: char_rnn_zero_state(params, b)}
+    trainer = CharRNNTrainer(params, data, seq_length=args.seq_length, batch_size=args.batch,
+                             lr=0.1, clip=5.0, **model)
 
-    from rnnlib import (
-        CharRNNTrainer,
-        char_rnn_loss_reference,
-        char_rnn_zero_state,
-        init_char_rnn_params,
-    )
-
-    params = init_char_rnn_params(args.vocab, args.hidden, rng=0, dtype=np.dtype(args.dtype))
-    model = {} if method == "fast" else {  # default: the vectorised loss
-        "loss_fn": char_rnn_loss_reference,
-        "init_state": functools.partial(char_rnn_zero_state, params)}
-    trainer = CharRNNTrainer(params, data, seq_length=args.seq_length,
-                             batch_size=args.batch, lr=0.1, clip=5.0, **model)
-    trainer.run(min(5, args.iterations))  # warm-up: caches, allocator, BLAS threads
-
-    def run(iterations):
+    def run(iterations, threads):
+        trainer.config.threads = threads  # run() limits the BLAS threads to this
         start = time.perf_counter()
         trainer.run(iterations)
         return time.perf_counter() - start
     return run
 
 
-def torch_runner(np, data, args):
-    """The same model and update in PyTorch on the CPU, or None if torch is missing."""
+def matmul_runner(args, controller):
+    """A function (iterations, threads) -> seconds of only the matrix products of a step."""
+    B, T, V, H = args.batch, args.seq_length, args.vocab, args.hidden
+    rng = np.random.default_rng(1)
+    new = lambda *shape: rng.standard_normal(shape).astype(args.dtype)  # noqa: E731
+    h, W_hh, W_hy = new(B, H), new(H, H), new(V, H)
+    h_all, dy, scores = new(T * B, H), new(V, T * B), new(V, T * B)
+    out_h, out_da = new(B, H), new(T * B, H)
+
+    def step():
+        for _ in range(T):  # forward recurrence: T products (B, H)@(H, H)
+            np.dot(h, W_hh, out=out_h)
+        np.matmul(W_hy, h_all.T, out=scores)  # output layer: (V, H)@(H, T*B)
+        dy @ h_all  # dW_hy: (V, T*B)@(T*B, H)
+        np.matmul(dy.T, W_hy, out=out_da)  # dL/dh from the outputs: (T*B, V)@(V, H)
+        for _ in range(T):  # backward recurrence: T products (B, H)@(H, H)
+            np.dot(h, W_hh, out=out_h)
+        h_all.T @ out_da  # dW_hh: (H, T*B)@(T*B, H)
+
+    step()
+
+    def run(iterations, threads):
+        with controller.limit(limits=threads, user_api="blas"):
+            start = time.perf_counter()
+            for _ in range(iterations):
+                step()
+            return time.perf_counter() - start
+    return run
+
+
+def torch_runner(data, args):
+    """(function (iterations, threads) -> seconds, torch version), or None without torch."""
     try:
         import torch
     except ImportError:
         return None
-    torch.set_num_threads(args.torch_threads)
     torch.manual_seed(0)
     dtype = {"float32": torch.float32, "float64": torch.float64}[args.dtype]
     B, T, V, H = args.batch, args.seq_length, args.vocab, args.hidden
@@ -109,10 +143,8 @@ def torch_runner(np, data, args):
         opt.step()
         state["h"] = h.detach()  # carry the state, cut the graph (truncated BPTT)
 
-    for _ in range(min(5, args.iterations)):
-        step()
-
-    def run(iterations):
+    def run(iterations, threads):
+        torch.set_num_threads(threads)
         start = time.perf_counter()
         for _ in range(iterations):
             step()
@@ -120,8 +152,8 @@ def torch_runner(np, data, args):
     return run, torch.__version__
 
 
-def lockstep_max_rel_diff(np, data, args):
-    """Train with the fast path; at every step compare it with the reference, same start.
+def lockstep_max_rel_diff(data, args):
+    """Train with the fast loss; at every step compare it with the reference, same start.
 
     Returns a tuple of:
     - the largest max|fast - reference| / max|reference| over every step of the loss, the
@@ -130,21 +162,12 @@ def lockstep_max_rel_diff(np, data, args):
       AdaGrad divides by sqrt(memory), which amplifies rounding differences in tiny
       gradient entries, so this one is larger.
     """
-    from rnnlib import (
-        AdaGrad,
-        CharRNNTrainer,
-        char_rnn_loss,
-        char_rnn_loss_reference,
-        clip_by_value,
-        init_char_rnn_params,
-    )
-
     def rel(a, b):
         a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
         scale = np.max(np.abs(b))
         return float(np.max(np.abs(a - b)) / scale) if scale > 0 else float(np.max(np.abs(a)))
 
-    params = init_char_rnn_params(args.vocab, args.hidden, rng=0, dtype=np.dtype(args.dtype))
+    params = init_char_rnn_params(args.vocab, args.hidden, rng=0, dtype=args.dtype)
     trainer = CharRNNTrainer(params, data, seq_length=args.seq_length, batch_size=args.batch)
     opt = AdaGrad(0.1)
     worst, worst_update = 0.0, 0.0
@@ -165,93 +188,163 @@ def lockstep_max_rel_diff(np, data, args):
     return worst, worst_update
 
 
-def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--batch", type=int, default=64, help="B, parallel streams")
-    parser.add_argument("--hidden", type=int, default=100, help="H, hidden units")
-    parser.add_argument("--vocab", type=int, default=65, help="V, distinct symbols")
-    parser.add_argument("--seq-length", type=int, default=25, help="T, steps per chunk")
-    parser.add_argument("--dtype", choices=["float32", "float64"], default="float32")
-    parser.add_argument("--iterations", type=int, default=100, help="training steps per round")
-    parser.add_argument("--repeats", type=int, default=3, help="rounds; the best one counts")
-    parser.add_argument("--compare-torch", action="store_true",
-                        help="also time torch.nn.RNN + nn.Linear + optim.Adagrad on the CPU")
-    parser.add_argument("--torch-threads", type=int, default=2)
-    parser.add_argument("--reference", "--compare-reference", dest="reference",
-                        action="store_true",
-                        help="also time the per-step reference and check lock-step agreement")
-    parser.add_argument("--lockstep-steps", type=int, default=200)
-    parser.add_argument("--blas-threads", type=int, default=None,
-                        help="limit NumPy's BLAS to this many threads (default: unchanged)")
-    args = parser.parse_args(argv)
-    for name in ("batch", "hidden", "vocab", "seq_length", "iterations", "repeats",
-                 "torch_threads", "lockstep_steps", "blas_threads"):
-        value = getattr(args, name)
-        if value is not None and value < 1:
-            parser.error(f"--{name.replace('_', '-')} must be at least 1")
-    return args
+def summary(values, digits):
+    """min, median and max of ``values``, rounded to ``digits`` decimals."""
+    return {k: round(f(values), digits)
+            for k, f in (("min", min), ("median", statistics.median), ("max", max))}
 
 
-def main(argv=None):
-    args = parse_args(argv)
-    if args.blas_threads is not None:  # must happen before NumPy loads its BLAS
-        if "numpy" in sys.modules:
-            raise RuntimeError("--blas-threads: NumPy is already imported")
-        for name in BLAS_VARIABLES:
-            os.environ[name] = str(args.blas_threads)
-    import numpy as np
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
 
+
+def machine(controller, torch_version):
+    blas = [{k: d.get(k) for k in ("internal_api", "version", "architecture", "num_threads")}
+            for d in controller.select(user_api="blas").info()]
+    return {"cpu_model": cpu_model(), "cpu_count": os.cpu_count(),
+            "python": platform.python_version(), "numpy": np.__version__,
+            "blas": blas, "torch": torch_version}
+
+
+def measure(args):
+    """Run every contender for every thread count; return the result dict."""
+    controller = ThreadpoolController()
     load_start = os.getloadavg()[0]
     rng = np.random.default_rng(0)
     n_chars = max(100_000, 4 * args.batch * (args.seq_length + 1))
     data = rng.integers(0, args.vocab, size=n_chars)  # random text of V symbols
     chars_per_step = args.batch * args.seq_length
 
-    runners = {"numpy": numpy_runner(np, data, args, "fast")}
-    result = {}
+    runners = {"numpy": numpy_runner(data, args), "matmul_bound": matmul_runner(args, controller)}
+    torch_version = None
     if args.compare_torch:
-        got = torch_runner(np, data, args)
+        got = torch_runner(data, args)
         if got is None:
             print("torch is not installed: skipping the PyTorch comparison")
         else:
-            runners["torch"], result["torch_version"] = got
-            result["torch_threads"] = args.torch_threads
+            runners["torch"], torch_version = got
     if args.reference:
-        runners["reference"] = numpy_runner(np, data, args, "reference")
+        runners["reference"] = numpy_runner(data, args, char_rnn_loss_reference)
+    info = machine(controller, torch_version)
 
-    best = {name: float("inf") for name in runners}
-    for _ in range(args.repeats):
-        for name, run in runners.items():
-            best[name] = min(best[name], run(args.iterations))
-    rate = {name: args.iterations * chars_per_step / sec for name, sec in best.items()}
-    for name in runners:
-        print(f"{name:>9}: {rate[name]:>12,.0f} chars/s  "
-              f"({1e3 * best[name] / args.iterations:.3f} ms per step)")
+    contenders = [(name, k) for k in args.threads for name in runners]
+    for name, k in contenders:  # warm-up: caches, allocator, thread pools
+        runners[name](min(5, args.iterations), k)
+    rates = {c: [] for c in contenders}
+    for r in range(args.rounds):
+        shift = r % len(contenders)
+        done = []
+        for name, k in contenders[shift:] + contenders[:shift]:
+            seconds = runners[name](args.iterations, k)
+            rates[name, k].append(args.iterations * chars_per_step / seconds)
+            done.append(f"{name}/{k}t {seconds:.2f} s")
+        print(f"round {r + 1}/{args.rounds}: {', '.join(done)}", file=sys.stderr, flush=True)
+
+    by_threads = {}
+    for k in args.threads:
+        entry = {name: summary(rates[name, k], 0) for name in runners}
+        ours = rates["numpy", k]
+        for other, label in (("torch", "numpy_vs_torch"), ("reference", "numpy_vs_reference"),
+                             ("matmul_bound", "fraction_of_matmul_bound")):
+            if other in runners:
+                entry[label] = summary([a / b for a, b in zip(ours, rates[other, k],
+                                                              strict=True)], 3)
+        if k != args.threads[0]:  # the same contender with the first thread count
+            for name in ("numpy", "torch"):
+                if name in runners:
+                    entry[f"{name}_vs_threads_{args.threads[0]}"] = summary(
+                        [a / b for a, b in zip(rates[name, k], rates[name, args.threads[0]],
+                                               strict=True)], 3)
+        by_threads[str(k)] = entry
+        for name in runners:
+            s = entry[name]
+            print(f"{k} thread(s) {name:>13}: median {s['median']:>11,.0f} chars/s "
+                  f"(min {s['min']:,.0f}, max {s['max']:,.0f})")
+        for label in entry:
+            if label not in runners:
+                s = entry[label]
+                print(f"{k} thread(s) {label}: median {s['median']:.2f} "
+                      f"(min {s['min']:.2f}, max {s['max']:.2f})")
 
     result = {
-        "chars_per_second": rate["numpy"],
-        "batch": args.batch, "hidden": args.hidden, "vocab": args.vocab,
-        "seq_length": args.seq_length, "dtype": args.dtype, "iterations": args.iterations,
-        "repeats": args.repeats, "numpy_version": np.__version__,
-        "blas_threads": args.blas_threads, "cpu_count": os.cpu_count(),
-        "python": platform.python_version(), **result,
+        "setting": {"batch": args.batch, "hidden": args.hidden, "vocab": args.vocab,
+                    "seq_length": args.seq_length, "dtype": args.dtype,
+                    "iterations": args.iterations, "rounds": args.rounds},
+        "condition": args.condition,
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": info,
+        "load_average_start": round(load_start, 2),
+        "threads": by_threads,
     }
-    if "torch" in rate:
-        result["torch_chars_per_second"] = rate["torch"]
-        result["speedup_vs_torch"] = rate["numpy"] / rate["torch"]
-        print(f"numpy / torch: {result['speedup_vs_torch']:.2f}x")
-    if "reference" in rate:
-        result["reference_chars_per_second"] = rate["reference"]
-        result["speedup_vs_reference"] = rate["numpy"] / rate["reference"]
-        result["lockstep_steps"] = args.lockstep_steps
-        diff, diff_update = lockstep_max_rel_diff(np, data, args)
-        result["lockstep_max_rel_diff"] = diff
-        result["lockstep_max_rel_diff_after_update"] = diff_update
-        print(f"numpy / reference: {result['speedup_vs_reference']:.2f}x; lock-step over "
-              f"{args.lockstep_steps} steps: max relative difference {diff:.3g} (loss, "
-              f"gradients, state), {diff_update:.3g} (parameters after the update)")
-    result["load_average_start"] = load_start
-    result["load_average_end"] = os.getloadavg()[0]
+    if args.reference:
+        diff, diff_update = lockstep_max_rel_diff(data, args)
+        result["lockstep"] = {"steps": args.lockstep_steps, "max_rel_diff": diff,
+                              "max_rel_diff_after_update": diff_update}
+        print(f"lock-step over {args.lockstep_steps} steps: max relative difference "
+              f"{diff:.3g} (loss, gradients, state), {diff_update:.3g} (parameters after "
+              "the update)")
+    result["load_average_end"] = round(os.getloadavg()[0], 2)
+    return result
+
+
+def save(result, name, path):
+    """Store ``result`` under ``name`` in the JSON file ``path``, keeping the other names."""
+    path = Path(path)
+    stored = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    stored[name] = result
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(stored, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    positive = [("--batch", 64, "B, parallel streams"), ("--hidden", 100, "H, hidden units"),
+                ("--vocab", 65, "V, distinct symbols"), ("--seq-length", 25, "T, steps per chunk"),
+                ("--iterations", 100, "training steps per contender and round"),
+                ("--rounds", 7, "rounds; min/median/max are over them"),
+                ("--lockstep-steps", 200, "steps of the lock-step check (with --reference)")]
+    for option, default, text in positive:
+        parser.add_argument(option, type=int, default=default,
+                            help=f"{text} (default: %(default)s)")
+    parser.add_argument("--dtype", choices=["float32", "float64"], default="float32",
+                        help="floating-point type (default: %(default)s)")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1],
+                        help="BLAS thread counts to measure, for NumPy and PyTorch alike "
+                             "(default: 1)")
+    parser.add_argument("--compare-torch", action="store_true",
+                        help="also time torch.nn.RNN + nn.Linear + optim.Adagrad on the CPU")
+    parser.add_argument("--reference", action="store_true",
+                        help="also time the per-step reference and check lock-step agreement")
+    parser.add_argument("--condition", default="",
+                        help="how busy the machine was, in words (stored with the result)")
+    parser.add_argument("--save", metavar="NAME",
+                        help="store the result under NAME in --results")
+    parser.add_argument("--results", default=str(RESULTS),
+                        help="JSON file of stored results (default: benchmarks/results/"
+                             "char_rnn_speed.json)")
+    args = parser.parse_args(argv)
+    for option, *_ in positive:
+        if getattr(args, option[2:].replace("-", "_")) < 1:
+            parser.error(f"{option} must be at least 1")
+    if min(args.threads) < 1:
+        parser.error("--threads must be at least 1")
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    result = measure(args)
+    if args.save:
+        save(result, args.save, args.results)
     print(json.dumps(result))
     return 0
 

@@ -4,6 +4,7 @@
     python -m rnnlib train --text FILE --resume char_rnn.npz --steps 500   # 500 more steps
     python -m rnnlib sample --checkpoint char_rnn.npz --seed-text "Th" [--length 200]
 
+The first line describes the run, including the BLAS threads used (--threads, default 1).
 Ctrl-C during training saves a checkpoint (with the optimizer's state, so --resume continues)
 and exits with status 130. Bad options exit with status 2, unusable files or data with 1;
 either way one line on stderr, never a traceback.
@@ -23,7 +24,7 @@ from .char_rnn import init_char_rnn_params
 from .checkpoints import load_checkpoint, load_resume_state, save_checkpoint
 from .sampling import sample
 from .text import Vocabulary, load_text
-from .train import CharRNNTrainer, TrainConfig
+from .train import CharRNNTrainer, TrainConfig, blas_info, blas_threads
 
 CHOICES = {"reset": ("end", "chunk"), "dtype": ("float32", "float64")}
 
@@ -105,8 +106,11 @@ def _train(args, out):
     if args.resume and (state := load_resume_state(args.resume)) is not None:
         trainer.load_state_dict(state)
     H = params["W_hh"].shape[0]
+    with blas_threads(cfg.threads):  # what the trainer will use (it sets the same limit)
+        blas = blas_info()
     print(f"text: {len(text)} characters, vocabulary {len(vocab)}; model H={H}, "
-          f"B={cfg.batch_size}, T={cfg.seq_length}, {params['W_hh'].dtype}", file=out)
+          f"B={cfg.batch_size}, T={cfg.seq_length}, {params['W_hh'].dtype}; BLAS: {blas}",
+          file=out)
 
     def save():
         save_checkpoint(args.checkpoint, params, vocab, resume=trainer.state_dict())

@@ -10,10 +10,12 @@ Loss of a chunk: L = (1/B) sum_b sum_t -log p(target_bt) (see rnnlib/__init__.py
 - ``char_rnn_loss_reference``: one step at a time with explicit one-hot vectors, built from
   rnnlib's step functions. Easy to follow, slow.
 - ``char_rnn_loss`` (vectorised, tested equal): W_xh x_t is column x_t of W_xh, so the input
-  projection of every step is one lookup; the output layer and the softmax run on all steps
-  in one matmul; only the recurrence loops over time. Scores are class-major (V, T*B) so the
-  softmax reduces over long contiguous rows; a trainer passes ``work``, scratch arrays kept
-  from chunk to chunk. benchmarks/char_rnn_speed.py measures it.
+  projection of every step is one lookup, and its gradient dW_xh a sum of rows grouped by
+  input character (no one-hot product either way); the output layer and the softmax run on
+  all steps in one matmul; only the recurrence loops over time. Scores are class-major
+  (V, T*B) so the softmax reduces over long contiguous rows; a trainer passes ``work``,
+  scratch arrays kept from chunk to chunk. benchmarks/char_rnn_speed.py measures it against
+  PyTorch and against the time of its matrix products alone.
 """
 
 import numpy as np
@@ -253,12 +255,18 @@ def _backward(dy, cache, work=None):
     # BPTT sums over every step, done as one matmul each instead of T small ones.
     grads["W_hh"] = da2.T @ hs[:-1].reshape(T * B, H)  # (H, T*B)@(T*B, H) -> (H, H)
     grads["b_h"] = da2.sum(axis=0)
-    # dW_xh: column v sums da over the steps whose input was v. That is da^T times the
-    # one-hot inputs; the matmul is faster than a scatter-add (np.add.at) in NumPy.
-    onehot = _empty(work, "onehot", (T * B, V), hs.dtype)  # time-major rows like da2
-    onehot.fill(0.0)
-    onehot[np.arange(T * B), inputs.T.reshape(-1)] = 1.0
-    grads["W_xh"] = da2.T @ onehot  # (H, T*B)@(T*B, V) -> (H, V)
+    # dW_xh: column v sums da over the steps whose input was v (da^T times the one-hot
+    # inputs, without the V-times-larger product): sort the rows by input character, then
+    # add up each run of equal characters. Characters absent from the chunk get zeros.
+    chars = inputs.T.reshape(-1)  # (T*B,) input of every row of da2, time-major
+    order = np.argsort(chars, kind="stable")
+    counts = np.bincount(chars, minlength=V)  # (V,) rows per character
+    present = np.flatnonzero(counts)  # characters that occur in the chunk
+    starts = (np.cumsum(counts) - counts)[present]  # where each one's run begins
+    sorted_da = np.take(da2, order, axis=0, out=_empty(work, "sorted_da", (T * B, H), hs.dtype))
+    dW_xh_T = np.zeros((V, H), dtype=hs.dtype)  # (V, H): row v is column v of dW_xh
+    dW_xh_T[present] = np.add.reduceat(sorted_da, starts, axis=0)  # (len(present), H)
+    grads["W_xh"] = np.ascontiguousarray(dW_xh_T.T)  # (H, V)
     return {n: grads[n] for n in PARAM_NAMES}, dh_next
 
 

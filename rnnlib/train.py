@@ -13,6 +13,13 @@ follows this protocol (the vanilla char-RNN by default; a gated model drops in u
     init_state(batch_size) -> state      the state at the start of the text
 
 Its options live in ``TrainConfig`` (also the options of ``python -m rnnlib train``).
+
+BLAS threads: ``CharRNNTrainer.run`` limits NumPy's BLAS to ``config.threads`` threads
+(threadpoolctl) while it trains, 1 by default. The per-step matrix products are small
+(64 x 100 by 100 x 100 at B = 64), so a second thread's hand-off costs more than it saves,
+and on a busy machine it waits for a core at every product. Measured on a shared 2-core
+machine (benchmarks/results/char_rnn_speed.json, tabled in the README's Speed section), B = 64
+trained many times slower with 2 threads than with 1, and B = 1 gained nothing from the second.
 """
 
 import contextlib
@@ -20,6 +27,7 @@ import dataclasses
 import functools
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from ._checks import already_checked, check_finite_loss, check_indices, check_positive
 from .char_rnn import char_params, char_rnn_loss, char_rnn_zero_state
@@ -84,6 +92,30 @@ class TrainConfig:
     dtype: str = "float32"  # "float32" (faster) or "float64"
     print_every: int = 100  # a progress line every this many steps
     save_every: int = 0  # write a checkpoint every this many steps; 0: only at the end
+    threads: int = 1  # BLAS threads while training (1 is fastest on a busy 2-core machine)
+
+
+_CONTROLLER = []  # one threadpoolctl controller, made on first use (it scans loaded libraries)
+
+
+def blas_threads(threads):
+    """Context manager: NumPy's BLAS uses ``threads`` threads inside the block.
+
+    Returns threadpoolctl's limiter; ``blas_info()`` tells what it applies to.
+    """
+    check_positive("threads", threads, integer=True)
+    if not _CONTROLLER:
+        _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0].limit(limits=threads, user_api="blas")
+
+
+def blas_info():
+    """What NumPy's BLAS is, as a short string: 'openblas 0.3.31 SkylakeX, 2 threads'."""
+    libs = ThreadpoolController().select(user_api="blas").info()
+    return "; ".join(f"{d['internal_api']} {d.get('version') or '?'} "
+                     f"{d.get('architecture') or ''}".rstrip()
+                     + f", {d['num_threads']} thread{'s' * (d['num_threads'] != 1)}"
+                     for d in libs) or "no BLAS library found"
 
 
 class CharRNNTrainer:
@@ -116,6 +148,7 @@ class CharRNNTrainer:
             raise ValueError(f"reset: expected 'end' or 'chunk', got {cfg.reset!r}")
         if cfg.clip is not None:
             check_positive("clip", cfg.clip)
+        check_positive("threads", cfg.threads, integer=True)
         if loss_fn is None:  # the vanilla char-RNN, its scratch arrays kept across chunks
             _, V = char_params(params)
             loss_fn = functools.partial(char_rnn_loss, work={})
@@ -159,10 +192,15 @@ class CharRNNTrainer:
         per character. ``stop``: optional function () -> bool checked after every step
         (the command line's Ctrl-C); the returned array then holds the steps done.
         Stops with FloatingPointError, naming the step, if the loss stops being finite.
+        NumPy's BLAS runs with ``config.threads`` threads meanwhile (see the module's docstring).
         """
         check_positive("steps", steps, integer=True)
         if print_every is not None:
             check_positive("print_every", print_every, integer=True)
+        with blas_threads(self.config.threads):
+            return self._run(steps, print_every, log, stop)
+
+    def _run(self, steps, print_every, log, stop):
         cfg, out = self.config, np.empty(steps)
         for k in range(steps):
             inputs, targets = self.next_chunk()

@@ -147,6 +147,56 @@ def test_fast_and_reference_agree_in_lock_step(batch):
         trainer.state = hf
 
 
+@pytest.mark.parametrize("present", [(2, 4), (0, 6), (3,)])
+def test_characters_absent_from_the_chunk_get_zero_input_gradient(present):
+    # dW_xh is a sum grouped by input character: the first, the last and inner characters of
+    # the vocabulary may be missing from a chunk, and their columns must be exactly zero.
+    V, H, B, T = 7, 5, 3, 6
+    params = random_model(V, H)
+    rng = np.random.default_rng(8)
+    x = rng.choice(present, size=(B, T))
+    y = rng.integers(0, V, (B, T))
+    h0 = rng.normal(0.0, 0.5, (B, H))
+    _, fast, _ = char_rnn_loss(params, x, y, h0)
+    _, ref, _ = char_rnn_loss_reference(params, x, y, h0)
+    for n in PARAM_NAMES:
+        assert rel_error(fast[n], ref[n]) <= 1e-12, n
+    absent = [v for v in range(V) if v not in present]
+    assert np.all(fast["W_xh"][:, absent] == 0.0)
+    assert np.all(np.abs(fast["W_xh"][:, list(present)]).sum(axis=0) > 0)
+
+
+def test_trainer_limits_blas_threads_while_it_runs():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+
+    def blas_threads():
+        return [d["num_threads"] for d in threadpoolctl.threadpool_info()
+                if d["user_api"] == "blas"]
+
+    seen = []
+
+    def loss_fn(params, inputs, targets, state):
+        seen.append(blas_threads())
+        return char_rnn_loss(params, inputs, targets, state)
+
+    data = np.random.default_rng(4).integers(0, 5, 300)
+    params = init_char_rnn_params(5, 6, rng=1)
+    state = functools.partial(char_rnn_zero_state, params)
+    with threadpoolctl.threadpool_limits(limits=2, user_api="blas"):
+        before = blas_threads()
+        if not before or max(before) < 2:
+            pytest.skip("this BLAS cannot run 2 threads here")
+        CharRNNTrainer(params, data, seq_length=6, loss_fn=loss_fn, init_state=state).run(2)
+        assert seen == [[1] * len(before)] * 2  # default: 1 thread while training
+        assert blas_threads() == before  # restored afterwards
+        seen.clear()
+        CharRNNTrainer(params, data, seq_length=6, loss_fn=loss_fn, init_state=state,
+                       threads=2).run(1)
+        assert seen == [before]
+    with pytest.raises(ValueError, match="threads"):
+        CharRNNTrainer(params, data, seq_length=6, threads=0)
+
+
 def test_trainer_reference_method_gives_same_losses():
     data = np.random.default_rng(4).integers(0, 5, 300)
     runs = []

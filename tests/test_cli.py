@@ -51,6 +51,19 @@ def test_train_then_sample_in_subprocesses(folder):
     assert out.startswith("ab") and len(out) == 22 and set(out) <= set("abc ")
 
 
+@pytest.mark.parametrize("threads", [None, 2])
+def test_first_line_reports_the_blas_threads(folder, capsys, threads):
+    option = () if threads is None else ("--threads", threads)
+    assert main("train", "--text", "t.txt", "--steps", 2, *SMALL, *option) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("text: ") and "; BLAS: " in first
+    if threads is None:  # the default is one thread, whatever the machine has
+        assert first.endswith(", 1 thread")
+    else:  # as many as asked, unless this BLAS cannot run that many
+        n = int(first.rsplit(", ", 1)[1].split()[0])
+        assert 1 <= n <= 2 and first.endswith("thread" + "s" * (n != 1))
+
+
 def test_every_option_has_help():
     parser = cli.build_parser()
     subparsers = next(a for a in parser._actions if a.choices and "train" in a.choices).choices
@@ -136,6 +149,8 @@ USAGE_ERRORS = [  # exit status 2
     (("train", "--text", "t.txt", "--steps", "-5"), "--steps"),
     (("train", "--text", "t.txt", "--lr", "abc"), "--lr"),
     (("train", "--text", "t.txt", "--dtype", "float16"), "--dtype"),
+    (("train", "--text", "t.txt", "--threads", "0"), "--threads"),
+    (("train", "--text", "t.txt", "--threads", "1.5"), "--threads"),
     (("train",), "--text"),
     (("sample", "--checkpoint", "m.npz", "--seed-text", "a", "--temperature", "0"),
      "--temperature"),
