@@ -21,8 +21,8 @@ import numpy as np
 from ._checks import check_array, check_positive
 from .diagnostics import grad_norms_by_distance
 
-# Seven frames (each an embedded PNG of about 25 kB), from "must vanish" to "can explode".
-DEFAULT_SIGMAS = (0.5, 0.75, 1.0, 1.4, 1.8, 2.2, 2.6)
+# Six frames (each an embedded PNG of about 35 kB), from "must vanish" to "can explode".
+DEFAULT_SIGMAS = (0.5, 1.0, 1.4, 1.8, 2.2, 2.6)
 
 
 def _check_sigmas(sigmas):
@@ -125,14 +125,15 @@ def sigma_player(W_hh, W_xh, x, sigmas=DEFAULT_SIGMAS, interval=700, dpi=64):
     matplotlib names the player's elements with a random id; it is replaced here by one made
     from the page's content, so the same frames give the same HTML on every run.
 
-    Returns:
+    Returns a tuple of:
     - html: str, for ``IPython.display.HTML(html)``; it needs no kernel to play.
+    - norms: (S, T), the measured curve of each frame.
     """
-    anim, _ = sigma_animation(W_hh, W_xh, x, sigmas, interval, dpi)
+    anim, norms = sigma_animation(W_hh, W_xh, x, sigmas, interval, dpi)
     html = anim.to_jshtml(default_mode="once")
     ids = set(re.findall(r"_anim_img([0-9a-f]{32})", html))
     if len(ids) == 1:
         (old,) = ids
         new = hashlib.sha256(html.replace(old, "").encode()).hexdigest()[:32]  # without the old id
         html = html.replace(old, new)
-    return html
+    return html, norms

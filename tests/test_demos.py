@@ -78,11 +78,12 @@ def test_the_player_has_one_frame_per_sigma_a_slider_and_the_same_html_every_tim
     W_hh, W_xh = weights()
     x = 0.1 * np.random.default_rng(1).normal(size=(2, 10, 2))
     sigmas = [0.6, 1.0, 1.4]
-    html = demos.sigma_player(W_hh, W_xh, x, sigmas, dpi=40)
+    html, norms = demos.sigma_player(W_hh, W_xh, x, sigmas, dpi=40)
+    np.testing.assert_array_equal(norms, demos.sigma_curves(W_hh, W_xh, x, sigmas)[0])
     assert html.count("data:image/png;base64") == len(sigmas)
     assert 'type="range"' in html
-    assert html == demos.sigma_player(W_hh, W_xh, x, sigmas, dpi=40)  # no random id left
-    assert html != demos.sigma_player(W_hh, W_xh, x, [0.6, 1.0, 1.5], dpi=40)
+    assert html == demos.sigma_player(W_hh, W_xh, x, sigmas, dpi=40)[0]  # no random id left
+    assert html != demos.sigma_player(W_hh, W_xh, x, [0.6, 1.0, 1.5], dpi=40)[0]
 
 
 def test_the_animation_draws_the_curves_it_returns():
