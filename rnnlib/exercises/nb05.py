@@ -30,13 +30,14 @@ def check_step_back(fn, hint=False):
         if got.shape != expected.shape:
             return False, f"shape {got.shape}, expected (N, H) = {expected.shape}"
         if np.allclose(got, dh @ W):
-            return False, "you skipped tanh's derivative: multiply dh by (1 - h**2) first"
+            return False, "you skipped tanh's derivative: go back through tanh before W_hh"
         if np.allclose(got, (dh * (1 - h**2)) @ W.T):
             return False, "transposed: with row vectors the product is (...) @ W_hh, not W_hh.T"
         if np.allclose(got, (dh * (1 - np.tanh(h) ** 2)) @ W):
             return False, "h is already tanh(a): use 1 - h**2, not 1 - tanh(h)**2"
         if not np.allclose(got, expected, rtol=1e-10, atol=1e-12):
-            return False, "values differ from (dh * (1 - h**2)) @ W_hh"
+            return False, ("values differ from dL/dh_prev computed entry by entry; check the "
+                           "slope of tanh and which side W_hh multiplies from")
         return True, "matches rnn_step_backward's dh_prev"
     return run_check(hint, "step_back", check,
                      hint="go back through the tanh first (its slope in terms of h), then "
