@@ -86,7 +86,7 @@ def sigma_animation(W_hh, W_xh, x, sigmas=DEFAULT_SIGMAS, interval=700, dpi=64):
 
     Returns a tuple of:
     - anim: matplotlib.animation.FuncAnimation (call ``anim.to_jshtml()`` for the player).
-    - norms: (S, T), the measured curves drawn.
+    - norms: (S, T), the measured curves (drawn rounded to a relative 1e-6).
     """
     import matplotlib.pyplot as plt
     from matplotlib.animation import FuncAnimation
@@ -96,16 +96,21 @@ def sigma_animation(W_hh, W_xh, x, sigmas=DEFAULT_SIGMAS, interval=700, dpi=64):
     check_positive("dpi", dpi)
     norms, rhos = sigma_curves(W_hh, W_xh, x, sigmas)
     k = np.arange(1, norms.shape[1] + 1)  # distances 1..T
+    # What is drawn is rounded (6 decimals of log10, a relative step of about 1e-6, far below a
+    # pixel): another BLAS kernel changes the last bits of the norms, and the anti-aliased
+    # pixels of the frames would change with them; rounded, the frames are the same bytes.
+    drawn = 10.0 ** np.round(np.log10(np.maximum(norms, 1e-300)), 6)
+    rhos = np.round(rhos, 9)
 
     fig, ax = plt.subplots(figsize=(6.4, 3.6), dpi=dpi)
-    (measured,) = ax.semilogy(k, norms[0], lw=2, label=r"measured $\|\partial L_k/\partial h_0\|$")
+    (measured,) = ax.semilogy(k, drawn[0], lw=2, label=r"measured $\|\partial L_k/\partial h_0\|$")
     (bound,) = ax.semilogy(k, sigmas[0] ** k, "--", label=r"$\sigma_{\max}^k$: bound at every k")
     (linear,) = ax.semilogy(k, rhos[0] ** k, ":", label=r"$\rho^k$: long-run rate, linear case")
     ax.set(xlabel="distance k (steps)", ylabel="gradient norm", ylim=(1e-20, 1e12))
     ax.legend(loc="lower left", fontsize=8)
 
     def draw(i):
-        measured.set_ydata(norms[i])
+        measured.set_ydata(drawn[i])
         bound.set_ydata(sigmas[i] ** k)
         linear.set_ydata(rhos[i] ** k)
         ax.set_title(rf"$\sigma_{{\max}}$ {sigmas[i]:.2f}, radius {rhos[i]:.2f}: "
