@@ -21,8 +21,8 @@ import numpy as np
 from ._checks import check_array, check_positive
 from .diagnostics import grad_norms_by_distance
 
-# Six frames (each an embedded PNG of about 35 kB), from "must vanish" to "can explode".
-DEFAULT_SIGMAS = (0.5, 1.0, 1.4, 1.8, 2.2, 2.6)
+# Five frames (each an embedded PNG of about 35 kB), from "must vanish" to "can explode".
+DEFAULT_SIGMAS = (0.5, 1.0, 1.4, 1.8, 2.6)
 
 
 def _check_sigmas(sigmas):
@@ -124,11 +124,18 @@ def sigma_animation(W_hh, W_xh, x, sigmas=DEFAULT_SIGMAS, interval=700, dpi=64):
     return anim, norms
 
 
+# Font Awesome classes used by matplotlib's player, and the character that replaces each.
+_ICONS = {"fa-minus": "&minus;", "fa-fast-backward": "&#x23EE;", "fa-step-backward": "&#x23F4;|",
+          "fa-play fa-flip-horizontal": "&#x23F4;", "fa-pause": "&#x23F8;", "fa-play": "&#x23F5;",
+          "fa-step-forward": "|&#x23F5;", "fa-fast-forward": "&#x23ED;", "fa-plus": "+"}
+
+
 def sigma_player(W_hh, W_xh, x, sigmas=DEFAULT_SIGMAS, interval=700, dpi=64):
     """The animation of ``sigma_animation`` as an HTML player (frames, slider, buttons).
 
     matplotlib names the player's elements with a random id; it is replaced here by one made
-    from the page's content, so the same frames give the same HTML on every run.
+    from the page's content, so the same frames give the same HTML on every run. Nothing is
+    fetched from the web: the buttons show plain characters instead of web-font icons.
 
     Returns a tuple of:
     - html: str, for ``IPython.display.HTML(html)``; it needs no kernel to play.
@@ -136,6 +143,11 @@ def sigma_player(W_hh, W_xh, x, sigmas=DEFAULT_SIGMAS, interval=700, dpi=64):
     """
     anim, norms = sigma_animation(W_hh, W_xh, x, sigmas, interval, dpi)
     html = anim.to_jshtml(default_mode="once")
+    # matplotlib's player loads its button icons (Font Awesome) from a web server; the course
+    # works offline, so the link goes and each icon becomes a plain character.
+    html = re.sub(r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">', "", html)
+    for icon, text in _ICONS.items():
+        html = html.replace(f'<i class="fa {icon}"></i>', text)
     ids = set(re.findall(r"_anim_img([0-9a-f]{32})", html))
     if len(ids) == 1:
         (old,) = ids

@@ -82,6 +82,7 @@ def test_the_player_has_one_frame_per_sigma_a_slider_and_the_same_html_every_tim
     np.testing.assert_array_equal(norms, demos.sigma_curves(W_hh, W_xh, x, sigmas)[0])
     assert html.count("data:image/png;base64") == len(sigmas)
     assert 'type="range"' in html
+    assert "http" not in html and 'class="fa' not in html  # works offline: no web font
     assert html == demos.sigma_player(W_hh, W_xh, x, sigmas, dpi=40)[0]  # no random id left
     assert html != demos.sigma_player(W_hh, W_xh, x, [0.6, 1.0, 1.5], dpi=40)[0]
 
