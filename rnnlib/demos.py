@@ -69,8 +69,8 @@ def _verdict(sigma, rho):
     if sigma < 1:
         return "must vanish"
     if rho < 1:
-        return "may grow first; the linear case vanishes in the long run"
-    return "can explode"
+        return "the bound allows growth, the radius is below 1"
+    return "radius at least 1: can explode"
 
 
 def sigma_animation(W_hh, W_xh, x, sigmas=DEFAULT_SIGMAS, interval=700, dpi=64):
