@@ -1,4 +1,4 @@
-"""Classroom demos that need no running kernel: notebook 05's spectral-radius animation.
+"""Classroom demos that need no running kernel: notebook 05's largest-singular-value player.
 
 The slider in notebook 05 (ipywidgets) redraws the figure through the kernel. The player
 made here is a matplotlib animation saved as HTML (``Animation.to_jshtml``): every frame is
@@ -6,97 +6,151 @@ drawn in advance and embedded as an image, and a slider with play buttons steps 
 them in the browser alone. It works in the slideshow, in a notebook opened without a kernel
 and in an exported HTML page.
 
+Each frame scales W_hh to a given largest singular value sigma_max and draws the measured
+gradient norm against distance k, the bound sigma_max^k that it can never cross, and rho^k,
+the long-run rate of the linear case (rho: spectral radius, which the scaling moves with it).
+
 matplotlib is imported inside the functions that draw, so ``import rnnlib.demos`` stays light.
 """
+
+import hashlib
+import re
 
 import numpy as np
 
 from ._checks import check_array, check_positive
 from .diagnostics import grad_norms_by_distance
-from .initializers import scale_to_spectral_radius
 
-# Seven frames (each an embedded PNG of about 25 kB), closer together around 1.
-DEFAULT_RADII = (0.5, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5)
-
-
-def _check_radii(radii):
-    radii = np.asarray(radii, dtype=np.float64)
-    if radii.ndim != 1 or radii.size == 0:
-        raise ValueError(f"radii: expected a non-empty 1-D sequence, got shape {radii.shape}")
-    for r in radii:
-        check_positive("radii", float(r))
-    return radii
+# Five frames (each an embedded PNG of about 35 kB), from "must vanish" to "can explode".
+DEFAULT_SIGMAS = (0.5, 1.0, 1.4, 1.8, 2.6)
 
 
-def radius_curves(W_hh, W_xh, x, radii=DEFAULT_RADII):
-    """Gradient norm against distance for W_hh rescaled to each spectral radius in turn.
+def _check_sigmas(sigmas):
+    sigmas = np.asarray(sigmas, dtype=np.float64)
+    if sigmas.ndim != 1 or sigmas.size == 0:
+        raise ValueError(f"sigmas: expected a non-empty 1-D sequence, got shape {sigmas.shape}")
+    for s in sigmas:
+        check_positive("sigmas", float(s))
+    return sigmas
+
+
+def scale_to_sigma_max(W, sigma):
+    """W times a positive factor so that its largest singular value is sigma.
+
+    Returns a tuple of:
+    - W_scaled: (H, H) array.
+    - rho: its spectral radius (the scaling multiplies both numbers by the same factor).
+    """
+    factor = sigma / np.linalg.norm(W, 2)  # norm 2 of a matrix: its largest singular value
+    return W * factor, float(np.max(np.abs(np.linalg.eigvals(W)))) * factor
+
+
+def sigma_curves(W_hh, W_xh, x, sigmas=DEFAULT_SIGMAS):
+    """Gradient norm against distance for W_hh rescaled to each largest singular value in turn.
 
     Inputs:
     - W_hh: (H, H), W_xh: (H, D), x: (N, T, D), as for ``grad_norms_by_distance``.
-    - radii: R positive spectral radii.
+    - sigmas: S positive values of the largest singular value.
 
-    Returns:
-    - norms: (R, T) float64, norms[i, k-1] = mean ||dL_k/dh_0|| with spectral radius radii[i].
+    Returns a tuple of:
+    - norms: (S, T) float64, norms[i, k-1] = mean ||dL_k/dh_0|| with sigma_max = sigmas[i].
+    - rhos: (S,) the spectral radius of each scaled W_hh.
     """
     dims = {}
     check_array("W_hh", W_hh, "H H", dims)
     check_array("W_xh", W_xh, "H D", dims)
-    radii = _check_radii(radii)
-    return np.stack([grad_norms_by_distance(scale_to_spectral_radius(W_hh, r), W_xh, x)
-                     for r in radii])  # (R, T)
+    sigmas = _check_sigmas(sigmas)
+    scaled = [scale_to_sigma_max(W_hh, s) for s in sigmas]
+    norms = np.stack([grad_norms_by_distance(W, W_xh, x) for W, _ in scaled])  # (S, T)
+    return norms, np.array([rho for _, rho in scaled])
 
 
-def radius_animation(W_hh, W_xh, x, radii=DEFAULT_RADII, interval=700, dpi=64):
-    """A matplotlib animation with one frame per spectral radius; returns (animation, norms).
+def _verdict(sigma, rho):
+    if sigma < 1:
+        return "must vanish"
+    if rho < 1:
+        return "the bound allows growth, the radius is below 1"
+    return "radius at least 1: can explode"
 
-    Each frame draws the measured gradient norm against distance k (log scale) and the rate
-    rho^k that it would follow if every 1 - h^2 were 1. The y range is the same in every
-    frame, so the eye sees the curve move, not the axis.
+
+def sigma_animation(W_hh, W_xh, x, sigmas=DEFAULT_SIGMAS, interval=700, dpi=64):
+    """A matplotlib animation with one frame per largest singular value.
+
+    Each frame draws the measured gradient norm against distance k (log scale), the bound
+    sigma_max^k and the long-run rate rho^k. The y range is the same in every frame, so the
+    eye sees the curves move, not the axis.
 
     Inputs:
-    - W_hh, W_xh, x, radii: as for ``radius_curves``.
+    - W_hh, W_xh, x, sigmas: as for ``sigma_curves``.
     - interval: milliseconds per frame when the player runs; dpi: resolution of the frames.
 
-    Returns:
+    Returns a tuple of:
     - anim: matplotlib.animation.FuncAnimation (call ``anim.to_jshtml()`` for the player).
-    - norms: (R, T), the curves drawn.
+    - norms: (S, T), the measured curves (drawn rounded to a relative 1e-6).
     """
     import matplotlib.pyplot as plt
     from matplotlib.animation import FuncAnimation
 
-    radii = _check_radii(radii)
+    sigmas = _check_sigmas(sigmas)
     check_positive("interval", interval)
     check_positive("dpi", dpi)
-    norms = radius_curves(W_hh, W_xh, x, radii)
+    norms, rhos = sigma_curves(W_hh, W_xh, x, sigmas)
     k = np.arange(1, norms.shape[1] + 1)  # distances 1..T
-    low = max(norms.min(), 1e-30) / 10
-    high = max(norms.max(), radii.max() ** k[-1]) * 10
+    # What is drawn is rounded (6 decimals of log10, a relative step of about 1e-6, far below a
+    # pixel): another BLAS kernel changes the last bits of the norms, and the anti-aliased
+    # pixels of the frames would change with them; rounded, the frames are the same bytes.
+    drawn = 10.0 ** np.round(np.log10(np.maximum(norms, 1e-300)), 6)
+    rhos = np.round(rhos, 9)
 
     fig, ax = plt.subplots(figsize=(6.4, 3.6), dpi=dpi)
-    (measured,) = ax.semilogy(k, norms[0], lw=2, label=r"measured $\|\partial L_k/\partial h_0\|$")
-    (linear,) = ax.semilogy(k, radii[0] ** k, ":", label=r"$\rho^k$ (linear regime)")
-    ax.set(xlabel="distance k (steps)", ylabel="gradient norm", ylim=(low, high))
-    ax.legend(loc="lower left")
+    (measured,) = ax.semilogy(k, drawn[0], lw=2, label=r"measured $\|\partial L_k/\partial h_0\|$")
+    (bound,) = ax.semilogy(k, sigmas[0] ** k, "--", label=r"$\sigma_{\max}^k$: bound at every k")
+    (linear,) = ax.semilogy(k, rhos[0] ** k, ":", label=r"$\rho^k$: long-run rate, linear case")
+    ax.set(xlabel="distance k (steps)", ylabel="gradient norm", ylim=(1e-20, 1e12))
+    ax.legend(loc="lower left", fontsize=8)
 
     def draw(i):
-        measured.set_ydata(norms[i])
-        linear.set_ydata(radii[i] ** k)
-        trend = "vanishing" if radii[i] < 1 else "exploding" if radii[i] > 1 else "neutral"
-        ax.set_title(f"spectral radius {radii[i]:.2f}: {trend}")
-        return measured, linear
+        measured.set_ydata(drawn[i])
+        bound.set_ydata(sigmas[i] ** k)
+        linear.set_ydata(rhos[i] ** k)
+        ax.set_title(rf"$\sigma_{{\max}}$ {sigmas[i]:.2f}, radius {rhos[i]:.2f}: "
+                     f"{_verdict(sigmas[i], rhos[i])}", fontsize=10)
+        return measured, bound, linear
 
     draw(0)
     fig.tight_layout()  # after a title is set, so that it fits in every frame
-    anim = FuncAnimation(fig, draw, frames=len(radii), interval=interval, blit=False)
+    anim = FuncAnimation(fig, draw, frames=len(sigmas), interval=interval, blit=False)
     plt.close(fig)  # the player shows the frames; do not show the figure a second time
     return anim, norms
 
 
-def radius_player(W_hh, W_xh, x, radii=DEFAULT_RADII, interval=700, dpi=64):
-    """The animation of ``radius_animation`` as an HTML player (frames, slider, buttons).
+# Font Awesome classes used by matplotlib's player, and the character that replaces each.
+_ICONS = {"fa-minus": "&minus;", "fa-fast-backward": "&#x23EE;", "fa-step-backward": "&#x23F4;|",
+          "fa-play fa-flip-horizontal": "&#x23F4;", "fa-pause": "&#x23F8;", "fa-play": "&#x23F5;",
+          "fa-step-forward": "|&#x23F5;", "fa-fast-forward": "&#x23ED;", "fa-plus": "+"}
 
-    Returns:
+
+def sigma_player(W_hh, W_xh, x, sigmas=DEFAULT_SIGMAS, interval=700, dpi=64):
+    """The animation of ``sigma_animation`` as an HTML player (frames, slider, buttons).
+
+    matplotlib names the player's elements with a random id; it is replaced here by one made
+    from the page's content, so the same frames give the same HTML on every run. Nothing is
+    fetched from the web: the buttons show plain characters instead of web-font icons.
+
+    Returns a tuple of:
     - html: str, for ``IPython.display.HTML(html)``; it needs no kernel to play.
+    - norms: (S, T), the measured curve of each frame.
     """
-    anim, _ = radius_animation(W_hh, W_xh, x, radii, interval, dpi)
-    return anim.to_jshtml(default_mode="once")
+    anim, norms = sigma_animation(W_hh, W_xh, x, sigmas, interval, dpi)
+    html = anim.to_jshtml(default_mode="once")
+    # matplotlib's player loads its button icons (Font Awesome) from a web server; the course
+    # works offline, so the link goes and each icon becomes a plain character.
+    html = re.sub(r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">', "", html)
+    for icon, text in _ICONS.items():
+        html = html.replace(f'<i class="fa {icon}"></i>', text)
+    ids = set(re.findall(r"_anim_img([0-9a-f]{32})", html))
+    if len(ids) == 1:
+        (old,) = ids
+        new = hashlib.sha256(html.replace(old, "").encode()).hexdigest()[:32]  # without the old id
+        html = html.replace(old, new)
+    return html, norms

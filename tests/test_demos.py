@@ -1,4 +1,4 @@
-"""rnnlib.demos: the spectral-radius player of notebook 05 (values, frames, lazy matplotlib)."""
+"""rnnlib.demos: notebook 05's largest-singular-value player (values, frames, lazy matplotlib)."""
 
 import gc
 import subprocess
@@ -16,70 +16,89 @@ def weights(H=6, D=2, seed=0):
     return rng.normal(size=(H, H)) / np.sqrt(H), rng.normal(size=(H, D)) / np.sqrt(D)
 
 
+def test_scaling_sets_the_largest_singular_value_and_moves_the_radius_with_it():
+    W, _ = weights()
+    W2, rho = demos.scale_to_sigma_max(W, 1.7)
+    # independent: singular values from the eigenvalues of W2^T W2, radius from W's eigenvalues
+    assert np.sqrt(np.max(np.linalg.eigvalsh(W2.T @ W2))) == pytest.approx(1.7, rel=1e-12)
+    factor = 1.7 / np.sqrt(np.max(np.linalg.eigvalsh(W.T @ W)))
+    assert rho == pytest.approx(np.max(np.abs(np.linalg.eigvals(W))) * factor, rel=1e-12)
+    assert rho <= 1.7 + 1e-12  # never above sigma_max
+
+
 def test_curves_in_the_linear_regime_are_norms_of_matrix_powers():
     # With x = 0 and no bias every h_t is 0, so 1 - h^2 = 1 and the gradient that has crossed
     # k steps is u W^k exactly: an independent formula, computed here with matrix_power.
     W_hh, W_xh = weights()
     T, H = 7, W_hh.shape[0]
     x = np.zeros((3, T, 2))
-    radii = [0.5, 1.0, 1.3]
-    norms = demos.radius_curves(W_hh, W_xh, x, radii)
-    assert norms.shape == (3, T)
+    sigmas = [0.5, 1.0, 1.3]
+    norms, rhos = demos.sigma_curves(W_hh, W_xh, x, sigmas)
+    assert norms.shape == (3, T) and rhos.shape == (3,)
     u = np.ones(H) / np.sqrt(H)
-    rho = np.max(np.abs(np.linalg.eigvals(W_hh)))
-    for i, r in enumerate(radii):
-        W = W_hh * (r / rho)
+    sigma = np.linalg.svd(W_hh, compute_uv=False)[0]
+    for i, s in enumerate(sigmas):
+        W = W_hh * (s / sigma)
         expected = [np.linalg.norm(u @ np.linalg.matrix_power(W, k)) for k in range(1, T + 1)]
         np.testing.assert_allclose(norms[i], expected, rtol=1e-12)
+        assert np.all(norms[i] <= s ** np.arange(1, T + 1) * (1 + 1e-12))  # the bound holds
 
 
-def test_a_single_radius_and_a_single_step():
+def test_a_single_sigma_and_a_single_step():
     W_hh, W_xh = weights(H=3, D=1)
-    norms = demos.radius_curves(W_hh, W_xh, np.zeros((1, 1, 1)), [0.8])
+    norms, _ = demos.sigma_curves(W_hh, W_xh, np.zeros((1, 1, 1)), [0.8])
     u = np.ones(3) / np.sqrt(3)
-    rho = np.max(np.abs(np.linalg.eigvals(W_hh)))
+    sigma = np.linalg.svd(W_hh, compute_uv=False)[0]
     assert norms.shape == (1, 1)
-    assert norms[0, 0] == pytest.approx(np.linalg.norm(u @ (W_hh * 0.8 / rho)), rel=1e-12)
+    assert norms[0, 0] == pytest.approx(np.linalg.norm(u @ (W_hh * 0.8 / sigma)), rel=1e-12)
 
 
-def test_the_curve_falls_below_one_and_rises_above_one_in_the_linear_regime():
+def test_below_one_the_curve_must_fall_and_far_above_it_can_rise():
     W_hh, W_xh = weights(H=8, seed=3)
-    norms = demos.radius_curves(W_hh, W_xh, np.zeros((2, 40, 2)), [0.7, 1.4])
-    assert norms[0, -1] < 1e-3 < norms[1, -1]
+    norms, rhos = demos.sigma_curves(W_hh, W_xh, np.zeros((2, 40, 2)), [0.99, 4.0])
+    assert np.all(np.diff(norms[0]) < 0) and norms[0, -1] < 0.99 ** 40
+    assert rhos[1] > 1 and norms[1, -1] > 1
 
 
-@pytest.mark.parametrize("radii", [[], [[0.5, 1.0]], [0.5, 0.0], [1.0, -0.2], [np.nan]])
-def test_bad_radii_are_refused_with_the_argument_named(radii):
+@pytest.mark.parametrize("sigmas", [[], [[0.5, 1.0]], [0.5, 0.0], [1.0, -0.2], [np.nan]])
+def test_bad_sigmas_are_refused_with_the_argument_named(sigmas):
     W_hh, W_xh = weights()
-    with pytest.raises(ValueError, match="radii"):
-        demos.radius_curves(W_hh, W_xh, np.zeros((1, 4, 2)), radii)
+    with pytest.raises(ValueError, match="sigmas"):
+        demos.sigma_curves(W_hh, W_xh, np.zeros((1, 4, 2)), sigmas)
 
 
 def test_weights_of_the_wrong_shape_are_blamed_on_their_name():
     W_hh, W_xh = weights()
     with pytest.raises(ValueError, match="W_xh"):
-        demos.radius_curves(W_hh, W_xh.T, np.zeros((1, 4, 2)), [1.0])
+        demos.sigma_curves(W_hh, W_xh.T, np.zeros((1, 4, 2)), [1.0])
 
 
-def test_the_player_has_one_embedded_frame_per_radius_and_a_slider():
+def test_the_player_has_one_frame_per_sigma_a_slider_and_the_same_html_every_time():
     pytest.importorskip("matplotlib")
     W_hh, W_xh = weights()
     x = 0.1 * np.random.default_rng(1).normal(size=(2, 10, 2))
-    radii = [0.6, 1.0, 1.4]
-    html = demos.radius_player(W_hh, W_xh, x, radii, dpi=40)
-    assert html.count("data:image/png;base64") == len(radii)
+    sigmas = [0.6, 1.0, 1.4]
+    html, norms = demos.sigma_player(W_hh, W_xh, x, sigmas, dpi=40)
+    np.testing.assert_array_equal(norms, demos.sigma_curves(W_hh, W_xh, x, sigmas)[0])
+    assert html.count("data:image/png;base64") == len(sigmas)
     assert 'type="range"' in html
+    assert "http" not in html and 'class="fa' not in html  # works offline: no web font
+    assert html == demos.sigma_player(W_hh, W_xh, x, sigmas, dpi=40)[0]  # no random id left
+    assert html != demos.sigma_player(W_hh, W_xh, x, [0.6, 1.0, 1.5], dpi=40)[0]
 
 
 def test_the_animation_draws_the_curves_it_returns():
     pytest.importorskip("matplotlib")
     W_hh, W_xh = weights()
     x = 0.1 * np.random.default_rng(2).normal(size=(2, 10, 2))
-    anim, norms = demos.radius_animation(W_hh, W_xh, x, [0.6, 1.2], dpi=40)
-    np.testing.assert_array_equal(norms, demos.radius_curves(W_hh, W_xh, x, [0.6, 1.2]))
-    artists = anim._func(1)  # the frame for the second radius
-    np.testing.assert_array_equal(artists[0].get_ydata(), norms[1])
-    np.testing.assert_allclose(artists[1].get_ydata(), 1.2 ** np.arange(1, 11))
+    anim, norms = demos.sigma_animation(W_hh, W_xh, x, [0.6, 1.2], dpi=40)
+    expected, rhos = demos.sigma_curves(W_hh, W_xh, x, [0.6, 1.2])
+    np.testing.assert_array_equal(norms, expected)
+    artists = anim._func(1)  # the frame for the second sigma
+    k = np.arange(1, 11)
+    np.testing.assert_allclose(artists[0].get_ydata(), norms[1], rtol=1e-5)  # rounded
+    np.testing.assert_allclose(artists[1].get_ydata(), 1.2 ** k)
+    np.testing.assert_allclose(artists[2].get_ydata(), rhos[1] ** k, rtol=1e-7)
     with warnings.catch_warnings():  # frames were drawn by hand, not by rendering it all
         warnings.simplefilter("ignore", UserWarning)
         del anim, artists

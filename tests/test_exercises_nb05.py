@@ -24,12 +24,23 @@ def linear_norms(W_hh, u, K):
     return np.array(norms)
 
 
+def diverged_share(curves, chance):
+    bad = [not np.isfinite(c[-1]) or np.mean(c[-20:]) > chance for c in curves]
+    return sum(bad) / len(curves)
+
+
+def relu_step_back(dh, h, W_hh):
+    return (dh * (h > 0)) @ W_hh
+
+
 def test_right_answers_pass():
     for result in (nb05.check_step_back(step_back),
                    nb05.check_clip_by_global_norm(clip_by_global_norm),
                    nb05.check_gain(1000 ** (-1 / 30)),
                    nb05.check_gain(0.001 ** (1 / 30)),
-                   nb05.check_linear_norms(linear_norms)):
+                   nb05.check_linear_norms(linear_norms),
+                   nb05.check_diverged_share(diverged_share),
+                   nb05.check_relu_step_back(relu_step_back)):
         assert result, repr(result)
         assert repr(result).startswith("PASS")
 
@@ -40,6 +51,10 @@ def test_stubs_fail_with_a_hint():
     assert failing(nb05.check_clip_by_global_norm(stub), "returned None")
     assert failing(nb05.check_gain(...), "replace ...")
     assert failing(nb05.check_linear_norms(stub), "returned None")
+    assert failing(nb05.check_diverged_share(stub), "returned None")
+    assert hint_only_on_request(nb05.check_diverged_share, stub)
+    assert failing(nb05.check_relu_step_back(stub), "returned None")
+    assert hint_only_on_request(nb05.check_relu_step_back, stub)
 
 
 def test_step_back_wrong_answers():
@@ -78,9 +93,12 @@ def test_clip_by_global_norm_wrong_answers():
 
 
 def test_gain_wrong_answers():
-    assert failing(nb05.check_gain(0.7943), "compute it exactly")
+    assert failing(nb05.check_gain(0.7943), "rounded value", "computes g exactly")
     assert failing(nb05.check_gain(1000 ** (1 / 30)), "LARGER")
-    assert failing(nb05.check_gain(0.5), "expected 0.001")
+    assert failing(nb05.check_gain(0.5), "should be 0.001", "change the expression")
+    # a value very close to 1 must not print as "1**30": the digits shown tell it apart
+    near_one = repr(nb05.check_gain(0.99997))
+    assert "0.99997" in near_one and "1**30" not in near_one
 
 
 def test_linear_norms_wrong_answers():
@@ -93,3 +111,34 @@ def test_linear_norms_wrong_answers():
     assert failing(nb05.check_linear_norms(column), "column vector")
     assert failing(nb05.check_linear_norms(starts_at_u), "not ||u||")
     assert failing(nb05.check_linear_norms(lambda W, u, K: linear_norms(W, u, K)[:-1]), "shape")
+
+
+def test_diverged_share_wrong_answers():
+    def worst_loss(curves, chance):  # a run that recovered is counted as diverged
+        return np.mean([np.nanmax(c) > chance for c in curves])
+
+    def median_rule(curves, chance):  # one huge last loss does not move the median
+        return np.mean([not np.isfinite(c[-1]) or np.median(c[-20:]) > chance for c in curves])
+
+    def nan_ignored(curves, chance):  # np.nanmean skips NaN, so a NaN ending looks fine
+        return np.mean([bool(np.nanmean(c[-20:]) > chance) if np.any(np.isfinite(c[-20:]))
+                         else False for c in curves])
+
+    def count_not_share(curves, chance):
+        return float(sum(np.mean(c[-20:]) > chance for c in curves))
+
+    assert failing(nb05.check_diverged_share(worst_loss), "start above chance", "last 20 losses")
+    assert failing(nb05.check_diverged_share(median_rule), "huge last loss", "mean")
+    assert failing(nb05.check_diverged_share(nan_ignored), "NaN", "diverged too")
+    assert failing(nb05.check_diverged_share(count_not_share), "divide by the number of runs")
+
+
+def test_relu_step_back_wrong_answers():
+    assert failing(nb05.check_relu_step_back(lambda dh, h, W: dh @ W), "pass no gradient")
+    assert failing(nb05.check_relu_step_back(lambda dh, h, W: (dh * (1 - h**2)) @ W), "tanh")
+    assert failing(nb05.check_relu_step_back(lambda dh, h, W: (dh * (h > 0)) @ W.T),
+                   "transposed")
+    assert failing(nb05.check_relu_step_back(lambda dh, h, W: (dh * (h > 0)) @ W * 2),
+                   "finite differences")
+    assert failing(nb05.check_relu_step_back(lambda dh, h, W: ((dh * (h > 0)) @ W)[:, :2]),
+                   "shape")

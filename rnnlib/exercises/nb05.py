@@ -30,13 +30,14 @@ def check_step_back(fn, hint=False):
         if got.shape != expected.shape:
             return False, f"shape {got.shape}, expected (N, H) = {expected.shape}"
         if np.allclose(got, dh @ W):
-            return False, "you skipped tanh's derivative: multiply dh by (1 - h**2) first"
+            return False, "you skipped tanh's derivative: go back through tanh before W_hh"
         if np.allclose(got, (dh * (1 - h**2)) @ W.T):
             return False, "transposed: with row vectors the product is (...) @ W_hh, not W_hh.T"
         if np.allclose(got, (dh * (1 - np.tanh(h) ** 2)) @ W):
             return False, "h is already tanh(a): use 1 - h**2, not 1 - tanh(h)**2"
         if not np.allclose(got, expected, rtol=1e-10, atol=1e-12):
-            return False, "values differ from (dh * (1 - h**2)) @ W_hh"
+            return False, ("values differ from dL/dh_prev computed entry by entry; check the "
+                           "slope of tanh and which side W_hh multiplies from")
         return True, "matches rnn_step_backward's dh_prev"
     return run_check(hint, "step_back", check,
                      hint="go back through the tanh first (its slope in terms of h), then "
@@ -97,12 +98,15 @@ def check_gain(gain, hint=False):
             return False, "replace ... with an expression for the gain"
         g = float(gain)
         if math.isclose(g, expected, rel_tol=1e-9):
-            return True, f"g = {expected:.4f}: {expected:.4f}**30 = 1/1000"
+            return True, f"g = {expected:.4f}, and g**30 = {expected ** 30:.4g} = 1/1000"
         if math.isclose(g, expected, rel_tol=1e-3):
-            return False, f"{g} is close; compute it exactly instead of typing a rounded value"
+            return False, (f"{g!r} is a rounded value (g**30 = {g ** 30:.6g}); replace it by "
+                           "an expression that computes g exactly")
         if math.isclose(g, 1000.0 ** (1.0 / 30.0), rel_tol=1e-6):
-            return False, f"{g:.4f} > 1 makes the gradient 1000 times LARGER"
-        return False, f"{g:.4g}**30 = {g ** 30:.3g}, expected 0.001"
+            return False, (f"g = {g:.6g} > 1 makes the gradient 1000 times LARGER after 30 "
+                           "steps; you want it 1000 times smaller")
+        return False, (f"g = {g:.6g} gives g**30 = {g ** 30:.6g}, but after 30 steps the "
+                       "factor should be 0.001; change the expression")
     return run_check(hint, "gain", check,
                      hint="after 30 steps the factor has been applied 30 times")
 
@@ -140,3 +144,79 @@ def check_linear_norms(fn, hint=False):
         return True, f"||u W^K||^(1/K) = {rate:.3f}, approaching the spectral radius {rho:.3f}"
     return run_check(hint, "linear_norms", check,
                      hint="without the tanh, each step back is one more product with W_hh")
+
+
+def check_diverged_share(fn, hint=False):
+    """Exercise 5: fn(curves, chance) -> share of runs whose last loss is not finite or whose
+    last 20 losses average above chance. Six hand-made sets of curves with known answers."""
+    fine = np.r_[np.full(30, 1.0), np.full(20, 0.1)]  # learnt: ends well below chance
+    bad = np.r_[np.full(30, 0.1), np.full(20, 1.0)]  # ends above chance
+    spike = np.r_[np.full(49, 0.1), 50.0]  # one huge last step: the mean of the last 20 is 2.6
+    recovered = np.r_[np.full(30, 9.0), np.full(20, 0.2)]  # blew up, then recovered
+    nan_end = np.r_[np.full(10, 0.3), np.full(40, np.nan)]
+    last20 = "judge a run by the mean of its last 20 losses, not by its worst or first losses"
+    cases = [("two runs that learnt (their losses start above chance)", [fine, fine], 0.0, last20),
+             ("one of two ending above chance", [fine, bad], 0.5,
+              "count the diverged runs and divide by the number of runs"),
+             ("one of four with a single huge last loss", [spike, fine, fine, fine], 0.25,
+              "use the mean of the last 20 losses (one huge loss raises it, not the median)"),
+             ("a run that blew up early and then recovered", [recovered, fine], 0.0, last20),
+             ("one of five ending in NaN", [nan_end, fine, fine, fine, fine], 0.2,
+              "a run whose last loss is NaN or inf has diverged too"),
+             ("one run ending above chance", [bad], 1.0,
+              "count the diverged runs and divide by the number of runs")]
+
+    def check():
+        for label, runs, want, tip in cases:
+            got = fn([r.copy() for r in runs], float(np.log(2)))
+            if (msg := returned_nothing(got, "a number between 0 and 1")):
+                return False, msg
+            got = float(got)
+            if not np.isclose(got, want):
+                return False, f"for {label} expected {want}, got {got:.3g}: {tip}"
+        return True, "the shares match on six sets of runs"
+    return run_check(hint, "diverged_share", check,
+                     hint="a run has diverged if its last loss is not finite, or if its "
+                          "recent losses are, on average, worse than a coin flip")
+
+
+def check_relu_step_back(fn, hint=False):
+    """Exercise 6: fn(dh, h, W_hh) -> dL/dh_prev for h = relu(x W_xh^T + h_prev W_hh^T + b),
+    compared with centred finite differences (independent of any formula)."""
+    rng = np.random.default_rng(52)
+    x, h_prev = rng.normal(size=(5, 2)), rng.normal(size=(5, 4))
+    W_xh, W_hh, b = rng.normal(size=(4, 2)), rng.normal(size=(4, 4)), rng.normal(size=4)
+    dh = rng.normal(size=(5, 4))
+    a = x @ W_xh.T + h_prev @ W_hh.T + b  # (5, 4)
+    assert np.abs(a).min() > 1e-3  # no unit sits on the kink, so differences are valid
+
+    def loss(hp):  # L = sum(dh * h), so dL/dh = dh
+        return float(np.sum(dh * np.maximum(x @ W_xh.T + hp @ W_hh.T + b, 0.0)))
+
+    expected, eps = np.zeros_like(h_prev), 1e-6
+    for idx in np.ndindex(h_prev.shape):
+        e = np.zeros_like(h_prev)
+        e[idx] = eps
+        expected[idx] = (loss(h_prev + e) - loss(h_prev - e)) / (2 * eps)
+    h = np.maximum(a, 0.0)
+
+    def check():
+        got = fn(dh.copy(), h.copy(), W_hh.copy())
+        if (msg := returned_nothing(got, "an (N, H) array")):
+            return False, msg
+        got = np.asarray(got, dtype=np.float64)
+        if got.shape != h_prev.shape:
+            return False, f"shape {got.shape}, expected (N, H) = {h_prev.shape}"
+        if np.allclose(got, dh @ W_hh, atol=1e-6):
+            return False, ("units that are off (h = 0) pass no gradient: multiply dh by "
+                           "relu's slope first")
+        if np.allclose(got, (dh * (1 - h**2)) @ W_hh, atol=1e-6):
+            return False, "that is tanh's slope 1 - h**2; use relu's slope instead"
+        if np.allclose(got, (dh * (h > 0)) @ W_hh.T, atol=1e-6):
+            return False, "transposed: with row vectors the product is (...) @ W_hh, not W_hh.T"
+        if not np.allclose(got, expected, atol=1e-6):
+            return False, "values differ from centred finite differences of the ReLU step"
+        return True, "matches centred finite differences"
+    return run_check(hint, "relu_step_back", check,
+                     hint="relu's slope is 1 where a unit is on and 0 where it is off; you "
+                          "can read which units are on from h")
