@@ -68,11 +68,11 @@ def test_wrong_answers_are_explained():
         return (p - y) * p * (1 - p) / len(z)
 
     assert "on top" in nb03.check_bce_grad(extra_sigmoid).message
-    def seeds_shortcut(z, y):
+    def logit_shortcut(z, y):
         p = 1 / (1 + np.exp(-z))
         return (z - y) * p * (1 - p) / len(z)
 
-    assert "logit z where the probability" in nb03.check_bce_grad(seeds_shortcut).message
+    assert "logit z where the probability" in nb03.check_bce_grad(logit_shortcut).message
     assert "divide by N" in nb03.check_bce_grad(lambda z, y: 1 / (1 + np.exp(-z)) - y).message
 
     def one_sided(f, x, i, h):

@@ -150,6 +150,18 @@ def _leaky_backward_variant(dh, cache, carry=True, leak_path=True, alpha_in_da=T
     return dx, dh_next, dW_xh, dW_hh, db_h
 
 
+_LEAKY_MISTAKES = [  # (switches of _leaky_backward_variant, what to change)
+    ({"leak_path": False}, ": h_{t-1} also reaches h_t directly, through (1 - alpha) h_{t-1}, "
+                           "so dh_next needs a (1 - alpha) * delta term besides da @ W_hh"),
+    ({"carry": False}, ": the gradient arriving from step t+1 (dh_next) is never added to "
+                       "dh[:, t], so only each step's own loss reaches it"),
+    ({"alpha_in_da": False}, ": h_t = (1 - alpha) h_{t-1} + alpha g_t, so the gradient reaching "
+                             "g_t (and a_t) carries a factor alpha"),
+    ({"tanh_of_g": False}, ": tanh' is 1 - g_t^2, with g_t = tanh(a_t); for a leaky RNN h_t is "
+                           "no longer tanh(a_t)"),
+]
+
+
 def check_leaky_bptt(leaky_rnn_backward, hint=False):
     """Exercise 3: leaky_rnn_backward(dh, cache) -> (dx, dh0, dW_xh, dW_hh, db_h)."""
     rng = np.random.default_rng(33)
@@ -176,19 +188,10 @@ def check_leaky_bptt(leaky_rnn_backward, hint=False):
         if not bad:
             return True, "all five gradients agree with finite differences"
         msg = f"{', '.join(bad)} disagree with finite differences"
-        if matches(got, _leaky_backward_variant(dh, cache, leak_path=False)):
-            msg += (": h_{t-1} also reaches h_t directly, through (1 - alpha) h_{t-1}, so "
-                    "dh_next needs a (1 - alpha) * delta term besides da @ W_hh")
-        elif matches(got, _leaky_backward_variant(dh, cache, carry=False)):
-            msg += (": the gradient arriving from step t+1 (dh_next) is never added to "
-                    "dh[:, t], so only each step's own loss reaches it")
-        elif matches(got, _leaky_backward_variant(dh, cache, alpha_in_da=False)):
-            msg += (": h_t = (1 - alpha) h_{t-1} + alpha g_t, so the gradient reaching g_t "
-                    "(and a_t) carries a factor alpha")
-        elif matches(got, _leaky_backward_variant(dh, cache, tanh_of_g=False)):
-            msg += (": tanh' is 1 - g_t^2, with g_t = tanh(a_t); for a leaky RNN h_t is no "
-                    "longer tanh(a_t)")
-        elif differs(got[0][:, -1], expected[0][:, -1], "dx", rtol=1e-5, atol=1e-7) is None:
+        for mistake, why in _LEAKY_MISTAKES:  # name the learner's mistake if it is a known one
+            if matches(got, _leaky_backward_variant(dh, cache, **mistake)):
+                return False, msg + why
+        if differs(got[0][:, -1], expected[0][:, -1], "dx", rtol=1e-5, atol=1e-7) is None:
             msg += " (the last step is right but earlier ones are not: look at dh_next)"
         else:
             msg += ("; test your function with alpha = 1 against rnnlib.rnn_backward first, "

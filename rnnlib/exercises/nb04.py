@@ -151,6 +151,15 @@ def check_sum_vs_mean(factor_for_length_5, divide_sum_by, hint=False):
     return run_check(hint, "sum_vs_mean", check, hint="d(sum of T terms) = T * d(mean of T terms)")
 
 
+def _shape_problem(fn_name, got, shape, spec):
+    """What is wrong with a returned array's presence or shape, or None."""
+    if (msg := returned_nothing(got, f"an {spec} array")):
+        return f"{fn_name}: {msg}"
+    if np.shape(got) != shape:
+        return f"{fn_name}: shape {np.shape(got)}, expected {spec} = {shape}"
+    return None
+
+
 def check_last_step(forward, backward, hint=False):
     """Exercise 5: forward(h, lengths) -> (N, H) gather; backward(dh_last, h_shape, lengths)."""
     rng = np.random.default_rng(45)
@@ -165,11 +174,8 @@ def check_last_step(forward, backward, hint=False):
             for n in range(4):
                 want_dh[n, lengths[n] - 1] = dh_last[n]
             got = forward(h.copy(), lengths)
-            if (msg := returned_nothing(got, "an (N, H) array")):
-                return False, f"my_last_step: {msg}"
-            got = np.asarray(got)
-            if got.shape != want.shape:
-                return False, f"my_last_step: shape {got.shape}, expected (N, H) = {want.shape}"
+            if (msg := _shape_problem("my_last_step", got, want.shape, "(N, H)")):
+                return False, msg
             if not np.array_equal(got, want):
                 msg = f"my_last_step is wrong for lengths {lengths.tolist()}"
                 if np.array_equal(got, h[:, -1]):
@@ -178,11 +184,8 @@ def check_last_step(forward, backward, hint=False):
                     msg += ": one step too late (steps are numbered from 0)"
                 return False, msg
             got_dh = backward(dh_last.copy(), h.shape, lengths)
-            if (msg := returned_nothing(got_dh, "an (N, T, H) array")):
-                return False, f"my_last_step_back: {msg}"
-            got_dh = np.asarray(got_dh)
-            if got_dh.shape != h.shape:
-                return False, f"my_last_step_back: shape {got_dh.shape}, expected {h.shape}"
+            if (msg := _shape_problem("my_last_step_back", got_dh, h.shape, "(N, T, H)")):
+                return False, msg
             if not np.array_equal(got_dh, want_dh):
                 where = ("steps other than lengths[n] - 1 get gradient"
                          if np.any(got_dh[want_dh == 0])
