@@ -35,7 +35,16 @@ exercises (the notebooks' checks). ``python -m rnnlib train|sample`` is the comm
 """
 
 from ._checks import make_rng
-from .baselines import baseline_losses, bigram_loss, perplexity, uniform_loss, unigram_loss
+from .baselines import (
+    baseline_losses,
+    bigram_loss,
+    bits_per_char,
+    ngram_loss,
+    ngram_surprisal,
+    perplexity,
+    uniform_loss,
+    unigram_loss,
+)
 from .char_rnn import (
     char_rnn_backward,
     char_rnn_forward,

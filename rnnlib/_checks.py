@@ -1,16 +1,12 @@
-"""Input validation shared by every rnnlib function: check once, at the door.
+"""Argument checks for every rnnlib function: run once, at the door.
 
-Each public function checks its arguments once, at the top, so that a learner's mistake
-(a transposed weight, a missing batch axis, an integer array, a NaN) is reported in terms of
-the argument's name and the shape the equations expect, not as a broadcasting error deep
-inside NumPy.
-
-Shapes are written as strings of dimension names, e.g. ``"N T D"``. A ``dims`` dict shared
-between calls remembers the size each name took first, so ``W_xh`` checked as ``"H D"``
+A learner's mistake (a transposed weight, a missing batch axis, an integer array, a NaN) is
+reported by the argument's name and the shape the equations expect, not as a broadcasting
+error deep inside NumPy. Shapes are strings of dimension names, e.g. ``"N T D"``; a ``dims``
+dict shared between checks remembers each name's size, so ``W_xh`` checked as ``"H D"``
 after ``x`` checked as ``"N T D"`` must agree with ``x`` on D.
 """
 
-import contextlib
 import functools
 import threading
 
@@ -22,36 +18,29 @@ _depth = threading.local()  # how many validated calls are running in this threa
 def validated(check):
     """Decorator: run ``check(*args, **kwargs)`` before the function, at the outermost call only.
 
-    A public function that calls another public function (``rnn_forward`` calling
-    ``rnn_step_forward`` at every step, a model calling ``rnn_forward``) has already checked
-    everything at its own door, so the inner call skips its check: one check per call from
-    outside, however deep the library goes.
+    A public function called inside another (``rnn_forward`` calling ``rnn_step_forward``,
+    a model calling ``rnn_forward``) was covered by the outer check, so it skips its own.
     """
     def wrap(fn):
         @functools.wraps(fn)
         def inner(*args, **kwargs):
-            depth = getattr(_depth, "n", 0)
-            if depth == 0:
+            if getattr(_depth, "n", 0) == 0:
                 check(*args, **kwargs)
-            _depth.n = depth + 1
-            try:
+            with already_checked():
                 return fn(*args, **kwargs)
-            finally:
-                _depth.n = depth
         return inner
     return wrap
 
 
-@contextlib.contextmanager
-def already_checked():
-    """Inside this block validated functions skip their checks (for a loop whose later
-    iterations are built exactly like the first, which was checked)."""
-    depth = getattr(_depth, "n", 0)
-    _depth.n = depth + 1
-    try:
-        yield
-    finally:
-        _depth.n = depth
+class already_checked:
+    """Context manager: inside it validated functions skip their checks (for a loop whose
+    later iterations are built exactly like the first, which was checked)."""
+
+    def __enter__(self):
+        _depth.n = getattr(_depth, "n", 0) + 1
+
+    def __exit__(self, *exc):
+        _depth.n -= 1
 
 
 def make_rng(seed_or_rng):
@@ -60,115 +49,121 @@ def make_rng(seed_or_rng):
         return seed_or_rng
     if isinstance(seed_or_rng, (int, np.integer)) and not isinstance(seed_or_rng, bool):
         return np.random.default_rng(seed_or_rng)
-    raise TypeError(
-        f"rng: expected an integer seed or a numpy.random.Generator, "
-        f"got {type(seed_or_rng).__name__}"
-    )
+    raise TypeError(f"rng: expected an integer seed or a numpy.random.Generator, "
+                    f"got {type(seed_or_rng).__name__}")
 
 
 def _describe(spec, dims):
     """Render an expected shape such as "(H, D) = (4, 2)" or "(N, T, D)"."""
     names = spec.split()
-    sym = "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"
+    comma = "," if len(names) == 1 else ""
+    sym = f"({', '.join(names)}{comma})"
     if names and all(n in dims for n in names):
-        sizes = ", ".join(str(dims[n]) for n in names) + ("," if len(names) == 1 else "")
-        return f"{sym} = ({sizes})"
+        return f"{sym} = ({', '.join(str(dims[n]) for n in names)}{comma})"
     return sym
 
 
 def all_finite(a):
-    """True if no entry of the float array ``a`` is NaN or infinite.
-
-    Fast path: one sum, which is finite whenever every entry is (unless it overflows; then
-    the entries are tested one by one).
-    """
-    with np.errstate(over="ignore", invalid="ignore"):  # inf - inf or an overflow: say so below
-        total = a.sum()
+    """True if no entry of the float array ``a`` is NaN or infinite."""
+    with np.errstate(over="ignore", invalid="ignore"):  # fast path: one sum is finite unless
+        total = a.sum()  # some entry is not, or the sum overflows (then test every entry)
     return bool(np.isfinite(total)) or bool(np.all(np.isfinite(a)))
 
 
-def check_array(name, value, spec, dims=None, *, floating=True, finite=True):
-    """Check that ``value`` is an ndarray of shape ``spec`` and return it.
+# kind -> (dtype family, "a NumPy ...array", what the dtype must be, the conversion to suggest)
+_KINDS = {
+    "float": (np.floating, "", "a floating-point array", "np.float64"),
+    "int": (np.integer, "integer ", "integer class indices", "np.int64"),
+    "bool": (np.bool_, "boolean ", "a boolean array", "bool"),
+}
+
+
+def check_array(name, value, spec, dims=None, *, kind="float", finite=True):
+    """Check that ``value`` is an ndarray of shape ``spec`` and dtype ``kind``; return it.
 
     Inputs:
-    - name: the argument's name, used in the error message.
-    - value: the argument.
-    - spec: dimension names separated by spaces, e.g. "N T D"; "" for a scalar array.
-      A name that is a number (e.g. "1") requires exactly that size.
-    - dims: dict of sizes already fixed by earlier arguments; updated in place.
-    - floating: require a float16/32/64 dtype (integer, bool and object arrays are refused).
-    - finite: refuse NaN and infinity.
+    - name: the argument's name, for the message. value: the argument.
+    - spec: dimension names, e.g. "N T D" ("" for a scalar); a number (e.g. "1") is that size.
+    - dims: sizes fixed by earlier arguments; updated in place.
+    - kind: "float", "int" or "bool"; any other dtype is refused.
+    - finite: for floats, refuse NaN and infinity.
 
     Returns the array unchanged (never copied).
     """
-    if dims is None:
-        dims = {}
+    dims = {} if dims is None else dims
     names = spec.split()
+    family, adjective, what, dtype = _KINDS[kind]
     if not isinstance(value, np.ndarray):
-        raise TypeError(
-            f"{name}: expected a NumPy array of shape {_describe(spec, dims)}, "
-            f"got {type(value).__name__}; wrap it with np.asarray(..., dtype=float)"
-        )
-    if floating and not np.issubdtype(value.dtype, np.floating):
-        raise TypeError(
-            f"{name}: expected a floating-point array, got dtype {value.dtype}; "
-            f"convert it with {name}.astype(np.float64)"
-        )
+        hint = "; wrap it with np.asarray(..., dtype=float)" if kind == "float" else ""
+        raise TypeError(f"{name}: expected a NumPy {adjective}array of shape "
+                        f"{_describe(spec, dims)}, got {type(value).__name__}{hint}")
+    if not np.issubdtype(value.dtype, family):
+        raise TypeError(f"{name}: expected {what}, got dtype {value.dtype}; "
+                        f"convert it with {name}.astype({dtype})")
     if value.ndim != len(names):
-        raise ValueError(
-            f"{name}: expected {len(names)}-D array of shape {_describe(spec, dims)}, "
-            f"got {value.ndim}-D array of shape {value.shape}"
-        )
+        raise ValueError(f"{name}: expected {len(names)}-D array of shape {_describe(spec, dims)}"
+                         f", got {value.ndim}-D array of shape {value.shape}")
     before = dict(dims)  # the sizes known before this array, for the message
     for axis, (dim, size) in enumerate(zip(names, value.shape, strict=True)):
         want = int(dim) if dim.isdigit() else dims.get(dim)
         if want is not None and size != want:
-            raise ValueError(
-                f"{name}: expected shape {_describe(spec, before)}, got {value.shape} "
-                f"(axis {axis} is {dim}, which must be {want})"
-            )
+            raise ValueError(f"{name}: expected shape {_describe(spec, before)}, got "
+                             f"{value.shape} (axis {axis} is {dim}, which must be {want})")
         if size == 0:
             raise ValueError(f"{name}: axis {axis} ({dim}) is empty; shape {value.shape}")
         if not dim.isdigit():
             dims.setdefault(dim, size)
-    if finite and floating and not all_finite(value):
+    if finite and kind == "float" and not all_finite(value):
         bad = int(np.size(value) - np.count_nonzero(np.isfinite(value)))
         raise ValueError(f"{name}: contains {bad} NaN or infinite value(s)")
     return value
 
 
+def _in_range(name, a, low, high, what):
+    if a.min() < low or (high is not None and a.max() > high):
+        bound = f"be >= {low}" if high is None else f"lie in [{low}, {high}]"
+        raise ValueError(f"{name}: {what} must {bound}, got values from {a.min()} to {a.max()}")
+    return a
+
+
 def check_labels(name, value, spec, dims, num_classes):
-    """Check an integer label array of shape ``spec`` with values in [0, num_classes)."""
-    if not isinstance(value, np.ndarray):
-        raise TypeError(
-            f"{name}: expected a NumPy integer array of shape {_describe(spec, dims)}, "
-            f"got {type(value).__name__}"
-        )
-    if not np.issubdtype(value.dtype, np.integer):
-        raise TypeError(
-            f"{name}: expected integer class indices, got dtype {value.dtype}; "
-            f"convert with {name}.astype(np.int64)"
-        )
-    check_array(name, value, spec, dims, floating=False, finite=False)
-    if value.size and (value.min() < 0 or value.max() >= num_classes):
-        raise ValueError(
-            f"{name}: class indices must lie in [0, {num_classes - 1}], "
-            f"got values from {value.min()} to {value.max()}"
-        )
-    return value
+    """Check an integer array of shape ``spec`` whose values lie in [0, num_classes)."""
+    check_array(name, value, spec, dims, kind="int")
+    return _in_range(name, value, 0, num_classes - 1, "class indices")
 
 
-def check_mask(mask, shape, dims):
-    """Check an optional boolean (N, T) mask that keeps at least one step (None passes)."""
-    if mask is None:
-        return
-    if not isinstance(mask, np.ndarray) or mask.dtype != bool:
-        # an integer 0/1 mask would silently index rows 0 and 1 instead of selecting steps
-        raise TypeError(f"mask: expected a boolean array of shape (N, T) = {shape}, "
-                        f"got {getattr(mask, 'dtype', type(mask).__name__)}")
-    check_array("mask", mask, "N T", dims, floating=False, finite=False)
-    if not mask.any():
-        raise ValueError("mask: every step is masked out; there is nothing to score")
+def check_integers(name, values, low, high=None, what="every value"):
+    """Check a non-empty 1-D list or array of integers in [low, high] (high None: no bound)."""
+    a = np.asarray(values)
+    if a.ndim != 1 or a.size == 0 or not np.issubdtype(a.dtype, np.integer):
+        raise ValueError(f"{name}: expected a non-empty 1-D list of integers, "
+                         f"got dtype {a.dtype} and shape {a.shape}")
+    return _in_range(name, a, low, high, what)
+
+
+def check_indices(name, data, V, min_len):
+    """Check a 1-D integer array of character indices in [0, V) with at least min_len entries."""
+    if not isinstance(data, np.ndarray):
+        raise TypeError(f"{name}: expected a 1-D NumPy integer array (vocab.encode(text)), "
+                        f"got {type(data).__name__}")
+    check_labels(name, data, "L", {}, V)
+    if len(data) < min_len:
+        raise ValueError(f"{name}: has {len(data)} characters, at least {min_len} needed")
+    return data
+
+
+def check_mask(mask, dims):
+    """Check an optional (N, T) boolean mask that keeps at least one step (None passes)."""
+    if mask is not None:  # a 0/1 integer mask would pick rows 0 and 1, not steps: refused
+        check_array("mask", mask, "N T", dims, kind="bool")
+        if not mask.any():
+            raise ValueError("mask: every step is masked out; there is nothing to score")
+
+
+def check_binary(name, y):
+    """Check that a float array holds only the labels 0.0 and 1.0."""
+    if np.any((y != 0) & (y != 1)):
+        raise ValueError(f"{name}: expected only 0.0 and 1.0")
 
 
 def check_text(name, text, min_length=1):
@@ -176,15 +171,17 @@ def check_text(name, text, min_length=1):
     if not isinstance(text, str):
         raise TypeError(f"{name}: expected a str, got {type(text).__name__}")
     if len(text) < min_length:
-        raise ValueError(f"{name}: has {len(text)} characters, at least {min_length} needed")
+        have = f"has {len(text)} characters" if text else "is empty"
+        raise ValueError(f"{name}: {have}, at least {min_length} needed")
     return text
 
 
-def check_alphabet(alphabet):
-    """Check a str of distinct characters."""
-    check_text("alphabet", alphabet, 1)
+def check_alphabet(alphabet, name="alphabet"):
+    """Check a str of at least one character, each appearing once."""
+    check_text(name, alphabet, 1)
     if len(set(alphabet)) != len(alphabet):
-        raise ValueError(f"alphabet: every character must appear once, got {alphabet!r}")
+        dup = next(c for i, c in enumerate(alphabet) if c in alphabet[:i])  # the first repeat
+        raise ValueError(f"{name}: every character must appear once; {dup!r} repeats")
     return alphabet
 
 
@@ -200,24 +197,26 @@ def check_positive(name, value, *, integer=False, allow_zero=False):
     return value
 
 
+def check_sizes(**sizes):
+    """Check positive integers given by name: ``check_sizes(N=N, T=T)``."""
+    for name, value in sizes.items():
+        check_positive(name, value, integer=True)
+
+
 def check_cache(name, cache, length):
     """Check that ``cache`` looks like what the matching forward function returned."""
     if not isinstance(cache, tuple) or len(cache) != length:
-        raise TypeError(
-            f"{name}: expected the cache tuple returned by the matching *_forward "
-            f"function, got {type(cache).__name__}"
-        )
+        raise TypeError(f"{name}: expected the cache tuple returned by the matching *_forward "
+                        f"function, got {type(cache).__name__}")
     return cache
 
 
 def check_finite_loss(loss, step):
     """Stop training with advice as soon as the loss stops being a finite number."""
     if not np.isfinite(loss):
-        raise FloatingPointError(
-            f"loss became {loss} at step {step}: training diverged. "
-            "Try a smaller learning rate, clip the gradients "
-            "(rnnlib.clip_by_global_norm), or a smaller initial W_hh."
-        )
+        raise FloatingPointError(f"loss became {loss} at step {step}: training diverged. Try "
+                                 "a smaller learning rate, clip the gradients "
+                                 "(rnnlib.clip_by_global_norm), or a smaller initial W_hh.")
     return loss
 
 
@@ -228,39 +227,32 @@ def check_state(name, h, x, dims):
     """Check a state h (N, H) after x (N, T, D) was checked; a time-first x is blamed on x."""
     if (x.ndim == 3 and isinstance(h, np.ndarray) and h.ndim == 2
             and h.shape[0] != x.shape[0] and h.shape[0] == x.shape[1]):
-        raise ValueError(
-            f"x: expected batch-first shape (N, T, D) with N = {h.shape[0]} as in {name}, "
-            f"got {x.shape}, which looks time-first (T, N, D); use x.transpose(1, 0, 2)"
-        )
+        raise ValueError(f"x: expected batch-first shape (N, T, D) with N = {h.shape[0]} as in "
+                         f"{name}, got {x.shape}, which looks time-first (T, N, D); "
+                         "use x.transpose(1, 0, 2)")
     check_array(name, h, "N H", dims)
 
 
-def _x_before_h(x, h, W_xh, W_hh, b_h, x_spec, h_name, dims):
-    """Check x, the weights, then the state."""
-    check_array("x", x, x_spec, dims)
+def rnn_args(x, h0, W_xh, W_hh, b_h, *, step=False):
+    """Check x, the weights, then the state (h_prev of one step, or h0 of a sequence)."""
+    dims = {}
+    check_array("x", x, "N D" if step else "N T D", dims)
     check_array("W_xh", W_xh, "H D", dims)
     check_array("W_hh", W_hh, "H H", dims)
     check_array("b_h", b_h, "H", dims)
-    check_state(h_name, h, x, dims)
+    check_state("h_prev" if step else "h0", h0, x, dims)
 
 
-def rnn_step_args(x, h_prev, W_xh, W_hh, b_h):
-    _x_before_h(x, h_prev, W_xh, W_hh, b_h, "N D", "h_prev", {})
-
-
-def rnn_args(x, h0, W_xh, W_hh, b_h):
-    _x_before_h(x, h0, W_xh, W_hh, b_h, "N T D", "h0", {})
+rnn_step_args = functools.partial(rnn_args, step=True)
 
 
 def rnn_step_backward_args(dh, cache):
-    check_cache("cache", cache, 5)
-    h = cache[2]
-    check_array("dh", dh, "N H", {"N": h.shape[0], "H": h.shape[1]})
+    h = check_cache("cache", cache, 5)[2]
+    check_array("dh", dh, "N H", dict(zip("NH", h.shape, strict=True)))
 
 
 def rnn_backward_args(dh, cache):
-    check_cache("cache", cache, 2)
-    step_caches, (N, T, _) = cache
+    step_caches, (N, T, _) = check_cache("cache", cache, 2)
     check_array("dh", dh, "N T H", {"N": N, "T": T, "H": step_caches[0][2].shape[1]})
 
 
@@ -272,20 +264,17 @@ def affine_args(h, W, b, spec="N H"):
 
 
 def affine_backward_args(dy, cache, spec="N O"):
-    check_cache("cache", cache, 2)
-    h, W = cache
-    dims = dict(zip(("N", "T"), h.shape[:-1], strict=False))
-    dims["O"] = W.shape[0]
-    check_array("dy", dy, spec, dims)
+    h, W = check_cache("cache", cache, 2)
+    check_array("dy", dy, spec, dict(zip("NT", h.shape[:-1], strict=False), O=W.shape[0]))
 
 
-def rnn_params(params, dims, names=("W_xh", "W_hh", "b_h", "W_hy", "b_y"), finite=True,
-               D="D", O="O"):
+def rnn_params(params, dims, finite=True, D="D", O="O"):
     """Check a model's parameter dict: W_xh (H, D), W_hh (H, H), b_h (H,), W_hy (O, H), b_y (O,).
 
     ``dims``: sizes already known, updated in place. A char-RNN reads and predicts one
     vocabulary, so it passes D="V", O="V".
     """
+    names = ("W_xh", "W_hh", "b_h", "W_hy", "b_y")
     if not isinstance(params, dict):
         raise TypeError(f"params: expected a dict with {', '.join(names)}, "
                         f"got {type(params).__name__}")
@@ -296,16 +285,3 @@ def rnn_params(params, dims, names=("W_xh", "W_hh", "b_h", "W_hy", "b_y"), finit
     for name in names:
         check_array(f"params[{name!r}]", params[name], specs[name], dims, finite=finite)
     return dims
-
-
-def check_indices(name, data, V, min_len):
-    """Check a 1-D integer array of character indices in [0, V) with at least min_len entries."""
-    if not isinstance(data, np.ndarray):
-        raise TypeError(
-            f"{name}: expected a 1-D NumPy integer array (vocab.encode(text)), "
-            f"got {type(data).__name__}"
-        )
-    check_labels(name, data, "L", {}, V)
-    if len(data) < min_len:
-        raise ValueError(f"{name}: has {len(data)} characters, at least {min_len} needed")
-    return data

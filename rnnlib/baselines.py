@@ -1,11 +1,16 @@
-"""Baselines for a char-RNN's loss: uniform, unigram and bigram models, and perplexity.
+"""Baselines for a char-RNN's loss: uniform and count (n-gram) models, perplexity, bits.
 
     train, val = train_val_split(text, 0.9)
     baseline_losses(train, val)               # {"uniform": ..., "unigram": ..., "bigram": ...}
+    ngram_loss(train, val, order=2, start=2)  # the trigram, scored on val[2:]
+    bits_per_char(loss)                       # the same loss in bits
 
-All losses are in nats per character and are averaged over the same predictions: every
-character of the validation text after its first one, as a char-RNN that reads val[:-1] and
-predicts val[1:] is scored (rnnlib.evaluate_char_rnn).
+All losses are in nats per character. A comparison means something only when every model
+is scored on the same characters: unigram_loss, bigram_loss and baseline_losses average over
+val[1:], the predictions a char-RNN that reads val[:-1] makes (rnnlib.evaluate_char_rnn);
+ngram_loss takes ``start`` so that a table with an order-2 model (which needs two characters
+of context) scores every row on val[2:]. MarkovSource.surprisal of an order-k source starts
+at val[k].
 """
 
 import math
@@ -84,6 +89,71 @@ def baseline_losses(train, val, alpha=1.0, alphabet=None):
         "unigram": unigram_loss(train, val, alpha, alphabet),
         "bigram": bigram_loss(train, val, alpha, alphabet),
     }
+
+
+def _contexts(ix, order, V):
+    """Context number of every position t >= order: ix[t-order:t] read in base V, (L - order,)."""
+    ctx = np.zeros(len(ix) - order, dtype=np.int64)
+    for j in range(order):  # the oldest character is the most significant digit
+        ctx = ctx * V + ix[j:len(ix) - order + j]
+    return ctx
+
+
+def ngram_surprisal(train, val, order, alpha=1.0, alphabet=None):
+    """-ln p(c_t | the ``order`` characters before it) for every t >= order of ``val``.
+
+        p(c | s) = (n(s c) + alpha) / (n(s .) + alpha V)
+
+    n(s c) counts how often the context s (``order`` characters) is followed by c in
+    ``train``, n(s .) how often s is followed by anything. A context never seen in training
+    gives 1/V to every character. Order 0 is the unigram, 1 the bigram, 2 the trigram.
+
+    Inputs:
+    - train, val: str, each longer than ``order``.
+    - order: int >= 0 (the table has V**order rows: keep it small).
+    - alpha: > 0, pseudo-count added to every (context, character) pair.
+    - alphabet: the V characters to spread probability over; default: those in either text.
+
+    Returns:
+    - surprisal: (len(val) - order,) float64 in nats; entry i belongs to val[order + i].
+    """
+    if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 0:
+        raise ValueError(f"order: expected an integer >= 0, got {order!r}")
+    check_text("train", train, order + 1)
+    check_text("val", val, order + 1)
+    check_positive("alpha", alpha)
+    chars = _vocab_of(train, val, alphabet)
+    V, index = len(chars), {c: i for i, c in enumerate(chars)}
+    tr, va = (np.array([index[c] for c in s], dtype=np.int64) for s in (train, val))
+    counts = np.zeros((V ** order, V))  # (context, next character)
+    np.add.at(counts, (_contexts(tr, order, V), tr[order:]), 1.0)
+    p = (counts + alpha) / (counts.sum(axis=1, keepdims=True) + alpha * V)  # rows sum to 1
+    return -np.log(p[_contexts(va, order, V), va[order:]])
+
+
+def ngram_loss(train, val, order, alpha=1.0, alphabet=None, start=None):
+    """Loss of the order-k count model on val[start:], in nats per character.
+
+    Inputs: as ngram_surprisal, and
+    - start: first scored position of ``val``, at least ``order`` (default max(order, 1):
+      orders 0 and 1 then equal unigram_loss and bigram_loss). Use one ``start`` for every
+      model of a comparison.
+
+    Returns:
+    - loss: mean of ngram_surprisal over val[start:].
+    """
+    start = max(order, 1) if start is None else start
+    if isinstance(start, bool) or not isinstance(start, (int, np.integer)) or start < order:
+        raise ValueError(f"start: expected an integer >= order = {order} (a full context "
+                         f"before every scored character), got {start!r}")
+    if start >= len(val):
+        raise ValueError(f"start: {start} leaves no character of val ({len(val)}) to score")
+    return float(ngram_surprisal(train, val, order, alpha, alphabet)[start - order:].mean())
+
+
+def bits_per_char(nats):
+    """A loss in nats per character as bits per character: nats / ln 2."""
+    return nats / math.log(2)
 
 
 def perplexity(loss):

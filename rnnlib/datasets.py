@@ -7,17 +7,24 @@ many-to-many task whose mask is True at one step only, so the same loss serves b
 
 import numpy as np
 
-from ._checks import check_array, check_positive, make_rng
+from ._checks import check_array, check_integers, check_positive, check_sizes, make_rng, validated
 
 
+def _ar2_args(n, rng, start=None, phi=None, noise_std=0.5, mean=None):
+    if check_positive("n", n, integer=True) < 2:
+        raise ValueError(f"n: expected at least 2 days (the two starting values), got {n}")
+    check_positive("noise_std", noise_std, allow_zero=True)
+
+
+@validated(_ar2_args)
 def ar2_series(n, rng, start=(20.0, 21.0), phi=(0.7, 0.2), noise_std=0.5, mean=0.0):
     """A synthetic daily "temperature" series from an AR(2) process.
 
         T_t - mean = phi1 (T_{t-1} - mean) + phi2 (T_{t-2} - mean) + e_t,  e_t ~ N(0, noise_std^2)
 
-    With the defaults (mean 0) this is T_t = 0.7 T_{t-1} + 0.2 T_{t-2} + N(0, 0.5^2) started
-    from 20 and 21. Since 0.7 + 0.2 < 1 the process is stationary: it forgets its start and
-    settles around ``mean``.
+    The defaults give T_t = 0.7 T_{t-1} + 0.2 T_{t-2} + N(0, 0.5^2) from 20 and 21. They meet
+    all three conditions for a stationary AR(2), |phi2| < 1, phi1 + phi2 < 1 and
+    phi2 - phi1 < 1, so the series forgets its start and settles around ``mean``.
 
     Inputs:
     - n: number of days (including the two starting values), at least 2.
@@ -27,10 +34,6 @@ def ar2_series(n, rng, start=(20.0, 21.0), phi=(0.7, 0.2), noise_std=0.5, mean=0
     Returns:
     - series: (n,) float64 array.
     """
-    check_positive("n", n, integer=True)
-    if n < 2:
-        raise ValueError(f"n: expected at least 2 days (the two starting values), got {n}")
-    check_positive("noise_std", noise_std, allow_zero=True)
     rng = make_rng(rng)
     series = np.empty(n)
     series[:2] = start
@@ -41,6 +44,13 @@ def ar2_series(n, rng, start=(20.0, 21.0), phi=(0.7, 0.2), noise_std=0.5, mean=0
     return series
 
 
+def _windows_args(series, window):
+    L = len(check_array("series", series, "L"))
+    if check_positive("window", window, integer=True) >= L:
+        raise ValueError(f"window: must be shorter than the series (length {L}), got {window}")
+
+
+@validated(_windows_args)
 def sliding_windows(series, window):
     """Cut a series into overlapping windows and the value that follows each.
 
@@ -52,17 +62,18 @@ def sliding_windows(series, window):
     - x: (N, T, 1) windows with N = L - T, batch first, one feature per step.
     - y: (N, 1) the value right after each window.
     """
-    check_array("series", series, "L")
-    check_positive("window", window, integer=True)
-    if window >= len(series):
-        raise ValueError(
-            f"window: must be shorter than the series (length {len(series)}), got {window}"
-        )
     n = len(series) - window
     idx = np.arange(n)[:, None] + np.arange(window)[None, :]  # (N, T) positions
     return series[idx][:, :, None], series[window:, None]
 
 
+def _mask_args(lengths, T=None):
+    lengths = check_integers("lengths", lengths, 1, what="every length")
+    if T is not None and check_positive("T", T, integer=True) < lengths.max():
+        raise ValueError(f"T: must be >= the longest length {lengths.max()}, got {T}")
+
+
+@validated(_mask_args)
 def lengths_to_mask(lengths, T=None):
     """Boolean mask that is True on the first lengths[i] steps of row i.
 
@@ -74,16 +85,24 @@ def lengths_to_mask(lengths, T=None):
     - mask: (N, T) booleans, mask[i, t] = t < lengths[i].
     """
     lengths = np.asarray(lengths)
-    if lengths.ndim != 1 or lengths.size == 0 or not np.issubdtype(lengths.dtype, np.integer):
-        raise ValueError(f"lengths: expected a non-empty 1-D list of integers, got {lengths!r}")
-    if lengths.min() < 1:
-        raise ValueError(f"lengths: every length must be >= 1, got {lengths.min()}")
-    T = int(lengths.max()) if T is None else check_positive("T", T, integer=True)
-    if lengths.max() > T:
-        raise ValueError(f"T: must be >= the longest length {lengths.max()}, got {T}")
+    T = int(lengths.max()) if T is None else T
     return np.arange(T)[None, :] < lengths[:, None]  # (1, T) < (N, 1) -> (N, T)
 
 
+def _pad_args(sequences, T=None, value=0):
+    if not isinstance(sequences, (list, tuple)) or not sequences:
+        raise TypeError("sequences: expected a non-empty list of arrays")
+    tail = np.shape(sequences[0])[1:]
+    for i, shape in enumerate(map(np.shape, sequences)):
+        if len(shape) not in (1, 2) or shape[1:] != tail or shape[0] == 0:
+            raise ValueError(
+                f"sequences[{i}]: expected shape (T_i,{' D' if tail else ''}) with "
+                f"{'D = ' + str(tail[0]) if tail else 'one value per step'}, got {shape}"
+            )
+    _mask_args([len(s) for s in sequences], T)
+
+
+@validated(_pad_args)
 def pad_sequences(sequences, T=None, value=0):
     """Stack sequences of different lengths into one batch, padding at the end.
 
@@ -96,24 +115,22 @@ def pad_sequences(sequences, T=None, value=0):
     - padded: (N, T) or (N, T, D) array whose dtype holds every sequence (np.result_type).
     - mask: (N, T) booleans, True at real steps, False at padding.
     """
-    if not isinstance(sequences, (list, tuple)) or not sequences:
-        raise TypeError("sequences: expected a non-empty list of arrays")
     seqs = [np.asarray(s) for s in sequences]
-    tail = seqs[0].shape[1:]
-    for i, s in enumerate(seqs):
-        if s.ndim not in (1, 2) or s.shape[1:] != tail or s.shape[0] == 0:
-            raise ValueError(
-                f"sequences[{i}]: expected shape (T_i,{' D' if tail else ''}) with "
-                f"{'D = ' + str(tail[0]) if tail else 'one value per step'}, got {s.shape}"
-            )
-    mask = lengths_to_mask(np.array([len(s) for s in seqs]), T)
+    mask = lengths_to_mask([len(s) for s in seqs], T)
     # result_type: one float sequence among integer ones must not be truncated to integers
-    padded = np.full(mask.shape + tail, value, dtype=np.result_type(*seqs))
+    padded = np.full(mask.shape + seqs[0].shape[1:], value, dtype=np.result_type(*seqs))
     for i, s in enumerate(seqs):
         padded[i, : len(s)] = s
     return padded, mask
 
 
+def _running_sign_args(n, rng, min_len=5, max_len=20):
+    check_sizes(n=n, min_len=min_len, max_len=max_len)
+    if min_len > max_len:
+        raise ValueError(f"min_len: must be <= max_len = {max_len}, got {min_len}")
+
+
+@validated(_running_sign_args)
 def running_sign_data(n, rng, min_len=5, max_len=20):
     """Per-step task: is the running sum of the inputs so far positive?
 
@@ -127,11 +144,6 @@ def running_sign_data(n, rng, min_len=5, max_len=20):
     Returns a tuple of:
     - x: (n, max_len, 1) float64, labels: (n, max_len) int64, mask: (n, max_len) bool.
     """
-    check_positive("n", n, integer=True)
-    check_positive("min_len", min_len, integer=True)
-    check_positive("max_len", max_len, integer=True)
-    if min_len > max_len:
-        raise ValueError(f"min_len: must be <= max_len = {max_len}, got {min_len}")
     rng = make_rng(rng)
     lengths = rng.integers(min_len, max_len + 1, size=n)
     mask = lengths_to_mask(lengths, max_len)
@@ -140,6 +152,12 @@ def running_sign_data(n, rng, min_len=5, max_len=20):
     return x[:, :, None], labels, mask
 
 
+def _recall_args(n, T, rng, noise=1.0):
+    check_sizes(n=n, T=T)
+    check_positive("noise", noise, allow_zero=True)
+
+
+@validated(_recall_args)
 def recall_first_data(n, T, rng, noise=1.0):
     """Long-range task: after T steps, report the sign of the very first input.
 
@@ -153,9 +171,6 @@ def recall_first_data(n, T, rng, noise=1.0):
     Returns a tuple of:
     - x: (n, T, 2) float64, labels: (n, T) int64 (the class, repeated), mask: (n, T) bool.
     """
-    check_positive("n", n, integer=True)
-    check_positive("T", T, integer=True)
-    check_positive("noise", noise, allow_zero=True)
     rng = make_rng(rng)
     cls = rng.integers(0, 2, size=n)
     x = np.zeros((n, T, 2))

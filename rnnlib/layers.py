@@ -185,17 +185,8 @@ def _last_step_args(h, lengths):
     """Door check of last_step_forward: h (N, T, H) and N integer lengths in [1, T]."""
     dims = {}
     checks.check_array("h", h, "N T H", dims)
-    if not isinstance(lengths, np.ndarray) or not np.issubdtype(lengths.dtype, np.integer):
-        raise TypeError(
-            f"lengths: expected a NumPy integer array of shape (N,) = ({dims['N']},), got "
-            f"{getattr(lengths, 'dtype', type(lengths).__name__)}; e.g. mask.sum(axis=1)"
-        )
-    checks.check_array("lengths", lengths, "N", dims, floating=False, finite=False)
-    if lengths.min() < 1 or lengths.max() > dims["T"]:
-        raise ValueError(
-            f"lengths: every length must lie in [1, T = {dims['T']}], "
-            f"got values from {lengths.min()} to {lengths.max()}"
-        )
+    checks.check_array("lengths", lengths, "N", dims, kind="int")
+    checks._in_range("lengths", lengths, 1, dims["T"], f"every length (T = {dims['T']})")
 
 
 def _last_step_backward_args(dh_last, cache):

@@ -4,7 +4,7 @@ into the output layer's backward."""
 
 import numpy as np
 
-from ._checks import check_array, check_labels, check_mask, validated
+from ._checks import check_array, check_binary, check_labels, check_mask, validated
 from .layers import log_softmax, sigmoid
 
 
@@ -18,15 +18,14 @@ def _bce_args(logits, labels):
     dims = {}
     check_array("logits", logits, "N 1", dims)
     check_array("labels", labels, "N 1", dims)
-    if np.any((labels != 0) & (labels != 1)):
-        raise ValueError("labels: expected only 0.0 and 1.0")
+    check_binary("labels", labels)
 
 
 def _temporal_args(scores, labels, mask=None):
     dims = {}
     check_array("scores", scores, "N T C", dims)
-    check_labels("labels", labels, "N T", dims, scores.shape[2])
-    check_mask(mask, labels.shape, dims)
+    check_labels("labels", labels, "N T", dims, dims["C"])
+    check_mask(mask, dims)
 
 
 @validated(_mse_args)

@@ -4,17 +4,13 @@
     text = source.generate(20_000, rng=1)     # "kisa romet lu bano. ..."
     source.entropy_rate()                     # nats per character: the best loss possible
 
-Nothing here is copied or downloaded: the text comes from a Markov chain whose transition
-probabilities are drawn from a seeded numpy Generator.
+An order-k source draws each character from P(c | s), s the k characters before it (its
+context). With pi(s) the long-run (stationary) probability of context s, the entropy rate
 
-An order-k source picks each character from a distribution that depends only on the k
-characters before it, its *context*. With pi(s) the long-run (stationary) probability of
-context s and P(c | s) the transition probabilities, the entropy rate is
+    H = - sum_s pi(s) sum_c P(c | s) log P(c | s)      (nats per character)
 
-    H = - sum_s pi(s) sum_c P(c | s) log P(c | s)      (nats per character).
-
-No model that predicts the next character from the past, however clever, has an expected
-loss below H, so H is the floor to draw under every loss curve on this text.
+is a floor no model that predicts from the past can beat: the line under every loss curve.
+Its transition probabilities come from a seeded numpy Generator; nothing is downloaded.
 """
 
 import bisect
@@ -22,7 +18,35 @@ import math
 
 import numpy as np
 
-from ._checks import check_alphabet, check_array, check_positive, check_text, make_rng
+from ._checks import check_alphabet, check_array, check_positive, check_text, make_rng, validated
+from .text import Vocabulary
+
+
+def _order(V, S):
+    """k >= 1 with V**k == S, or None."""
+    k = round(math.log(S, V)) if V > 1 else 1
+    return k if k >= 1 and V ** k == S else None
+
+
+def _source_args(self, alphabet, transitions):
+    V = len(check_alphabet(alphabet))
+    S = len(check_array("transitions", transitions, "S V", {"V": V}))
+    if _order(V, S) is None:
+        raise ValueError(f"transitions: expected V**k rows for an order k >= 1 with V = {V}, "
+                         f"got {S} rows")
+    if np.any(transitions < 0) or not np.allclose(transitions.sum(axis=1), 1.0):
+        raise ValueError("transitions: every row must be probabilities (>= 0, summing to 1)")
+
+
+def _random_args(cls, alphabet, order, rng, concentration=0.5):
+    check_alphabet(alphabet)
+    check_positive("order", order, integer=True)
+    check_positive("concentration", concentration)
+
+
+def _generate_args(self, n, rng):
+    if check_positive("n", n, integer=True) < self.order:
+        raise ValueError(f"n: must be at least the order {self.order}, got {n}")
 
 
 class MarkovSource:
@@ -37,54 +61,28 @@ class MarkovSource:
       k is read from the number of rows.
     """
 
+    @validated(_source_args)
     def __init__(self, alphabet, transitions):
-        self.alphabet = check_alphabet(alphabet)
-        V = len(alphabet)
-        check_array("transitions", transitions, "S V", {"V": V})
-        S = transitions.shape[0]
-        order = round(math.log(S, V)) if V > 1 else 1
-        if V ** order != S or order < 1:
-            raise ValueError(
-                f"transitions: expected V**k rows for an order k >= 1 with V = {V}, "
-                f"got {S} rows"
-            )
-        if np.any(transitions < 0) or not np.allclose(transitions.sum(axis=1), 1.0):
-            raise ValueError("transitions: every row must be probabilities (>= 0, summing to 1)")
-        self.order = order
+        self.alphabet = alphabet
+        self.order = _order(len(alphabet), len(transitions))
         self.transitions = transitions.astype(np.float64)
-        self._index = {c: i for i, c in enumerate(alphabet)}
+        self._vocab = Vocabulary(alphabet)  # indices in the alphabet's order
 
     @classmethod
+    @validated(_random_args)
     def random(cls, alphabet, order, rng, concentration=0.5):
         """A source whose rows are drawn from a Dirichlet(concentration) distribution.
 
         Small concentrations (< 1) give peaked rows: strong preferences, low entropy.
         """
-        check_alphabet(alphabet)
-        check_positive("order", order, integer=True)
-        check_positive("concentration", concentration)
         V = len(alphabet)
         rows = make_rng(rng).dirichlet(np.full(V, float(concentration)), size=V ** order)
         return cls(alphabet, rows)
 
+    @validated(lambda self, text: check_text("text", text))
     def encode(self, text):
         """(L,) int64 indices of the characters of ``text`` in the alphabet."""
-        check_text("text", text)
-        try:
-            return np.array([self._index[c] for c in text], dtype=np.int64)
-        except KeyError as err:
-            raise ValueError(
-                f"text: character {err.args[0]!r} is not in the alphabet {self.alphabet!r}"
-            ) from None
-
-    def _contexts(self, ix):
-        """Context number of every position t >= k: the k indices before t, in base V."""
-        V, k = len(self.alphabet), self.order
-        L = len(ix)
-        ctx = np.zeros(L - k, dtype=np.int64)
-        for j in range(k):  # most significant digit first
-            ctx = ctx * V + ix[j:L - k + j]
-        return ctx  # (L - k,)
+        return self._vocab.encode(text)
 
     def stationary(self, tol=1e-13, max_iter=100_000):
         """The stationary distribution pi over contexts, (V**k,), by power iteration.
@@ -103,10 +101,9 @@ class MarkovSource:
             if np.abs(new - pi).sum() < tol:
                 return new / new.sum()
             pi = new
-        raise RuntimeError(
-            "stationary: power iteration did not converge; the chain may have several "
-            "closed classes of contexts, so its long-run behaviour depends on the start"
-        )
+        raise RuntimeError("stationary: power iteration did not converge; the chain may have "
+                           "several closed classes of contexts, so its long run depends on the "
+                           "start")
 
     def entropy_rate(self):
         """H = - sum_s pi(s) sum_c P(c | s) log P(c | s), in nats per character."""
@@ -115,6 +112,7 @@ class MarkovSource:
             plogp = np.where(P > 0, P * np.log(P), 0.0)  # 0 log 0 = 0
         return float(-(self.stationary() @ plogp.sum(axis=1)))
 
+    @validated(_generate_args)
     def generate(self, n, rng):
         """A text of ``n`` characters; the first context is drawn from the stationary pi.
 
@@ -125,10 +123,7 @@ class MarkovSource:
         Returns:
         - text: str of length n.
         """
-        check_positive("n", n, integer=True)
         V, k = len(self.alphabet), self.order
-        if n < k:
-            raise ValueError(f"n: must be at least the order {k}, got {n}")
         rng = make_rng(rng)
         cdf = np.cumsum(self.transitions, axis=1)  # (V**k, V)
         cdf[:, -1] = 1.0  # guard against rounding: the last entry is exactly 1
@@ -141,15 +136,19 @@ class MarkovSource:
             s = (s * V + c) % V ** k  # drop the oldest character, append c
         return "".join(self.alphabet[c] for c in out)
 
+    @validated(lambda self, text: check_text("text", text, self.order + 1))
     def surprisal(self, text):
         """-log P(c_t | context) of every character of ``text`` after its first k, (L - k,).
 
         Infinite where the source could never have written that character there.
         """
-        ix = self.encode(check_text("text", text, self.order + 1))
-        p = self.transitions[self._contexts(ix), ix[self.order:]]  # (L - k,)
+        V, k = len(self.alphabet), self.order
+        ix = self.encode(text)  # (L,)
+        ctx = np.zeros(len(ix) - k, dtype=np.int64)  # context of each position t >= k ...
+        for j in range(k):  # ... the k indices before t in base V, most significant first
+            ctx = ctx * V + ix[j:len(ix) - k + j]
         with np.errstate(divide="ignore"):
-            return -np.log(p)
+            return -np.log(self.transitions[ctx, ix[k:]])  # (L - k,)
 
     def cross_entropy(self, text):
         """Mean surprisal: the true source's loss on ``text``, in nats per character.
@@ -159,6 +158,7 @@ class MarkovSource:
         return float(self.surprisal(text).mean())
 
 
+@validated(lambda rng=0, concentration=0.4: check_positive("concentration", concentration))
 def word_like_source(rng=0, concentration=0.4):
     """An order-2 source over 17 characters whose text looks like words of a made-up language.
 
@@ -175,7 +175,6 @@ def word_like_source(rng=0, concentration=0.4):
     Returns:
     - source: MarkovSource of order 2, alphabet " ,.abdeiklmnorstu".
     """
-    check_positive("concentration", concentration)
     rng = make_rng(rng)
     vowels, consonants = "aeiou", "bdklmnrst"
     alphabet = " ,." + "".join(sorted(vowels + consonants))
@@ -207,6 +206,3 @@ def word_like_source(rng=0, concentration=0.4):
                     consonants, 0.05)
             rows[idx[a], idx[b]] = row
     return MarkovSource(alphabet, rows.reshape(V * V, V))
-
-
-# ----------------------------------------------------------------------------- baselines

@@ -19,7 +19,7 @@ import functools
 import numpy as np
 
 from . import _checks as checks
-from ._checks import check_array, check_labels, check_mask, make_rng, validated
+from ._checks import make_rng, validated
 from .initializers import lecun_normal, scale_to_spectral_radius
 from .layers import (
     affine_backward,
@@ -32,6 +32,13 @@ from .layers import (
 from .losses import bce_with_logits_loss, mse_loss, temporal_softmax_cross_entropy_loss
 
 
+def _init_args(D, H, O, rng, radius=None, init=None):
+    checks.check_sizes(D=D, H=H, O=O)
+    if radius is not None:
+        checks.check_positive("radius", radius)
+
+
+@validated(_init_args)
 def init_rnn_params(D, H, O, rng, radius=None, init=lecun_normal):
     """Parameters of a vanilla RNN with an output layer: random weights, zero biases.
 
@@ -55,7 +62,7 @@ def init_rnn_params(D, H, O, rng, radius=None, init=lecun_normal):
 def _params_x(params, x, h0=None):
     """Check params and x (N, T, D) (and h0 if given); return the sizes found."""
     dims = checks.rnn_params(params, {})
-    check_array("x", x, "N T D", dims)
+    checks.check_array("x", x, "N T D", dims)
     if h0 is not None:
         checks.check_state("h0", h0, x, dims)
     return dims
@@ -64,35 +71,40 @@ def _params_x(params, x, h0=None):
 def _last_step_args(params, x, y=None, *, binary=False):
     dims = _params_x(params, x)
     if y is not None:
-        check_array("y", y, "N O", dims)
+        checks.check_array("y", y, "N O", dims)
     if binary and dims["O"] != 1:
         raise ValueError(f"params['W_hy']: a binary classifier has O = 1 output, got {dims['O']}")
-    if binary and y is not None and np.any((y != 0) & (y != 1)):
-        raise ValueError("y: expected only 0.0 and 1.0")
+    if binary and y is not None:
+        checks.check_binary("y", y)
 
 
 def _many_to_many_args(params, x, labels=None, mask=None, h0=None):
     dims = _params_x(params, x, h0)
     if labels is not None:
-        check_labels("labels", labels, "N T", dims, dims["O"])
-        check_mask(mask, labels.shape, dims)
+        checks.check_labels("labels", labels, "N T", dims, dims["O"])
+        checks.check_mask(mask, dims)
 
 
-def _forward_last(params, x):
-    """Scores on the last hidden state and the caches to go back through."""
-    h0 = np.zeros((x.shape[0], params["W_hh"].shape[0]))  # every sequence starts fresh
-    h, rnn_cache = rnn_forward(x, h0, params["W_xh"], params["W_hh"], params["b_h"])  # (N, T, H)
-    s, out_cache = affine_forward(h[:, -1], params["W_hy"], params["b_y"])  # (N, O)
-    return s, (h.shape, rnn_cache, out_cache)
+def _rnn(params, x, h0=None):
+    """Hidden states (N, T, H) from h0 (default zeros: every sequence starts fresh), and cache."""
+    h0 = np.zeros((x.shape[0], params["W_hh"].shape[0])) if h0 is None else h0
+    return rnn_forward(x, h0, params["W_xh"], params["W_hh"], params["b_h"])
 
 
-def _backward_last(ds, cache):
-    h_shape, rnn_cache, out_cache = cache
-    dh_last, dW_hy, db_y = affine_backward(ds, out_cache)
-    dh = np.zeros(h_shape)  # (N, T, H): only h_T feeds the output ...
-    dh[:, -1] = dh_last  # ... and rnn_backward carries it back through time
+def _bptt(dh, rnn_cache, dW_hy, db_y):
+    """Back through time from dh (N, T, H); the grads dict, parallel to params."""
     _, _, dW_xh, dW_hh, db_h = rnn_backward(dh, rnn_cache)
     return {"W_xh": dW_xh, "W_hh": dW_hh, "b_h": db_h, "W_hy": dW_hy, "b_y": db_y}
+
+
+def _last_step_loss(loss_fn, params, x, y):
+    h, rnn_cache = _rnn(params, x)  # (N, T, H)
+    s, out_cache = affine_forward(h[:, -1], params["W_hy"], params["b_y"])  # (N, O)
+    loss, ds = loss_fn(s, y)
+    dh_last, dW_hy, db_y = affine_backward(ds, out_cache)
+    dh = np.zeros_like(h)  # (N, T, H): only h_T feeds the output ...
+    dh[:, -1] = dh_last  # ... and rnn_backward carries it back through time
+    return loss, _bptt(dh, rnn_cache, dW_hy, db_y)
 
 
 @validated(_last_step_args)
@@ -100,13 +112,14 @@ def last_step_scores(params, x):
     """Output-layer scores on the last hidden state (a regressor's prediction, a logit).
 
     Inputs:
-    - params: dict W_xh (H, D), W_hh (H, H), b_h (H,), W_hy (O, H), b_y (O,).
+    - params: dict W_xh (H, D), W_hh (H, H), b_h (H,), W_hy (O, H), b_y (O,) (init_rnn_params).
     - x: (N, T, D) input sequences.
 
     Returns:
     - scores: (N, O).
     """
-    return _forward_last(params, x)[0]
+    h, _ = _rnn(params, x)  # (N, T, H)
+    return affine_forward(h[:, -1], params["W_hy"], params["b_y"])[0]  # (N, O)
 
 
 @validated(_last_step_args)
@@ -120,9 +133,7 @@ def regression_loss(params, x, y):
     - loss: float, mean over all N * O entries of (prediction - y)^2.
     - grads: dict with the keys and shapes of params.
     """
-    s, cache = _forward_last(params, x)
-    loss, ds = mse_loss(s, y)
-    return loss, _backward_last(ds, cache)
+    return _last_step_loss(mse_loss, params, x, y)
 
 
 @validated(functools.partial(_last_step_args, binary=True))
@@ -136,9 +147,7 @@ def classification_loss(params, x, y):
     - loss: float, mean binary cross-entropy over the N sequences.
     - grads: dict with the keys and shapes of params.
     """
-    s, cache = _forward_last(params, x)
-    loss, ds = bce_with_logits_loss(s, y)
-    return loss, _backward_last(ds, cache)
+    return _last_step_loss(bce_with_logits_loss, params, x, y)
 
 
 @validated(_params_x)
@@ -146,15 +155,12 @@ def rnn_scores(params, x, h0=None):
     """Scores at every step of a many-to-many RNN (no loss).
 
     Inputs:
-    - params: dict W_xh (H, D), W_hh (H, H), b_h (H,), W_hy (O, H), b_y (O,).
-    - x: (N, T, D) inputs.
-    - h0: (N, H) initial state (default zeros).
+    - params: as last_step_scores. x: (N, T, D) inputs. h0: (N, H) start (default zeros).
 
     Returns:
     - scores: (N, T, O), the softmax inputs at every step.
     """
-    h0 = np.zeros((x.shape[0], params["W_hh"].shape[0])) if h0 is None else h0
-    h, _ = rnn_forward(x, h0, params["W_xh"], params["W_hh"], params["b_h"])  # (N, T, H)
+    h, _ = _rnn(params, x, h0)  # (N, T, H)
     return temporal_affine_forward(h, params["W_hy"], params["b_y"])[0]  # (N, T, O)
 
 
@@ -162,24 +168,17 @@ def rnn_scores(params, x, h0=None):
 def many_to_many_loss(params, x, labels, mask=None, h0=None):
     """Softmax cross-entropy at every (unmasked) step of an RNN, and its gradients.
 
-    rnn_forward -> temporal_affine_forward -> temporal_softmax_cross_entropy_loss, then the
-    three backward passes in reverse order.
-
     Inputs:
-    - params: dict W_xh (H, D), W_hh (H, H), b_h (H,), W_hy (O, H), b_y (O,).
-    - x: (N, T, D) inputs (padded steps may hold anything).
+    - params, x, h0: as rnn_scores (padded steps of x may hold anything).
     - labels: (N, T) integer classes in [0, O).
     - mask: optional (N, T) booleans, True at steps that count.
-    - h0: (N, H) initial state (default zeros).
 
     Returns a tuple of:
     - loss: float, the mean over counted steps.
     - grads: dict with the same keys and shapes as params.
     """
-    h0 = np.zeros((x.shape[0], params["W_hh"].shape[0])) if h0 is None else h0
-    h, rnn_cache = rnn_forward(x, h0, params["W_xh"], params["W_hh"], params["b_h"])
-    scores, aff_cache = temporal_affine_forward(h, params["W_hy"], params["b_y"])
+    h, rnn_cache = _rnn(params, x, h0)  # (N, T, H)
+    scores, aff_cache = temporal_affine_forward(h, params["W_hy"], params["b_y"])  # (N, T, O)
     loss, dscores = temporal_softmax_cross_entropy_loss(scores, labels, mask)
-    dh, dW_hy, db_y = temporal_affine_backward(dscores, aff_cache)
-    _, _, dW_xh, dW_hh, db_h = rnn_backward(dh, rnn_cache)
-    return loss, {"W_xh": dW_xh, "W_hh": dW_hh, "b_h": db_h, "W_hy": dW_hy, "b_y": db_y}
+    dh, dW_hy, db_y = temporal_affine_backward(dscores, aff_cache)  # back in reverse order
+    return loss, _bptt(dh, rnn_cache, dW_hy, db_y)

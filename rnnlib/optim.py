@@ -6,35 +6,26 @@ import numpy as np
 from ._checks import all_finite, check_positive
 
 
-def _check_grads(grads):
-    if not isinstance(grads, dict):
-        raise TypeError(f"grads: expected a dict of name -> array (the grads a loss function "
-                        f"returns), got {type(grads).__name__}")
+def _check_grads(grads, params=None):
+    """grads: a dict of arrays; given params, with their keys and shapes, and all finite."""
+    for arg, d in (("params", params), ("grads", grads)):
+        if d is not None and not isinstance(d, dict):
+            raise TypeError(f"{arg}: expected a dict of name -> array, got {type(d).__name__}")
     for name, g in grads.items():
         if not isinstance(g, np.ndarray):
             raise TypeError(f"grads[{name!r}]: expected a NumPy array, got {type(g).__name__}")
-
-
-def _check_step(params, grads):
-    """params and grads: same keys, same shapes, every gradient finite."""
-    if not isinstance(params, dict):
-        raise TypeError(f"params: expected a dict of name -> array, got {type(params).__name__}")
-    _check_grads(grads)
+    if params is None:
+        return
     if set(params) != set(grads):
-        raise ValueError(
-            f"grads: keys {sorted(grads)} do not match params keys {sorted(params)}"
-        )
-    for name in params:
-        if params[name].shape != grads[name].shape:
-            raise ValueError(
-                f"grads[{name!r}]: expected shape {params[name].shape}, "
-                f"got {grads[name].shape}"
-            )
+        raise ValueError(f"grads: keys {sorted(grads)} do not match params keys {sorted(params)}")
+    for name, p in params.items():
+        if p.shape != grads[name].shape:
+            raise ValueError(f"grads[{name!r}]: expected shape {p.shape}, "
+                             f"got {grads[name].shape}")
         if not all_finite(grads[name]):
-            raise ValueError(
-                f"grads[{name!r}]: contains NaN or infinite values; the step is refused and "
-                "params are unchanged (try a smaller learning rate or clip the gradients)"
-            )
+            raise ValueError(f"grads[{name!r}]: contains NaN or infinite values; the step is "
+                             "refused and params are unchanged (try a smaller learning rate or "
+                             "clip the gradients)")
 
 
 class SGD:
@@ -45,7 +36,7 @@ class SGD:
 
     def step(self, params, grads):
         """Update every array in ``params`` in place."""
-        _check_step(params, grads)
+        _check_grads(grads, params)
         for name, p in params.items():
             p -= self.lr * grads[name]
 
@@ -69,7 +60,7 @@ class AdaGrad:
 
     def step(self, params, grads):
         """Update every array in ``params`` in place (``grads`` is not changed)."""
-        _check_step(params, grads)
+        _check_grads(grads, params)
         for name, p in params.items():
             g = grads[name]
             if name not in self.memory:  # first step: no squared gradients yet

@@ -6,24 +6,23 @@
 
 import numpy as np
 
-from ._checks import check_indices, check_positive, make_rng, validated
+from ._checks import check_array, check_integers, check_positive, make_rng, validated
 from .char_rnn import PARAM_NAMES, char_params, char_rnn_scores
 from .layers import softmax
 from .text import Vocabulary
 
 
 def _sample_args(params, seed_indices, length, temperature=1.0, top_k=None, rng=0, h0=None):
-    V = char_params(params)[1]
-    seed = np.asarray(seed_indices)
-    if seed.ndim != 1 or seed.size == 0:
-        raise ValueError(f"seed_indices: expected a non-empty 1-D array, got shape {seed.shape}")
-    check_indices("seed_indices", seed, V, 1)
+    H, V = char_params(params)
+    check_integers("seed_indices", seed_indices, 0, V - 1, "every index")
     check_positive("length", length, integer=True, allow_zero=True)
     check_positive("temperature", temperature)
     if top_k is not None:
         check_positive("top_k", top_k, integer=True)
         if top_k > V:
             raise ValueError(f"top_k: must be at most the vocabulary size {V}, got {top_k}")
+    if h0 is not None:
+        check_array("h0", h0, "H" if np.ndim(h0) == 1 else "1 H", {"H": H})
 
 
 @validated(_sample_args)
@@ -35,13 +34,11 @@ def sample_indices(params, seed_indices, length, temperature=1.0, top_k=None, rn
     and fed back in as the next input.
 
     Inputs:
-    - params: a char-RNN's parameters (see rnnlib.init_char_rnn_params).
-    - seed_indices: (S,) integers, S >= 1.
+    - params: a char-RNN's parameters (init_char_rnn_params). seed_indices: (S,), S >= 1.
     - length: number of characters to generate (>= 0).
     - temperature: > 0; below 1 sharpens the distribution, above 1 flattens it.
     - top_k: keep only the k most likely characters at each step (None: all).
-    - rng: integer seed or numpy Generator.
-    - h0: (H,) or (1, H) starting state, or None.
+    - rng: integer seed or numpy Generator. h0: (H,) or (1, H) starting state, or None.
 
     Returns:
     - indices: (length,) int64 array (the seed is not included).
@@ -66,20 +63,31 @@ def sample_indices(params, seed_indices, length, temperature=1.0, top_k=None, rn
     return out
 
 
-def sample(params, vocab, seed_text, length, temperature=1.0, top_k=None, rng=0):
-    """Generate text: the ``length`` characters that follow ``seed_text`` (seed excluded).
-
-    Raises ValueError naming any seed character that is not in the vocabulary.
-    """
+def _text_args(params, vocab, seed_text, length, temperature=1.0, top_k=None, rng=0):
+    V = char_params(params)[1]
     if not isinstance(vocab, Vocabulary):
         raise TypeError(f"vocab: expected a rnnlib.Vocabulary, got {type(vocab).__name__}")
+    if len(vocab) != V:
+        raise ValueError(f"vocab: its size {len(vocab)} does not match the model's vocabulary "
+                         f"size {V}")
     if not isinstance(seed_text, str) or not seed_text:
         raise ValueError("seed_text: expected a non-empty string to start from")
-    if len(vocab) != char_params(params)[1]:
-        raise ValueError("vocab: its size does not match the model's vocabulary size")
     try:
         seed = vocab.encode(seed_text)
     except ValueError as err:
         raise ValueError(f"seed_text: {str(err).removeprefix('text: ')}") from None
-    ix = sample_indices(params, seed, length, temperature, top_k, rng)
+    _sample_args(params, seed, length, temperature, top_k, rng)
+
+
+@validated(_text_args)
+def sample(params, vocab, seed_text, length, temperature=1.0, top_k=None, rng=0):
+    """Generate text: the ``length`` characters that follow ``seed_text`` (seed excluded).
+
+    Inputs: as sample_indices, with vocab (a rnnlib.Vocabulary) and seed_text (a str whose
+    characters are all in vocab) in place of seed_indices.
+
+    Returns:
+    - text: str of ``length`` characters.
+    """
+    ix = sample_indices(params, vocab.encode(seed_text), length, temperature, top_k, rng)
     return vocab.decode(ix)

@@ -11,7 +11,26 @@ from pathlib import Path
 
 import numpy as np
 
-from ._checks import check_positive
+from ._checks import check_alphabet, check_integers, check_positive, check_text, validated
+
+
+def _code_points(text):
+    """(L,) uint32 array of the Unicode code points of ``text``."""
+    return np.frombuffer(text.encode("utf-32-le", errors="surrogatepass"), dtype="<u4")
+
+
+def _code_point_args(cls, codes):
+    chars = "".join(map(chr, check_integers("codes", codes, 0, 0x10FFFF, "every code point")))
+    try:
+        chars.encode("utf-8")  # lone surrogates cannot be written out
+    except UnicodeEncodeError as err:
+        raise ValueError(f"codes: not valid characters ({err})") from None
+    check_alphabet(chars, "codes")
+
+
+def _decode_args(self, indices):
+    if np.size(indices):  # an empty sequence decodes to ""
+        check_integers("indices", indices, 0, len(self) - 1, "every index")
 
 
 class Vocabulary:
@@ -22,44 +41,24 @@ class Vocabulary:
       ``Vocabulary.from_text`` builds one with the characters of a text, sorted.
     """
 
+    @validated(lambda self, chars: check_alphabet("".join(chars), "chars"))
     def __init__(self, chars):
-        chars = "".join(chars) if not isinstance(chars, str) else chars
-        if not chars:
-            raise ValueError("chars: a vocabulary needs at least one character, got none")
-        if len(set(chars)) != len(chars):
-            dup = next(c for i, c in enumerate(chars) if c in chars[:i])  # the first repeat
-            raise ValueError(f"chars: every character must appear once; {dup!r} repeats")
-        self.chars = chars
-        self._codes = _code_points(chars)  # (V,) code point of each index
+        self.chars = "".join(chars)
+        self._codes = _code_points(self.chars)  # (V,) code point of each index
         self._order = np.argsort(self._codes)  # indices sorted by code point
         self._sorted = self._codes[self._order]  # for binary search in encode
 
     @classmethod
+    @validated(lambda cls, text: check_text("text", text))
     def from_text(cls, text):
         """The vocabulary of every distinct character in ``text``, sorted by code point."""
-        if not isinstance(text, str):
-            raise TypeError(f"text: expected a str, got {type(text).__name__}")
-        if not text:
-            raise ValueError("text: is empty; a vocabulary needs at least one character")
         return cls("".join(sorted(set(text))))
 
     @classmethod
+    @validated(_code_point_args)
     def from_code_points(cls, codes):
         """Rebuild a vocabulary from an integer array of Unicode code points (checkpoints)."""
-        codes = np.asarray(codes)
-        if codes.ndim != 1 or not np.issubdtype(codes.dtype, np.integer):
-            raise ValueError(
-                f"codes: expected a 1-D integer array of code points, "
-                f"got dtype {codes.dtype} and shape {codes.shape}"
-            )
-        if codes.size and (codes.min() < 0 or codes.max() > 0x10FFFF):
-            raise ValueError("codes: values must be Unicode code points in [0, 0x10FFFF]")
-        try:
-            chars = "".join(chr(int(c)) for c in codes)
-            chars.encode("utf-8")  # lone surrogates cannot be written out
-        except (ValueError, UnicodeEncodeError) as err:
-            raise ValueError(f"codes: not valid characters ({err})") from None
-        return cls(chars)
+        return cls("".join(map(chr, np.asarray(codes).tolist())))
 
     def code_points(self):
         """The vocabulary as an int32 array of code points, (V,), in index order."""
@@ -68,44 +67,35 @@ class Vocabulary:
     def __len__(self):
         return len(self.chars)
 
-    def __contains__(self, char):
-        return isinstance(char, str) and len(char) == 1 and char in self.chars
-
     def __eq__(self, other):
         return isinstance(other, Vocabulary) and self.chars == other.chars
-
-    def __hash__(self):
-        return hash(self.chars)
 
     def __repr__(self):
         return f"Vocabulary({self.chars!r})"
 
+    @validated(lambda self, text: check_text("text", text, 0))
     def encode(self, text):
-        """Turn a string into an int64 array of indices, one per character.
+        """Turn a string into indices, one per character.
 
         Inputs:
-        - text: str whose characters are all in the vocabulary.
+        - text: str whose characters are all in the vocabulary (else a ValueError names the
+          first one that is not).
 
         Returns:
         - indices: (L,) int64 array.
-
-        Raises ValueError naming the first character that is not in the vocabulary.
         """
-        if not isinstance(text, str):
-            raise TypeError(f"text: expected a str, got {type(text).__name__}")
         codes = _code_points(text)  # (L,)
         pos = np.searchsorted(self._sorted, codes)  # where each code would sit, (L,)
         pos = np.minimum(pos, len(self._sorted) - 1)
         unknown = self._sorted[pos] != codes
         if np.any(unknown):
             i = int(np.argmax(unknown))
-            raise ValueError(
-                f"text: character {text[i]!r} at position {i} is not in the vocabulary "
-                f"({len(self)} characters: {self.chars[:40]!r}"
-                f"{'...' if len(self) > 40 else ''})"
-            )
+            more = "..." if len(self) > 40 else ""
+            raise ValueError(f"text: character {text[i]!r} at position {i} is not in the "
+                             f"vocabulary ({len(self)} characters: {self.chars[:40]!r}{more})")
         return self._order[pos].astype(np.int64)
 
+    @validated(_decode_args)
     def decode(self, indices):
         """Turn a sequence of indices back into a string.
 
@@ -115,27 +105,20 @@ class Vocabulary:
         Returns:
         - text: str of length L.
         """
-        ix = np.asarray(indices)
-        if ix.size == 0:
-            return ""
-        if ix.ndim != 1 or not np.issubdtype(ix.dtype, np.integer):
-            raise ValueError(
-                f"indices: expected a 1-D sequence of integers, "
-                f"got dtype {ix.dtype} and shape {ix.shape}"
-            )
-        if ix.min() < 0 or ix.max() >= len(self):
-            raise ValueError(
-                f"indices: must lie in [0, {len(self) - 1}], "
-                f"got values from {ix.min()} to {ix.max()}"
-            )
+        ix = np.asarray(indices, dtype=np.int64)
         return self._codes[ix].astype("<u4").tobytes().decode("utf-32-le")
 
 
-def _code_points(text):
-    """(L,) uint32 array of the Unicode code points of ``text``."""
-    return np.frombuffer(text.encode("utf-32-le", errors="surrogatepass"), dtype="<u4")
+def _load_args(path, min_length=2):
+    check_positive("min_length", min_length, integer=True)
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file")
+    if path.is_dir():
+        raise ValueError(f"{path}: is a folder, expected a text file")
 
 
+@validated(_load_args)
 def load_text(path, min_length=2):
     """Read a UTF-8 text file, refusing files that cannot train a character model.
 
@@ -144,34 +127,39 @@ def load_text(path, min_length=2):
     - min_length: fewest characters accepted (an input and a target need at least 2).
 
     Returns:
-    - text: the file's contents as a str.
+    - text: the file's contents as a str (without a byte-order mark).
 
-    Raises FileNotFoundError for a missing file and ValueError, naming the file, for a
-    file that is not UTF-8, is empty, or is shorter than ``min_length`` characters.
+    A missing file raises FileNotFoundError; a folder, a file that is not UTF-8 or shorter
+    than ``min_length`` characters raises ValueError, naming the file.
     """
     path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no such file")
-    if path.is_dir():
-        raise ValueError(f"{path}: is a folder, expected a text file")
     data = path.read_bytes()
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8").removeprefix("\ufeff")  # a byte-order mark is not text
     except UnicodeDecodeError as err:
-        raise ValueError(
-            f"{path}: is not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start}); "
-            "save it as UTF-8 or convert it, e.g. with iconv"
-        ) from None
-    text = text.removeprefix("\ufeff")  # a byte-order mark is not part of the text
-    if not text:
-        raise ValueError(f"{path}: is empty; a character model needs some text to learn from")
-    if len(text) < min_length:
-        raise ValueError(
-            f"{path}: has {len(text)} characters, too short: at least {min_length} needed"
-        )
+        raise ValueError(f"{path}: is not UTF-8 text (byte 0x{data[err.start]:02x} at offset "
+                         f"{err.start}); save it as UTF-8 or convert it, e.g. with iconv") from None
+    if len(text) < min_length:  # min_length >= 1: an empty file stops here
+        have = f"has {len(text)} characters, too short" if text else "is empty"
+        raise ValueError(f"{path}: {have}: at least {min_length} characters needed")
     return text
 
 
+def _split_args(text, fraction=0.9):
+    if not isinstance(text, (str, np.ndarray)):
+        raise TypeError(f"text: expected a str or 1-D array, got {type(text).__name__}")
+    if isinstance(text, np.ndarray) and text.ndim != 1:
+        raise ValueError(f"text: expected a 1-D array, got shape {text.shape}")
+    check_positive("fraction", fraction)
+    if not 0 < fraction < 1:
+        raise ValueError(f"fraction: expected a number strictly between 0 and 1, got {fraction}")
+    n = round(fraction * len(text))
+    if n < 2 or len(text) - n < 2:
+        raise ValueError(f"text: {len(text)} characters split at fraction {fraction} leave {n} "
+                         f"for training and {len(text) - n} for validation; each needs at least 2")
+
+
+@validated(_split_args)
 def train_val_split(text, fraction=0.9):
     """Cut a text into a training part (the first ``fraction``) and a validation part.
 
@@ -185,18 +173,5 @@ def train_val_split(text, fraction=0.9):
     Returns a tuple of:
     - train: text[:n] with n = round(fraction * L); val: text[n:]. Each has >= 2 characters.
     """
-    if isinstance(text, np.ndarray):
-        if text.ndim != 1:
-            raise ValueError(f"text: expected a 1-D array, got shape {text.shape}")
-    elif not isinstance(text, str):
-        raise TypeError(f"text: expected a str or 1-D array, got {type(text).__name__}")
-    check_positive("fraction", fraction)
-    if not 0 < fraction < 1:
-        raise ValueError(f"fraction: expected a number strictly between 0 and 1, got {fraction}")
     n = round(fraction * len(text))
-    if n < 2 or len(text) - n < 2:
-        raise ValueError(
-            f"text: {len(text)} characters split at fraction {fraction} leave "
-            f"{n} for training and {len(text) - n} for validation; each needs at least 2"
-        )
     return text[:n], text[n:]

@@ -79,6 +79,8 @@ def test_wrong_answers_are_explained():
     assert "equals a_t" in nb01.check_step_by_hand(a, a).message
     assert "sigmoid" in nb01.check_step_by_hand(a, 1 / (1 + math.exp(-a))).message
     assert "should be one number" in nb01.check_step_by_hand([a, a], 0.5).message
+    other = nb01.check_step_by_hand(2.0, math.tanh(2.0))  # matches no known mistake
+    assert not other and "add the three terms" in other.message and "0.86" not in other.message
 
     assert "square h_t" in nb01.check_backward_factor(lambda w, h: w * (1 - h)).message
     assert "already tanh" in nb01.check_backward_factor(

@@ -3,7 +3,7 @@
 import math
 
 import numpy as np
-from exercise_helpers import hint_only_on_request, stub
+from exercise_helpers import failing, hint_only_on_request, stub
 
 from rnnlib.exercises import nb07
 
@@ -101,3 +101,59 @@ def test_top_k_mistakes_are_named():
     assert "only the 2 highest" in repr(nb07.check_top_k_probabilities(no_cut))
     assert "renormalise" in repr(nb07.check_top_k_probabilities(no_renormalise))
     assert "temperature" in repr(nb07.check_top_k_probabilities(temperature_ignored))
+
+
+def test_entropy_rate_that_returns_nan_on_a_zero_entry_is_caught():
+    def naive(P):  # 0 * log 0 = nan in NumPy
+        w = np.full(len(P), 1 / len(P))
+        for _ in range(10_000):
+            w = w @ P
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return float(-w @ (P * np.log(P)).sum(axis=1))
+
+    result = nb07.check_entropy_rate(naive)
+    assert failing(result, "zero entry", "0 ln 0")
+    assert hint_only_on_request(nb07.check_entropy_rate, naive)
+
+
+def test_entropy_rate_sign_and_units_are_named():
+    assert failing(nb07.check_entropy_rate(lambda P: -entropy_rate(P)), "negative")
+    assert failing(nb07.check_entropy_rate(lambda P: entropy_rate(P) / np.log(2)), "bits")
+    off = nb07.check_entropy_rate(lambda P: entropy_rate(P) + 0.01)
+    assert failing(off, "stationary distribution")
+
+
+def test_perplexity_mistakes_say_what_to_change():
+    assert failing(nb07.check_perplexity(lambda loss: math.exp(-loss)), "inverse")
+    assert failing(nb07.check_perplexity(lambda loss: loss), "loss itself")
+    assert failing(nb07.check_perplexity(lambda loss: 10.0 ** loss), "ln 17 nats must give 17")
+
+
+def test_bigram_slips_are_named():
+    def plus_one(train, val, chars):  # + 1 instead of + V in each row's total
+        V, ix = len(chars), {c: i for i, c in enumerate(chars)}
+        counts = np.zeros((V, V))
+        for a, b in zip(train[:-1], train[1:], strict=True):
+            counts[ix[a], ix[b]] += 1
+        p = (counts + 1) / (counts.sum(axis=1, keepdims=True) + 1)
+        pairs = zip(val[:-1], val[1:], strict=True)
+        return float(np.mean([-np.log(p[ix[a], ix[b]]) for a, b in pairs]))
+
+    assert failing(nb07.check_bigram_loss(plus_one), "+ V")
+    assert failing(nb07.check_bigram_loss(lambda t, v, c: bigram_loss(v, v, c)), "count them in")
+    assert failing(nb07.check_bigram_loss(lambda t, v, c: bigram_loss(t[::-1], v[::-1], c)),
+                   "p(previous | next)")
+
+
+def test_top_k_smallest_and_multiplied_temperature_are_named():
+    def smallest(scores, k, temperature):  # keeps the k smallest scores
+        z = scores / temperature
+        z = np.where(z <= np.sort(z)[k - 1], z, -np.inf)
+        e = np.exp(z - z.max())
+        return e / e.sum()
+
+    def multiplied(scores, k, temperature):
+        return top_k(scores, k, 1.0 / temperature)
+
+    assert failing(nb07.check_top_k_probabilities(smallest), "k smallest")
+    assert failing(nb07.check_top_k_probabilities(multiplied), "multiplied")

@@ -9,6 +9,9 @@ from rnnlib import (
     MarkovSource,
     baseline_losses,
     bigram_loss,
+    bits_per_char,
+    ngram_loss,
+    ngram_surprisal,
     perplexity,
     train_val_split,
     uniform_loss,
@@ -138,7 +141,7 @@ def test_perplexity_and_split():
     (lambda: MarkovSource("ab", [[1, 0], [0, 1]]), TypeError, "NumPy array"),
     (lambda: word_like_source(0).generate(0, 1), ValueError, "n"),
     (lambda: word_like_source(0).generate(5, "x"), TypeError, "rng"),
-    (lambda: word_like_source(0).cross_entropy("abeX"), ValueError, "'X' is not in"),
+    (lambda: word_like_source(0).cross_entropy("abeX"), ValueError, "'X' at position 3 is not in"),
     (lambda: word_like_source(0).cross_entropy("ab"), ValueError, "at least 3"),
     (lambda: train_val_split("abcdef", 1.0), ValueError, "strictly between"),
     (lambda: train_val_split("abc", 0.5), ValueError, "at least 2"),
@@ -185,3 +188,81 @@ def test_order_two_entropy_rate_against_an_explicit_context_chain():
     N = len(text) - k
     plug_in = -sum(n / N * math.log(n / n_ctx[s]) for (s, _), n in pairs.items())
     assert plug_in == pytest.approx(expected, abs=0.02)
+
+
+def test_trigram_by_hand():
+    # train "aabab" holds the triples aa->b, ab->a, ba->b; V = 2, add-one.
+    # val "abab": val[2] = a after "ab": (1 + 1) / (1 + 2); val[3] = b after "ba": the same.
+    assert np.allclose(ngram_surprisal("aabab", "abab", 2), [-math.log(2 / 3)] * 2)
+    # "bb" never occurs in train: an unseen context gives 1/V to every character.
+    assert np.allclose(ngram_surprisal("aabab", "bba", 2), [math.log(2)])
+    # context "aa" seen once (followed by b): p(a | aa) = (0 + .5) / (1 + .5 * 2) = 1/4.
+    assert np.allclose(ngram_surprisal("aabab", "aaa", 2, alpha=0.5), [-math.log(0.25)])
+    # An alphabet with an unseen character: V = 3, p(a | ab) = (1 + 1) / (1 + 3).
+    assert np.allclose(ngram_surprisal("aabab", "aba", 2, alphabet="abc"), [-math.log(0.5)])
+
+
+def test_ngram_orders_0_and_1_are_the_unigram_and_bigram():
+    text = word_like_source(rng=0).generate(3000, rng=1)
+    train, val = text[:2500], text[2500:]
+    assert ngram_loss(train, val, 0) == pytest.approx(unigram_loss(train, val), rel=1e-12)
+    assert ngram_loss(train, val, 1) == pytest.approx(bigram_loss(train, val), rel=1e-12)
+    assert len(ngram_surprisal(train, val, 0)) == len(val)
+    assert len(ngram_surprisal(train, val, 1)) == len(val) - 1
+
+
+def test_trigram_against_an_explicit_counting_loop():
+    text = word_like_source(rng=3).generate(2000, rng=4)
+    train, val = text[:1500], text[1500:]
+    chars = sorted(set(text))
+    n = {}
+    for a, b, c in zip(train, train[1:], train[2:], strict=False):
+        n[a + b + c] = n.get(a + b + c, 0) + 1
+    nll = []
+    for t in range(2, len(val)):
+        ctx = val[t - 2:t]
+        n_ctx = sum(n.get(ctx + c, 0) for c in chars)
+        nll.append(-math.log((n.get(ctx + val[t], 0) + 1) / (n_ctx + len(chars))))
+    assert np.allclose(ngram_surprisal(train, val, 2), nll, rtol=1e-12)
+    assert ngram_loss(train, val, 2) == pytest.approx(sum(nll) / len(nll), rel=1e-12)
+    # start = 5 drops the first 3 of those predictions (they belong to val[2], val[3], val[4]).
+    assert ngram_loss(train, val, 2, start=5) == pytest.approx(np.mean(nll[3:]), rel=1e-12)
+
+
+def test_start_puts_every_order_on_the_same_characters():
+    train, val = "abcabcab", "cabca"
+    assert ngram_loss(train, val, 1, start=2) == pytest.approx(
+        ngram_surprisal(train, val, 1)[1:].mean())
+    assert ngram_loss(train, val, 0, start=2) == pytest.approx(
+        ngram_surprisal(train, val, 0)[2:].mean())
+    # the last character alone (start = len(val) - 1), the edge of the range
+    assert ngram_loss(train, val, 2, start=4) == pytest.approx(ngram_surprisal(train, val, 2)[-1])
+
+
+def test_trigram_on_an_order_2_source_approaches_the_source():
+    src = word_like_source(rng=0)
+    text = src.generate(120_000, rng=5)
+    train, val = text[:100_000], text[100_000:]
+    gap = ngram_loss(train, val, 2, alpha=0.1, start=2) - src.cross_entropy(val)
+    assert 0 < gap < 0.02  # same positions (val[2:]); estimating the table costs a little
+
+
+def test_bits_per_char():
+    assert bits_per_char(math.log(2)) == pytest.approx(1.0)
+    assert bits_per_char(math.log(17)) == pytest.approx(math.log2(17))
+    assert bits_per_char(0.0) == 0.0
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: ngram_surprisal("abcabc", "abc", -1), "order"),
+    (lambda: ngram_surprisal("abcabc", "abc", 1.5), "order"),
+    (lambda: ngram_surprisal("abcabc", "ab", 2), "val"),
+    (lambda: ngram_surprisal("ab", "abc", 2), "train"),
+    (lambda: ngram_surprisal("abc", "abc", 1, alpha=0), "alpha"),
+    (lambda: ngram_loss("abcabc", "abcab", 2, start=1), "start"),
+    (lambda: ngram_loss("abcabc", "abcab", 2, start=5), "start"),
+])
+def test_ngram_bad_input_is_refused_clearly(call, words):
+    with pytest.raises(ValueError) as info:
+        call()
+    assert words in str(info.value)

@@ -75,7 +75,8 @@ def check_step_by_hand(a_t, h_t, hint=False):
             for value, why in wrong_a.items():
                 if close(got_a, value):
                     return False, f"a_t = {got_a:.4g} is not right: {why}"
-            return False, f"a_t = {got_a:.4g} is not right"
+            return False, (f"a_t = {got_a:.4g} is not right: add the three terms "
+                           "w_xh * x_t, w_hh * h_{t-1} and b_h with the numbers given")
         if not close(got_h, h):
             if close(got_h, a):
                 return False, "h_t equals a_t: the state is tanh of the pre-activation"

@@ -38,10 +38,14 @@ def check_rnn_step(rnn_step, hint=False):
         got = rnn_step(x, h_prev, W_xh, W_hh, b_h)
         problem = (returned_nothing(got, f"an (N, H) = ({N}, {H}) array")
                    or differs(got, expected, "h"))
-        if problem and got is not None:
-            wrong = np.tanh(x @ W_xh.T + h_prev @ W_hh + b_h)  # W_hh not transposed
-            if np.allclose(got, wrong):
+        if problem and got is not None and np.shape(got) == expected.shape:
+            a = x @ W_xh.T + h_prev @ W_hh.T  # without the bias
+            if np.allclose(got, np.tanh(x @ W_xh.T + h_prev @ W_hh + b_h)):
                 problem = "W_hh is used without .T: row i of W_hh holds the weights INTO unit i"
+            elif np.allclose(got, a + b_h):
+                problem = "the pre-activation is returned; the state is its tanh"
+            elif np.allclose(got, np.tanh(a)):
+                problem = "the bias b_h is missing"
         return problem is None, problem or f"right for N={N}, D={D}, H={H}"
     return run_check(hint, "rnn_step", check,
                      hint="with one example per row, a matrix-vector product W v of the "
@@ -75,7 +79,7 @@ def check_standardise(standardise, hint=False):
 
 
 def check_final_state(final_state, hint=False):
-    """Exercise 3: final hidden state from weights stored (in, out), as in many tutorials."""
+    """Exercise 3: final hidden state from weights stored (in, out), as CS231n's code does."""
     rng = np.random.default_rng(23)
     N, T, D, H = 2, 4, 3, 5
     x = rng.normal(size=(N, T, D))
@@ -91,6 +95,8 @@ def check_final_state(final_state, hint=False):
     def check():
         got = final_state(x, w_x, w_h, b)
         problem = returned_nothing(got, f"an (N, H) = ({N}, {H}) array") or differs(got, h, "h_T")
+        if problem and np.ndim(got) == 3:
+            problem += "; return only the last step's state, h[:, -1]"
         if problem and got is not None and np.shape(got) == h.shape:
             if np.allclose(got, h_wrong_wh):
                 problem = ("w_h was not transposed: it is square, so no shape error warns "
@@ -123,3 +129,45 @@ def check_fit_linear(fit_linear, hint=False):
     return run_check(hint, "fit_linear", check,
                      hint="the intercept is one more coefficient: give x a feature that is "
                           "always 1, then solve a least-squares problem")
+
+
+def _psi_by_matrix_powers(phi1, phi2, K):
+    """psi_0..psi_{K-1} as the top-left entry of powers of the AR(2) companion matrix."""
+    A = np.array([[phi1, phi2], [1.0, 0.0]])
+    return np.array([np.linalg.matrix_power(A, j)[0, 0] for j in range(K)])
+
+
+def check_k_step_mse(k_step_mse, hint=False):
+    """Exercise 5: k_step_mse(phi1, phi2, sigma, K) -> (K,) errors of the best k-day forecasts."""
+    cases = [(0.7, 0.2, 0.5, 10), (0.5, -0.3, 1.5, 6), (1.2, -0.5, 2.0, 8), (0.3, 0.1, 0.5, 1)]
+
+    def check():
+        for phi1, phi2, sigma, K in cases:
+            psi = _psi_by_matrix_powers(phi1, phi2, K)
+            expected = sigma**2 * np.cumsum(psi**2)  # independent route, same definition
+            label = f"k_step_mse({phi1}, {phi2}, {sigma}, {K})"
+            try:
+                got = k_step_mse(phi1, phi2, sigma, K)
+            except Exception as err:  # name the case: K = 1 is the usual trap
+                return False, f"{label} raised {type(err).__name__}: {err}"
+            problem = returned_nothing(got, f"an array of shape ({K},)")
+            if problem:
+                return False, problem
+            problem = differs(got, expected, label)
+            if problem is None:
+                continue
+            got = np.asarray(got, dtype=np.float64)
+            if got.shape == expected.shape:
+                if np.allclose(got, expected / sigma**2):
+                    problem += ": the noise variance sigma**2 is missing"
+                elif np.allclose(got, expected / sigma):
+                    problem += ": multiply by the variance sigma**2, not by sigma"
+                elif K > 1 and np.allclose(got[:-1], expected[1:]):
+                    problem += ": off by one, entry k - 1 sums psi_0 .. psi_{k-1} (k terms)"
+                elif np.allclose(got, sigma**2 * psi**2):
+                    problem += ": each entry is a running sum of sigma**2 psi_j**2, not one term"
+            return False, problem
+        return True, "right for four AR(2) processes, K = 10, 6, 8 and 1"
+    return run_check(hint, "k_step_mse", check,
+                     hint="build the psi weights with their recursion (two starting values, "
+                          "then a loop), then a running sum; K = 1 needs only psi_0")
