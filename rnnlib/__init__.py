@@ -27,9 +27,10 @@ Conventions (the same in every module and every notebook):
 - float64 unless asked otherwise; randomness only from a numpy Generator passed in or made
   from a seed (never the global np.random state).
 
-Modules: layers (RNN step/sequence, affine, softmax), losses, models, char_rnn, sampling,
-optim, train (loops, TrainConfig, CharRNNTrainer), checkpoints, datasets, markov, text,
-baselines, gradcheck, diagnostics, initializers, plots (matplotlib loads on first plot),
+Modules: layers (RNN step/sequence, affine, last real step of a padded sequence,
+softmax), losses, models, char_rnn, sampling, optim, train (loops, TrainConfig,
+CharRNNTrainer), checkpoints, datasets, markov, text, baselines, gradcheck (and its policy,
+GRAD_TOL), diagnostics, initializers, plots (matplotlib loads on first plot),
 exercises (the notebooks' checks). ``python -m rnnlib train|sample`` is the command line.
 """
 
@@ -83,11 +84,13 @@ from .gated_models import (
     lstm_initial_state,
     recurrent_uniform,
 )
-from .gradcheck import check_gradients, numerical_gradient, rel_error
+from .gradcheck import GRAD_STEP, GRAD_TOL, check_gradients, numerical_gradient, rel_error
 from .initializers import lecun_normal, orthogonal, scale_to_spectral_radius, small_random
 from .layers import (
     affine_backward,
     affine_forward,
+    last_step_backward,
+    last_step_forward,
     log_softmax,
     rnn_backward,
     rnn_forward,

@@ -181,6 +181,57 @@ def temporal_affine_backward(dy, cache):
     return dh, dW, dy2.sum(axis=0)
 
 
+def _last_step_args(h, lengths):
+    """Door check of last_step_forward: h (N, T, H) and N integer lengths in [1, T]."""
+    dims = {}
+    checks.check_array("h", h, "N T H", dims)
+    checks.check_array("lengths", lengths, "N", dims, kind="int")
+    checks._in_range("lengths", lengths, 1, dims["T"], f"every length (T = {dims['T']})")
+
+
+def _last_step_backward_args(dh_last, cache):
+    checks.check_cache("cache", cache, 2)
+    (N, _, H), _ = cache
+    checks.check_array("dh_last", dh_last, "N H", {"N": N, "H": H})
+
+
+@validated(_last_step_args)
+def last_step_forward(h, lengths):
+    """Each sequence's hidden state at its last real step: h_last[n] = h[n, lengths[n] - 1].
+
+    For a many-to-one model on a padded batch (padding at the end): h[:, -1] would be the
+    state after the padding, not after the sequence.
+
+    Inputs:
+    - h: (N, T, H) hidden states of the padded batch.
+    - lengths: (N,) integers in [1, T], the number of real steps of each sequence.
+
+    Returns a tuple of:
+    - h_last: (N, H), a copy.
+    - cache: what last_step_backward needs.
+    """
+    rows = np.arange(h.shape[0])
+    return h[rows, lengths - 1], (h.shape, lengths)  # (N, H): one step per row (a gather)
+
+
+@validated(_last_step_backward_args)
+def last_step_backward(dh_last, cache):
+    """Backward pass of last_step_forward: each row's gradient goes back to its own step.
+
+    Inputs:
+    - dh_last: (N, H) gradient of the loss with respect to h_last.
+    - cache: from last_step_forward.
+
+    Returns:
+    - dh: (N, T, H), zero everywhere except at step lengths[n] - 1 of sequence n; in
+      particular exactly zero at every padded step.
+    """
+    shape, lengths = cache
+    dh = np.zeros(shape, dtype=dh_last.dtype)  # (N, T, H)
+    dh[np.arange(shape[0]), lengths - 1] = dh_last  # a scatter: the gather's adjoint
+    return dh
+
+
 def sigmoid(z):
     """Logistic function 1 / (1 + exp(-z)), computed without overflow for any z."""
     z = np.asarray(z)

@@ -68,11 +68,11 @@ def test_wrong_answers_are_explained():
         return (p - y) * p * (1 - p) / len(z)
 
     assert "on top" in nb03.check_bce_grad(extra_sigmoid).message
-    def seeds_shortcut(z, y):
+    def logit_shortcut(z, y):
         p = 1 / (1 + np.exp(-z))
         return (z - y) * p * (1 - p) / len(z)
 
-    assert "logit z where the probability" in nb03.check_bce_grad(seeds_shortcut).message
+    assert "logit z where the probability" in nb03.check_bce_grad(logit_shortcut).message
     assert "divide by N" in nb03.check_bce_grad(lambda z, y: 1 / (1 + np.exp(-z)) - y).message
 
     def one_sided(f, x, i, h):
@@ -99,3 +99,33 @@ def test_wrong_answers_are_explained():
         return leaky_backward(dh, (x, h0, h, g, W_xh, W_hh, 1.0))
 
     assert not nb03.check_leaky_bptt(vanilla)
+
+
+def test_more_wrong_answers_say_what_to_change():
+    assert "sign is flipped" in nb03.check_bce_grad(lambda z, y: -bce_grad(z, y)).message
+    generic = nb03.check_bce_grad(lambda z, y: bce_grad(z, y) + 0.1).message
+    assert "dL/dp" in generic and "hint" not in generic
+
+    def no_alpha(dh, cache):  # forgets the factor alpha on the path through g_t
+        x, h0, h, g, W_xh, W_hh, alpha = cache
+        dx, dW_xh, dW_hh = np.zeros_like(x), np.zeros_like(W_xh), np.zeros_like(W_hh)
+        db_h, dh_next = np.zeros(W_hh.shape[0]), np.zeros_like(h0)
+        for t in reversed(range(x.shape[1])):
+            delta = dh[:, t] + dh_next
+            da = delta * (1 - g[:, t] ** 2)
+            dx[:, t] = da @ W_xh
+            dW_xh += da.T @ x[:, t]
+            dW_hh += da.T @ (h[:, t - 1] if t > 0 else h0)
+            db_h += da.sum(axis=0)
+            dh_next = da @ W_hh + (1 - alpha) * delta
+        return dx, dh_next, dW_xh, dW_hh, db_h
+
+    r = nb03.check_leaky_bptt(no_alpha)
+    assert not r and "factor alpha" in r.message
+
+    def tanh_of_h(dh, cache):  # uses 1 - h_t^2 although h_t is no longer tanh(a_t)
+        x, h0, h, g, W_xh, W_hh, alpha = cache
+        return leaky_backward(dh, (x, h0, h, h, W_xh, W_hh, alpha))
+
+    r = nb03.check_leaky_bptt(tanh_of_h)
+    assert not r and "1 - g_t^2" in r.message

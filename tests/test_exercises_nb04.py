@@ -91,3 +91,50 @@ def test_sum_vs_mean_wrong_answers():
     assert failing(nb04.check_sum_vs_mean(1, 14), "factor_for_length_5 = 1")
     assert failing(nb04.check_sum_vs_mean(5, 20), "divide_sum_by = 20", "mask is True")
     assert failing(nb04.check_sum_vs_mean(5, 4), "not over N")
+
+
+def last_step(h, lengths):
+    return h[np.arange(h.shape[0]), lengths - 1]
+
+
+def last_step_back(dh_last, h_shape, lengths):
+    dh = np.zeros(h_shape)
+    dh[np.arange(h_shape[0]), lengths - 1] = dh_last
+    return dh
+
+
+def test_last_step_right_answer_stub_and_hint():
+    result = nb04.check_last_step(last_step, last_step_back)
+    assert result and repr(result).startswith("PASS")
+    assert failing(nb04.check_last_step(stub, stub), "my_last_step", "returned None")
+    assert failing(nb04.check_last_step(last_step, stub), "my_last_step_back", "returned None")
+    assert hint_only_on_request(nb04.check_last_step, stub, stub)
+
+
+def test_last_step_typical_mistakes_are_named():
+    assert failing(nb04.check_last_step(lambda h, L: h[:, -1], last_step_back), "h[:, -1]")
+    too_late = nb04.check_last_step(lambda h, L: h[np.arange(len(L)), np.minimum(L, 4)],
+                                    last_step_back)
+    assert failing(too_late, "one step too late")
+
+    def smeared(dh_last, shape, L):  # puts the gradient on every real step
+        real = np.arange(shape[1])[None, :, None] < L[:, None, None]  # (N, T, 1)
+        return real * dh_last[:, None, :]
+
+    assert failing(nb04.check_last_step(last_step, smeared), "other than lengths[n] - 1")
+
+    def off_by_one(dh_last, shape, L):
+        dh = np.zeros(shape)
+        dh[np.arange(shape[0]), np.minimum(L, shape[1] - 1)] = dh_last
+        return dh
+
+    assert failing(nb04.check_last_step(last_step, off_by_one), "my_last_step_back")
+    assert failing(nb04.check_last_step(lambda h, L: h[:, 0], last_step_back), "wrong")
+
+
+def test_lengths_to_mask_off_by_one_is_named():
+    plus = nb04.check_lengths_to_mask(lambda L, T: np.arange(T)[None, :] <= L[:, None])
+    assert failing(plus, "one step too many", "numbered from 0")
+    minus = nb04.check_lengths_to_mask(lambda L, T: np.arange(T)[None, :] < L[:, None] - 1)
+    assert failing(minus, "one step too few")
+    assert failing(nb04.check_masked_accuracy(lambda s, y, m: 0.5), "last axis")

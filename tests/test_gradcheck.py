@@ -63,15 +63,35 @@ def _notebook_function(notebook, name):
 
 
 def test_check_catches_the_shortcut_bptt_shown_in_notebook_03():
-    seed_loss = _notebook_function("03_bptt_and_gradient_checking.ipynb", "seed_loss")
+    shortcut_loss = _notebook_function("03_bptt_and_gradient_checking.ipynb", "shortcut_loss")
     rng = np.random.default_rng(3)
     params = rnnlib.init_rnn_params(1, 6, 1, rng)
     x = rng.normal(size=(5, 7, 1))
     y = (x.sum(axis=1) > 0).astype(float)
     correct = check_gradients(lambda: rnnlib.classification_loss(params, x, y), params)
-    shortcut = check_gradients(lambda: seed_loss(params, x, y), params)
-    assert max(correct.values()) < 1e-7
+    shortcut = check_gradients(lambda: shortcut_loss(params, x, y), params)
+    assert max(correct.values()) < rnnlib.GRAD_TOL
     assert min(shortcut.values()) > 1e-2  # every parameter's gradient is wrong
-    # with no shortcut switched on, the same function is correct: the check measures the bug
-    fixed = check_gradients(lambda: seed_loss(params, x, y, shortcuts=()), params)
-    assert max(fixed.values()) < 1e-7
+    # with no mistake switched on, the same function is correct: the check measures the bug
+    fixed = check_gradients(lambda: shortcut_loss(params, x, y, mistakes=()), params)
+    assert max(fixed.values()) < rnnlib.GRAD_TOL
+
+
+def test_policy_tolerance_separates_round_off_from_a_small_bug():
+    """GRAD_TOL at GRAD_STEP: a correct gradient of a smooth function sits far below it; the
+    truncation error of a larger step (for sin, exactly 1 - sin(h)/h, about h^2/6) sits
+    above it; and a bug of relative size 1e-5 is caught."""
+    assert rnnlib.GRAD_STEP == 1e-5 and rnnlib.GRAD_TOL == 1e-7
+    p = {"w": np.array([0.3, -1.1, 2.0])}
+
+    def right():
+        return float(np.sum(np.sin(p["w"]))), {"w": np.cos(p["w"])}
+
+    def bug():  # every entry 2e-5 too large: a relative error of about 1e-5
+        return right()[0], {"w": np.cos(p["w"]) * (1 + 2e-5)}
+
+    assert max(check_gradients(right, p).values()) < rnnlib.GRAD_TOL / 100
+    h = 2e-3  # the centred difference of sin(w) is cos(w) sin(h) / h
+    assert check_gradients(right, p, h=h)["w"] == pytest.approx(h**2 / 12, rel=1e-3)
+    assert h**2 / 12 > rnnlib.GRAD_TOL
+    assert check_gradients(bug, p)["w"] > rnnlib.GRAD_TOL

@@ -35,6 +35,12 @@ def check_bce_grad(bce_grad, hint=False):
                            "(an easy slip): the gradient is zero when p = y, not z = y")
             elif np.allclose(got, expected * N):
                 problem = "the loss is a mean over the batch: divide by N"
+            elif np.allclose(got, -expected):
+                problem = ("the sign is flipped: a gradient points towards larger loss, so "
+                           "it is positive where p > y")
+            else:
+                problem += ("; derive dL/dp for one example, multiply by dp/dz, and compare "
+                            "each factor with your code")
         return problem is None, problem or "dL/dz = (sigmoid(z) - y) / N"
     return run_check(hint, "bce_grad", check,
                      hint="write the loss of one example in p = sigmoid(z), differentiate with "
@@ -123,7 +129,8 @@ def _numeric(f, arrays, eps=1e-6):
     return grads
 
 
-def _leaky_backward_variant(dh, cache, carry=True, leak_path=True):
+def _leaky_backward_variant(dh, cache, carry=True, leak_path=True, alpha_in_da=True,
+                            tanh_of_g=True):
     """A backward pass with the two classic mistakes switchable, to name the learner's one.
 
     The right answer is judged by finite differences, never by this function.
@@ -134,12 +141,25 @@ def _leaky_backward_variant(dh, cache, carry=True, leak_path=True):
     dx, dh_next = np.zeros_like(x), np.zeros_like(h0)
     for t in reversed(range(T)):
         delta = dh[:, t] + (dh_next if carry else 0)
-        da = alpha * delta * (1 - g[:, t] ** 2)
+        act = g[:, t] if tanh_of_g else h[:, t]
+        da = (alpha if alpha_in_da else 1.0) * delta * (1 - act**2)
         h_prev = h[:, t - 1] if t > 0 else h0
         dx[:, t], dW_xh, dW_hh = da @ W_xh, dW_xh + da.T @ x[:, t], dW_hh + da.T @ h_prev
         db_h = db_h + da.sum(axis=0)
         dh_next = da @ W_hh + ((1 - alpha) * delta if leak_path else 0)
     return dx, dh_next, dW_xh, dW_hh, db_h
+
+
+_LEAKY_MISTAKES = [  # (switches of _leaky_backward_variant, what to change)
+    ({"leak_path": False}, ": h_{t-1} also reaches h_t directly, through (1 - alpha) h_{t-1}, "
+                           "so dh_next needs a (1 - alpha) * delta term besides da @ W_hh"),
+    ({"carry": False}, ": the gradient arriving from step t+1 (dh_next) is never added to "
+                       "dh[:, t], so only each step's own loss reaches it"),
+    ({"alpha_in_da": False}, ": h_t = (1 - alpha) h_{t-1} + alpha g_t, so the gradient reaching "
+                             "g_t (and a_t) carries a factor alpha"),
+    ({"tanh_of_g": False}, ": tanh' is 1 - g_t^2, with g_t = tanh(a_t); for a leaky RNN h_t is "
+                           "no longer tanh(a_t)"),
+]
 
 
 def check_leaky_bptt(leaky_rnn_backward, hint=False):
@@ -168,14 +188,14 @@ def check_leaky_bptt(leaky_rnn_backward, hint=False):
         if not bad:
             return True, "all five gradients agree with finite differences"
         msg = f"{', '.join(bad)} disagree with finite differences"
-        if matches(got, _leaky_backward_variant(dh, cache, leak_path=False)):
-            msg += (": h_{t-1} also reaches h_t directly, through (1 - alpha) h_{t-1}, so "
-                    "dh_next needs a (1 - alpha) * delta term besides da @ W_hh")
-        elif matches(got, _leaky_backward_variant(dh, cache, carry=False)):
-            msg += (": the gradient arriving from step t+1 (dh_next) is never added to "
-                    "dh[:, t], so only each step's own loss reaches it")
-        elif differs(got[0][:, -1], expected[0][:, -1], "dx", rtol=1e-5, atol=1e-7) is None:
+        for mistake, why in _LEAKY_MISTAKES:  # name the learner's mistake if it is a known one
+            if matches(got, _leaky_backward_variant(dh, cache, **mistake)):
+                return False, msg + why
+        if differs(got[0][:, -1], expected[0][:, -1], "dx", rtol=1e-5, atol=1e-7) is None:
             msg += " (the last step is right but earlier ones are not: look at dh_next)"
+        else:
+            msg += ("; test your function with alpha = 1 against rnnlib.rnn_backward first, "
+                    "then add the leak")
         return False, msg
     return run_check(hint, "leaky_bptt", check,
                      hint="h_{t-1} reaches h_t by two paths (through the tanh and through "

@@ -27,8 +27,13 @@ def check_lengths_to_mask(fn, hint=False):
             return False, f"dtype {got.dtype}, expected bool (use a comparison such as <)"
         if not np.array_equal(got, expected):
             rows = [i for i in range(len(lengths)) if not np.array_equal(got[i], expected[i])]
-            return False, (f"row {rows[0]} (length {lengths[rows[0]]}) is "
-                           f"{got[rows[0]].astype(int)}, expected {expected[rows[0]].astype(int)}")
+            msg = (f"row {rows[0]} (length {lengths[rows[0]]}) is "
+                   f"{got[rows[0]].astype(int)}, expected {expected[rows[0]].astype(int)}")
+            if got.sum(axis=1).tolist() == [min(L + 1, T) for L in lengths]:
+                msg += "; one step too many per row: steps are numbered from 0"
+            elif got.sum(axis=1).tolist() == [L - 1 for L in lengths]:
+                msg += "; one step too few per row: step lengths[n] - 1 is still real"
+            return False, msg
         return True, "True exactly on the first lengths[n] steps of each row"
     return run_check(hint, "lengths_to_mask", check,
                      hint="compare a row of time indices with a column of lengths and let "
@@ -62,7 +67,9 @@ def check_masked_accuracy(fn, hint=False):
         if math.isclose(got, ((scores.argmax(-1) == labels).mean()), rel_tol=1e-12):
             return False, f"you gave {got:.4f}, which counts the padded steps too"
         if not math.isclose(got, expected, rel_tol=1e-12):
-            return False, f"you gave {got:.4f}, expected {expected:.4f}"
+            return False, (f"you gave {got:.4f}, expected {expected:.4f}: take the argmax over "
+                           "the last axis (the classes), compare with the labels, and divide "
+                           "by the number of masked-in steps")
         return True, f"{expected:.4f} of the real steps are right"
     return run_check(hint, "masked_accuracy", check,
                      hint="find the predicted class at every step, compare with the labels,"
@@ -142,3 +149,49 @@ def check_sum_vs_mean(factor_for_length_5, divide_sum_by, hint=False):
                            "where the mask is True, not over N or N*T")
         return True, "the sum's gradient is T times the mean's; rnnlib divides by mask.sum()"
     return run_check(hint, "sum_vs_mean", check, hint="d(sum of T terms) = T * d(mean of T terms)")
+
+
+def _shape_problem(fn_name, got, shape, spec):
+    """What is wrong with a returned array's presence or shape, or None."""
+    if (msg := returned_nothing(got, f"an {spec} array")):
+        return f"{fn_name}: {msg}"
+    if np.shape(got) != shape:
+        return f"{fn_name}: shape {np.shape(got)}, expected {spec} = {shape}"
+    return None
+
+
+def check_last_step(forward, backward, hint=False):
+    """Exercise 5: forward(h, lengths) -> (N, H) gather; backward(dh_last, h_shape, lengths)."""
+    rng = np.random.default_rng(45)
+    h = rng.normal(size=(4, 5, 3))
+    cases = (np.array([5, 1, 3, 5]), np.array([1, 1, 1, 1]), np.array([5, 5, 5, 5]))
+
+    def check():
+        for lengths in cases:
+            want = np.stack([h[n, lengths[n] - 1] for n in range(4)])  # a plain loop
+            dh_last = rng.normal(size=(4, 3))
+            want_dh = np.zeros_like(h)
+            for n in range(4):
+                want_dh[n, lengths[n] - 1] = dh_last[n]
+            got = forward(h.copy(), lengths)
+            if (msg := _shape_problem("my_last_step", got, want.shape, "(N, H)")):
+                return False, msg
+            if not np.array_equal(got, want):
+                msg = f"my_last_step is wrong for lengths {lengths.tolist()}"
+                if np.array_equal(got, h[:, -1]):
+                    msg += ": that is h[:, -1], the state after the padding"
+                elif np.array_equal(got, h[np.arange(4), np.minimum(lengths, 4)]):
+                    msg += ": one step too late (steps are numbered from 0)"
+                return False, msg
+            got_dh = backward(dh_last.copy(), h.shape, lengths)
+            if (msg := _shape_problem("my_last_step_back", got_dh, h.shape, "(N, T, H)")):
+                return False, msg
+            if not np.array_equal(got_dh, want_dh):
+                where = ("steps other than lengths[n] - 1 get gradient"
+                         if np.any(got_dh[want_dh == 0])
+                         else "the gradient is not at step lengths[n] - 1 of each row")
+                return False, f"my_last_step_back is wrong for lengths {lengths.tolist()}: {where}"
+        return True, "gather and scatter agree with a loop, including lengths 1 and T"
+    return run_check(hint, "last_step", check,
+                     hint="index the rows and the steps together, with one array for each "
+                          "axis; the backward pass writes into zeros in the same way")
