@@ -113,3 +113,19 @@ def test_wrong_answers_are_explained():
 
     r = nb01.check_grad_w_hh(fixed_length)
     assert not r and "3 steps" in r.message
+
+
+def test_grad_w_hh_check_covers_a_window_of_one_step():
+    def needs_two_steps(xs, y, p):  # reads the day before the last, as if T >= 2
+        assert len(xs) >= 2, "list index out of range"
+        return grad_w_hh(xs, y, p)
+
+    r = nb01.check_grad_w_hh(needs_two_steps)
+    assert not r and "window of 1 step your code raised" in r.message
+
+    def nonzero_at_one_step(xs, y, p):  # right for T >= 2, but adds a term when T = 1
+        return grad_w_hh(xs, y, p) + (0.1 if len(xs) == 1 else 0.0)
+
+    r = nb01.check_grad_w_hh(nonzero_at_one_step)
+    assert not r and "window of 1 step you gave" in r.message
+    assert "1 steps" in repr(nb01.check_grad_w_hh(grad_w_hh))

@@ -175,7 +175,8 @@ def _buggy_bptt(xs, y, p, carry_da=True, use_prev=True, only_last=False):
 def check_grad_w_hh(grad_w_hh, hint=False):
     """Exercise 4: grad_w_hh(xs, y, p) = dL/dw_hh for one window, L = (y_hat - y)**2."""
     p = {"w_xh": 0.9, "w_hh": -0.7, "b_h": 0.2, "w_hy": 1.3, "b_y": -0.1}
-    windows = [([0.5, -1.2, 0.3, 2.0, -0.7], 0.4), ([1.0, 0.2, -0.5], -1.0)]
+    # T = 5, 3 and the edge T = 1 (there h_0 = 0, so the exact gradient is 0)
+    windows = [([0.5, -1.2, 0.3, 2.0, -0.7], 0.4), ([1.0, 0.2, -0.5], -1.0), ([0.8], 0.3)]
     mistakes = [
         ({"only_last": True}, "only the last step is counted: w_hh is used at every step, "
                               "so add dL/da_t * h_{t-1} over all steps, carrying dL/dh back"),
@@ -188,7 +189,13 @@ def check_grad_w_hh(grad_w_hh, hint=False):
     def check():
         for xs, y in windows:
             exact = _forward_mode_grad_w_hh(xs, y, p)
-            got, problem = _returned(grad_w_hh(list(xs), y, dict(p)), "your gradient")
+            steps = f"{len(xs)} step" + ("s" if len(xs) > 1 else "")
+            try:
+                answer = grad_w_hh(list(xs), y, dict(p))
+            except Exception as err:  # name the window: T = 1 is the usual trap
+                return False, (f"for a window of {steps} your code raised "
+                               f"{type(err).__name__}: {err}")
+            got, problem = _returned(answer, "your gradient")
             if problem:
                 return False, problem
             if _near(got, exact):
@@ -201,9 +208,9 @@ def check_grad_w_hh(grad_w_hh, hint=False):
             if _near(got, exact / 2):
                 return False, ("half the gradient: L = (y_hat - y)**2 gives "
                                "dL/dy_hat = 2 (y_hat - y)")
-            return False, (f"for a window of {len(xs)} steps you gave {got:.6g}, "
+            return False, (f"for a window of {steps} you gave {got:.6g}, "
                            f"expected {exact:.6g}")
-        return True, "right for windows of 5 and 3 steps"
+        return True, "right for windows of 5, 3 and 1 steps"
     return run_check(hint, "grad_w_hh", check,
                      hint="keep every h_t on the way forward; on the way back, each step "
                           "passes the gradient through tanh's slope, adds its own "
