@@ -183,5 +183,6 @@ def check_top_k_probabilities(fn, hint=False):
                                "entries you keep and the softmax over them")
         return True, "right for several k and temperatures"
     return run_check(hint, "top_k_probabilities", check,
-                     hint="divide by the temperature, set every score below the k-th largest "
-                          "to -inf, then take the softmax")
+                     hint="which characters survive depends only on the order of the "
+                          "scores (np.sort); a removed character must end with probability "
+                          "exactly 0, and exp(-inf) is 0")
