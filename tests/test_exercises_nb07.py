@@ -3,6 +3,7 @@
 import math
 
 import numpy as np
+import pytest
 from exercise_helpers import failing, hint_only_on_request, stub
 
 from rnnlib.exercises import nb07
@@ -157,3 +158,14 @@ def test_top_k_smallest_and_multiplied_temperature_are_named():
 
     assert failing(nb07.check_top_k_probabilities(smallest), "k smallest")
     assert failing(nb07.check_top_k_probabilities(multiplied), "multiplied")
+
+
+def test_entropy_rate_for_two_states_only_is_caught():
+    def two_states(P):  # the closed form of a 2-state chain, wrong for V = 3
+        p, q = P[0, 1], P[1, 0]
+        def h(x):
+            return 0.0 if x in (0.0, 1.0) else -(x * np.log(x) + (1 - x) * np.log(1 - x))
+        return (q * h(p) + p * h(q)) / (p + q)
+
+    assert entropy_rate(np.tile([0.5, 0.25, 0.25], (3, 1))) == pytest.approx(1.5 * np.log(2))
+    assert failing(nb07.check_entropy_rate(two_states), "[[0.5, 0.25, 0.25]")

@@ -38,7 +38,8 @@ def check_perplexity(fn, hint=False):
                                "ln 17 nats must give 17")
         return True, "a loss of ln 17 nats is as unsure as a fair choice among 17 characters"
     return run_check(hint, "perplexity", check,
-                     hint="the loss is a mean of -ln p; undo the logarithm of the mean")
+                     hint="the loss is the mean of -ln p over the characters; which function "
+                          "undoes a natural logarithm?")
 
 
 def _bigram_by_counting(train, val, V, chars, extra=None, backwards=False):
@@ -107,17 +108,20 @@ def _two_state_rate(p, q):
 def check_entropy_rate(fn, hint=False):
     """Exercise 3: entropy_rate(P) of an order-1 chain with (V, V) transition matrix P."""
     # (1.0, 0.5): state 0 never stays, so P has a zero entry, and 0 ln 0 must count as 0.
-    cases = [(0.1, 0.3), (0.5, 0.5), (0.02, 0.6), (1.0, 0.5)]
+    chains = [(np.array([[1 - p, p], [q, 1 - q]]), _two_state_rate(p, q))
+              for p, q in [(0.1, 0.3), (0.5, 0.5), (0.02, 0.6), (1.0, 0.5)]]
+    # Three states, every row (1/2, 1/4, 1/4): the past tells nothing, so the rate is that
+    # row's entropy, 1/2 ln 2 + 2 * 1/4 ln 4 = 1.5 ln 2 nats, by hand.
+    chains.append((np.tile([0.5, 0.25, 0.25], (3, 1)), 1.5 * math.log(2)))
 
     def check():
-        for p, q in cases:
-            P = np.array([[1 - p, p], [q, 1 - q]])
+        for P, expected in chains:
             with np.errstate(all="ignore"):  # a learner's 0 * log 0 warns; we report it below
                 got = fn(P.copy())
             stub = returned_nothing(got, "a number (nats per character)")
             if stub:
                 return False, stub
-            got, expected = float(got), _two_state_rate(p, q)
+            got = float(got)
             if not math.isfinite(got):
                 return False, (f"for P = {P.tolist()} your function returned {got}: P has a zero "
                                "entry, and 0 ln 0 must count as 0 (in NumPy, 0 * log(0) is nan)")
@@ -125,10 +129,10 @@ def check_entropy_rate(fn, hint=False):
                 return False, "the result is negative: an entropy is -sum p ln p, at least 0"
             if math.isclose(got, expected / math.log(2), rel_tol=1e-9) and expected > 0:
                 return False, "that is in bits (log base 2); use the natural logarithm (nats)"
-            uniform = 0.5 * sum(-(r * math.log(r)) for row in P for r in row if r > 0)
+            uniform = sum(-(r * math.log(r)) for row in P for r in row if r > 0) / len(P)
             if math.isclose(got, uniform, rel_tol=1e-9) and not math.isclose(
                     uniform, expected, rel_tol=1e-9):
-                return False, ("you weighted both rows equally; weight each row's entropy by "
+                return False, ("you weighted all rows equally; weight each row's entropy by "
                                "the stationary probability of its state")
             if not math.isclose(got, expected, rel_tol=1e-7):
                 return False, (f"for P = {P.tolist()} the entropy rate is {expected:.6f} nats, "
@@ -179,5 +183,6 @@ def check_top_k_probabilities(fn, hint=False):
                                "entries you keep and the softmax over them")
         return True, "right for several k and temperatures"
     return run_check(hint, "top_k_probabilities", check,
-                     hint="divide by the temperature, set every score below the k-th largest "
-                          "to -inf, then take the softmax")
+                     hint="which characters survive depends only on the order of the "
+                          "scores (np.sort); a removed character must end with probability "
+                          "exactly 0, and exp(-inf) is 0")
