@@ -89,6 +89,7 @@ def test_masked_loss_wrong_answers():
 
 def test_sum_vs_mean_wrong_answers():
     assert failing(nb04.check_sum_vs_mean(1, 14), "factor_for_length_5 = 1")
+    assert "T times" not in repr(nb04.check_sum_vs_mean(1, 14, hint=True))  # no answer given
     assert failing(nb04.check_sum_vs_mean(5, 20), "divide_sum_by = 20", "mask is True")
     assert failing(nb04.check_sum_vs_mean(5, 4), "not over N")
 

@@ -28,7 +28,7 @@ def check_bce_grad(bce_grad, hint=False):
         if problem and np.shape(got) == expected.shape:
             if np.allclose(got, expected * p * (1 - p)):
                 problem = ("you multiplied by sigmoid'(z) = p(1 - p) on top: BCE on a sigmoid "
-                           "already cancels it, leaving p - y")
+                           "already cancels it")
             elif (np.allclose(got, (z - y) * p * (1 - p) / N)
                   or np.allclose(got, (z - y) / N)):
                 problem = ("you used the logit z where the probability p = sigmoid(z) belongs "

@@ -142,13 +142,16 @@ def check_sum_vs_mean(factor_for_length_5, divide_sum_by, hint=False):
             if value is None or value is Ellipsis:
                 return False, f"{name}: replace ... with a number"
         if not math.isclose(float(factor_for_length_5), 5.0):
-            return False, (f"factor_for_length_5 = {factor_for_length_5}: the sum of T step "
-                           "losses is T times their mean, and so is its gradient")
+            return False, (f"factor_for_length_5 = {factor_for_length_5}: write the printed "
+                           "mean as a constant times the sum of the 5 step losses, then compare "
+                           "the two gradients")
         if not math.isclose(float(divide_sum_by), 14.0):
             return False, (f"divide_sum_by = {divide_sum_by}: rnnlib averages over the steps "
                            "where the mask is True, not over N or N*T")
         return True, "the sum's gradient is T times the mean's; rnnlib divides by mask.sum()"
-    return run_check(hint, "sum_vs_mean", check, hint="d(sum of T terms) = T * d(mean of T terms)")
+    return run_check(hint, "sum_vs_mean", check,
+                     hint="the mean of T numbers is their sum times a constant; gradients "
+                          "scale by the same constant")
 
 
 def _shape_problem(fn_name, got, shape, spec):
