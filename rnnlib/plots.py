@@ -22,7 +22,8 @@ def plot_losses(curves, ax=None, logy=False, smooth_beta=None, xlabel="step",
     - curves: dict label -> 1-D sequence of losses (one curve each).
     - ax: axis to draw on (a new figure if None).
     - logy: log scale on the y axis.
-    - smooth_beta: if given, draw the raw curve faintly and its moving average on top.
+    - smooth_beta: if given, draw the raw curve faintly and its moving average on top (both
+      in the legend: "label (every step)" and "label (moving average)").
     - hline, hline_label: a horizontal reference line (e.g. the best possible loss).
     """
     if ax is None:
@@ -34,8 +35,9 @@ def plot_losses(curves, ax=None, logy=False, smooth_beta=None, xlabel="step",
         if smooth_beta is None:
             ax.plot(values, label=label)
         else:
-            (line,) = ax.plot(values, alpha=0.25)
-            ax.plot(smooth(values, smooth_beta), color=line.get_color(), label=label)
+            (line,) = ax.plot(values, alpha=0.25, label=f"{label} (every step)")
+            ax.plot(smooth(values, smooth_beta), color=line.get_color(),
+                    label=f"{label} (moving average)")
     if hline is not None:
         ax.axhline(hline, color="k", linestyle="--", linewidth=1, label=hline_label)
     if logy:
