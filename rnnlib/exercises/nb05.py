@@ -38,7 +38,7 @@ def check_step_back(fn, hint=False):
         if not np.allclose(got, expected, rtol=1e-10, atol=1e-12):
             return False, ("values differ from dL/dh_prev computed entry by entry; check the "
                            "slope of tanh and which side W_hh multiplies from")
-        return True, "matches rnn_step_backward's dh_prev"
+        return True, "matches dL/dh_prev computed entry by entry (rnn_step_backward's dh_prev)"
     return run_check(hint, "step_back", check,
                      hint="go back through the tanh first (its slope in terms of h), then "
                           "through W_hh")
