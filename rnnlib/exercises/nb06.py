@@ -67,25 +67,35 @@ def check_adagrad_update(fn, hint=False):
     """Exercise 3: adagrad_update(param, grad, mem, lr) updates param and mem in place."""
     rng = np.random.default_rng(6)
     p0, g, m0 = rng.normal(size=(3, 2)), rng.normal(size=(3, 2)), rng.random((3, 2))
+    # Two entries where eps matters: a fresh memory and a tiny gradient. Inside the square
+    # root, sqrt(1e-10 + 1e-8) ~ 1.0e-4; outside, sqrt(1e-10) + 1e-8 ~ 1.0e-5.
+    m0[0, 0], g[0, 0] = 0.0, 1e-5
+    m0[2, 1], g[2, 1] = 0.0, -1e-5
     lr, eps = 0.1, 1e-8
-    exp_m = np.empty_like(m0)
-    exp_p = np.empty_like(p0)
+    exp_m, exp_p, outside_p = np.empty_like(m0), np.empty_like(p0), np.empty_like(p0)
     for i in range(3):
         for j in range(2):
             exp_m[i, j] = m0[i, j] + g[i, j] ** 2
             exp_p[i, j] = p0[i, j] - lr * g[i, j] / math.sqrt(exp_m[i, j] + eps)
+            outside_p[i, j] = p0[i, j] - lr * g[i, j] / (math.sqrt(exp_m[i, j]) + eps)
 
     def check():
         p, m = p0.copy(), m0.copy()
         fn(p, g.copy(), m, lr)
         if np.array_equal(m, m0):
-            return False, "mem did not change: add grad**2 to it in place (mem += ...)"
+            return False, ("mem did not change: the memory must be updated in the array "
+                           "that was passed in")
         if not np.allclose(m, exp_m, rtol=1e-12):
-            return False, "mem should grow by grad**2, entry by entry"
+            return False, "mem has the wrong values: it should collect this step's squared gradient"
         if np.array_equal(p, p0):
-            return False, "param did not change: update it in place (param -= ...)"
+            return False, ("param did not change: the step must change the array that was "
+                           "passed in (a new array is lost when the function returns)")
+        if np.allclose(p, outside_p, rtol=1e-9):
+            return False, ("eps is outside the square root (PyTorch's variant); this "
+                           "notebook's AdaGrad puts it inside, as in section 4")
         if not np.allclose(p, exp_p, rtol=1e-9):
-            return False, "param should move by lr * grad / sqrt(mem + 1e-8) with the NEW mem"
+            return False, ("param moved by the wrong amount: the step divides by the square "
+                           "root of the memory after this step's update")
         return True, "param and memory updated in place"
     return run_check(hint, "adagrad_update", check,
                      hint="the memory collects squared gradients; each weight's step is "
@@ -141,5 +151,33 @@ def check_sequence_loss(fn, hint=False):
                           "the target at every step, starting from h0")
 
 
-__all__ = ["check_adagrad_update", "check_one_hot", "check_sequence_loss",
+def check_cut_share(fn, hint=False):
+    """Exercise 5: cut_share(T, k), the share of key-answer pairs a chunk boundary separates."""
+    cases = [(12, 6), (3, 6), (6, 6), (7, 6), (25, 2), (1, 4), (40, 10), (5, 1)]
+
+    def brute_force(T, k):  # keys at every offset 0..T-1; the answer's input is k - 1 later
+        return sum(p // T != (p + k - 1) // T for p in range(T)) / T
+
+    def check():
+        for T, k in cases:
+            got = fn(T, k)
+            stub = returned_nothing(got, "a number between 0 and 1")
+            if stub:
+                return False, stub
+            want = brute_force(T, k)
+            if not np.isclose(float(got), want, rtol=1e-12, atol=1e-12):
+                msg = f"for T = {T}, k = {k} you gave {float(got):.4g}, expected {want:.4g}"
+                if np.isclose(float(got), min(1.0, k / T)):
+                    msg += ("; the answer is predicted from the input k - 1 steps after "
+                            "the key, not k")
+                elif float(got) > 1:
+                    msg += "; a share cannot exceed 1"
+                return False, msg
+        return True, "matches a count over every offset, including T <= k and k = 1"
+    return run_check(hint, "cut_share", check,
+                     hint="place the key at each offset p = 0, ..., T - 1 of a chunk and ask "
+                          "for which p the answer's input lands in the next chunk")
+
+
+__all__ = ["check_adagrad_update", "check_cut_share", "check_one_hot", "check_sequence_loss",
            "check_softmax_with_temperature"]
