@@ -11,7 +11,7 @@ def _sizes(fan_out, fan_in, rng=None, scale=None):
 
 @validated(_sizes)
 def small_random(fan_out, fan_in, rng, scale=0.01):
-    """N(0, scale^2) entries: the classic "randn * 0.01" of many tutorials."""
+    """N(0, scale^2) entries: the classic "randn * 0.01" start (min-char-rnn uses it)."""
     return make_rng(rng).normal(0.0, scale, size=(fan_out, fan_in))
 
 
