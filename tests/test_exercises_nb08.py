@@ -1,8 +1,9 @@
 """Each nb08 exercise check passes a right answer, fails wrong ones with a useful message,
 and shows its hint only when asked (hint=True)."""
 
+from exercise_helpers import failing, hint_only_on_request, stub
+
 from rnnlib.exercises import nb08
-from tests.exercise_helpers import failing, hint_only_on_request, stub
 
 CHECKS = (nb08.check_forget_gate_backward, nb08.check_gru_update, nb08.check_count_parameters)
 
