@@ -59,8 +59,8 @@ def check_softmax_with_temperature(fn, hint=False):
             return False, "scores of 1000 overflow exp: subtract the maximum score first"
         return True, "right at temperatures 0.5, 1 and 2, and safe for large scores"
     return run_check(hint, "softmax_with_temperature", check,
-                     hint="divide the scores by the temperature, subtract their maximum, "
-                          "exponentiate and normalise")
+                     hint="the temperature acts on the scores, before the softmax; and adding "
+                          "the same number to every score leaves a softmax unchanged")
 
 
 def check_adagrad_update(fn, hint=False):
