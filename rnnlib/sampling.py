@@ -29,9 +29,9 @@ def _sample_args(params, seed_indices, length, temperature=1.0, top_k=None, rng=
 def sample_indices(params, seed_indices, length, temperature=1.0, top_k=None, rng=0, h0=None):
     """Generate ``length`` character indices after feeding in ``seed_indices``.
 
-    The seed is run through the network (from h0, default zeros); each new character is
-    drawn from softmax(y / temperature), restricted to the top_k highest scores if given,
-    and fed back in as the next input.
+    The priming characters run through the network first (from h0, default zeros); each new
+    character is drawn from softmax(y / temperature), restricted to the top_k highest scores
+    if given, and fed back in as the next input.
 
     Inputs:
     - params: a char-RNN's parameters (init_char_rnn_params). seed_indices: (S,), S >= 1.
@@ -41,7 +41,7 @@ def sample_indices(params, seed_indices, length, temperature=1.0, top_k=None, rn
     - rng: integer seed or numpy Generator. h0: (H,) or (1, H) starting state, or None.
 
     Returns:
-    - indices: (length,) int64 array (the seed is not included).
+    - indices: (length,) int64 array (the priming characters are not included).
     """
     (H, V), dtype = params["W_hy"].shape[::-1], params["W_hh"].dtype
     seed = np.asarray(seed_indices)
