@@ -104,7 +104,8 @@ def main(argv=None):
                                for url, pages in external.items()), encoding="utf-8")
     for line in problems + figure_problems:
         print(f"book: {line}", file=sys.stderr)
-    print(f"book: {len(list(html.rglob('*.html')))} pages in {html} "
+    pages = [p for p in html.rglob("*.html") if "_static" not in p.relative_to(html).parts]
+    print(f"book: {len(pages)} pages in {html} "
           f"({time.monotonic() - start:.0f} s); {checked} internal links checked, "
           f"{len(problems)} broken; {len(external)} external links listed in {listing} "
           f"(not fetched); {len(missing)} figures without alternative text yet")

@@ -17,8 +17,6 @@ import importlib.util
 import re
 from pathlib import Path
 
-from docutils import nodes
-
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 FRONT_PAGE_ENDS_AT = "\n## Set up\n"
@@ -84,7 +82,7 @@ def front_page(readme_text, lessons):
 
 
 def on_source_read(app, docname, source):
-    if docname == app.config.root_doc:
+    if docname == "README":
         source[0] = front_page(source[0], lesson_docnames())
 
 
@@ -96,6 +94,8 @@ def image_alt(output_metadata, mime_type):
 
 
 def with_alt(render_image):
+    from docutils import nodes
+
     @functools.wraps(render_image)
     def render(self, data):
         result = render_image(self, data)
@@ -111,6 +111,8 @@ def with_alt(render_image):
 
 
 def widget_note(self, data):
+    from docutils import nodes
+
     return [nodes.note("", nodes.paragraph("", WIDGET_NOTE))]
 
 
