@@ -17,8 +17,7 @@ sys.path.insert(0, str(HERE))  # for the extension course_book.py beside this fi
 import course_book  # noqa: E402
 
 project = "Recurrent neural networks from scratch, in NumPy"
-author = "the course's authors"
-copyright = "the course's authors"
+html_show_copyright = False  # the repository's files say who wrote the course
 
 extensions = ["myst_nb", "sphinx.ext.mathjax", "course_book"]
 
@@ -52,4 +51,5 @@ html_last_updated_fmt = None
 html_sourcelink_suffix = ""  # the download button offers the .ipynb and .md files as they are
 # Light or dark as the reader's system prefers (without it the theme logs an error).
 html_context = {"default_mode": "auto"}
-html_theme_options = course_book.theme_options(course_book.course_tool().repository())
+REPOSITORY = course_book.course_tool().repository()  # None until a maintainer sets it
+html_theme_options = course_book.theme_options(REPOSITORY)

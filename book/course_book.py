@@ -59,23 +59,26 @@ def lesson_docnames(notebooks=NOTEBOOKS):
     return [f"notebooks/{p.stem}" for p in sorted(notebooks.glob("[0-9][0-9]_*.ipynb"))]
 
 
-def front_page(readme_text, lessons):
+def front_page(readme_text, lessons, repo=None):
     """The book's root page made from README.md's text: introduction, then contents."""
     tool = course_tool()
     intro = readme_text.split(FRONT_PAGE_ENDS_AT)[0]
     if intro == readme_text:
         raise ValueError(f"README.md: no {FRONT_PAGE_ENDS_AT.strip()!r} section to stop at")
-    # The README's Binder badge is for GitHub's page; the book has its own launch buttons
-    # (and would otherwise load the badge's image from the web).
-    intro = tool.with_launch_links(intro, "").replace(tool.LAUNCH_START, "")
-    intro = intro.replace(tool.LAUNCH_END, "")
+    # The README's Binder badge is for the repository's page; the book has its own launch
+    # buttons (and would otherwise load the badge's image from the web).
+    intro = tool.with_launch_links(intro, "")
+    intro = intro.replace(tool.LAUNCH_START + "\n", "").replace(tool.LAUNCH_END, "")
     intro = intro.replace("](notebooks/solutions/)", f"]({SOLUTIONS_PAGE})")
+    readme = f"[README.md]({repo}#set-up)" if repo else "README.md"
+    online = (" Or run them online: the launch button at the top of a notebook's page opens "
+              "it on Binder." if repo else "")
     entries = "\n".join(lessons)
     return (
         intro.rstrip() + "\n\n"
         "These pages show each notebook with the outputs it stored when it last ran. To run "
-        "the code and change it, open the notebooks in JupyterLab, on your computer (the "
-        "README's *Set up* section lists the four commands) or online.\n\n"
+        "the code and change it, open the notebooks in JupyterLab on your computer: the "
+        f"*Set up* section of the course's {readme} lists the commands.{online}\n\n"
         f"```{{toctree}}\n:hidden:\n:caption: Lessons\n\n{entries}\n```\n\n"
         "```{toctree}\n:hidden:\n:caption: Solutions\n\nbook/solutions\n```\n"
     )
@@ -83,7 +86,8 @@ def front_page(readme_text, lessons):
 
 def on_source_read(app, docname, source):
     if docname == "README":
-        source[0] = front_page(source[0], lesson_docnames())
+        repo = app.config.html_theme_options.get("repository_url")
+        source[0] = front_page(source[0], lesson_docnames(), repo)
 
 
 def image_alt(output_metadata, mime_type):

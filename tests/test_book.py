@@ -127,6 +127,10 @@ def test_the_front_page_is_the_readme_introduction_then_the_contents():
     assert "](book/solutions.md)" in page and "](notebooks/solutions/)" not in page
     assert len(lessons) == 8 and all(f"\n{name}\n" in page for name in lessons)
     assert ":caption: Lessons" in page and ":caption: Solutions" in page
+    assert "[README.md](" not in page  # no link to a repository whose address is unset
+    published = course_book.front_page(readme, lessons, "https://github.com/a/b")
+    assert "[README.md](https://github.com/a/b#set-up)" in published
+    assert "launch button" in published and "launch button" not in page
 
 
 def test_theme_buttons_only_with_an_address():
