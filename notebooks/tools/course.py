@@ -4,6 +4,11 @@
     python notebooks/tools/course.py --check   # exit 1 if any notebook is out of date
     python notebooks/tools/course.py --dir D   # work on a copy of notebooks/ in folder D
 
+It also writes the README's launch links (between LAUNCH_START and LAUNCH_END) from the
+course's public address, the one setting `Repository` under `[project.urls]` in
+pyproject.toml, which the book (book/conf.py) reads too. While it is unset, the README shows
+no launch link at all, never one that points at a placeholder.
+
 Safe to re-run: it replaces only the cells it made (markdown cells whose source starts with
 NAV_MARKER), the "slideshow" entry of each cell's metadata and the notebook's "rise" settings,
 splits a markdown cell in two where a "## " heading starts in its middle (the text is kept
@@ -20,11 +25,15 @@ for a projector.
 
 import re
 import sys
+import tomllib
 from pathlib import Path
+from urllib.parse import quote, urlparse
 
 import nbformat
 
 NOTEBOOKS = Path(__file__).resolve().parents[1]
+PYPROJECT = NOTEBOOKS.parent / "pyproject.toml"
+README = NOTEBOOKS.parent / "README.md"
 NAV_MARKER = "<!-- course navigation: made by notebooks/tools/course.py -->"
 CONTENTS = "README.md#the-notebooks"
 
@@ -171,6 +180,66 @@ def render(nb):
     return nbformat.writes(nb) + "\n"
 
 
+# The course's public address: [project.urls] Repository in pyproject.toml. Launch links
+# open this branch on this BinderHub.
+BRANCH = "main"
+BINDERHUB = "https://mybinder.org"
+LAUNCH_START = "<!-- launch links: made by notebooks/tools/course.py from pyproject.toml -->"
+LAUNCH_END = "<!-- end of launch links -->"
+
+
+def repository(pyproject=PYPROJECT):
+    """The course's public repository address, or None while it is unset.
+
+    Read from `Repository` under `[project.urls]` in pyproject.toml: an https address of the
+    form https://host/account/name (GitHub, GitLab or any other git host Binder can clone).
+    """
+    with open(pyproject, "rb") as f:
+        url = tomllib.load(f).get("project", {}).get("urls", {}).get("Repository")
+    if url is None:
+        return None
+    parts = urlparse(url)
+    path = [p for p in parts.path.split("/") if p]
+    if parts.scheme != "https" or not parts.netloc or len(path) != 2 or url.endswith(".git"):
+        raise ValueError(f"[project.urls] Repository in {pyproject.name}: expected "
+                         f"https://host/account/name, got {url!r}")
+    return url.rstrip("/")
+
+
+def binder_url(repo, path):
+    """The Binder address that opens `path` (relative to the repository) in JupyterLab."""
+    parts = urlparse(repo)
+    account, name = [p for p in parts.path.split("/") if p]
+    if parts.netloc == "github.com":
+        base = f"{BINDERHUB}/v2/gh/{account}/{name}/{BRANCH}"
+    elif parts.netloc == "gitlab.com":
+        base = f"{BINDERHUB}/v2/gl/{account}%2F{name}/{BRANCH}"
+    else:
+        base = f"{BINDERHUB}/v2/git/{quote(repo, safe='')}/{BRANCH}"
+    return f"{base}?urlpath=lab/tree/{path}"
+
+
+def launch_links(repo, lessons):
+    """The README's launch block: a Binder badge and one link per lesson; empty if unset."""
+    if repo is None:
+        return ""
+    first = f"notebooks/{lessons[0].name}"
+    links = " · ".join(f"[{p.name[:2]}]({binder_url(repo, f'notebooks/{p.name}')})"
+                       for p in lessons)
+    return (f"[![Binder](https://mybinder.org/badge_logo.svg)]({binder_url(repo, first)}) "
+            f"Open a notebook online, with nothing to install (Binder; your changes are not "
+            f"kept): {links}")
+
+
+def with_launch_links(readme_text, block):
+    """README text with the block between LAUNCH_START and LAUNCH_END replaced."""
+    pattern = re.compile(re.escape(LAUNCH_START) + r".*?" + re.escape(LAUNCH_END), re.S)
+    if len(pattern.findall(readme_text)) != 1:
+        raise ValueError(f"README.md: expected one {LAUNCH_START!r} ... {LAUNCH_END!r} block")
+    inner = f"\n{block}\n" if block else "\n"
+    return pattern.sub(lambda _: LAUNCH_START + inner + LAUNCH_END, readme_text)
+
+
 def main(argv):
     check = "--check" in argv
     root = Path(argv[argv.index("--dir") + 1]).resolve() if "--dir" in argv else NOTEBOOKS
@@ -183,6 +252,15 @@ def main(argv):
             stale.append(path.relative_to(root.parent))
             if not check:
                 path.write_text(after, encoding="utf-8")
+    readme, pyproject = root.parent / "README.md", root.parent / "pyproject.toml"
+    if readme.exists() and pyproject.exists():
+        lessons = sorted(root.glob("[0-9][0-9]_*.ipynb"))
+        before = readme.read_text(encoding="utf-8")
+        after = with_launch_links(before, launch_links(repository(pyproject), lessons))
+        if after != before:
+            stale.append(readme.relative_to(root.parent))
+            if not check:
+                readme.write_text(after, encoding="utf-8")
     verb = "out of date" if check else "updated"
     for p in stale:
         print(f"{verb}: {p}")
