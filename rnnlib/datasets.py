@@ -152,31 +152,41 @@ def running_sign_data(n, rng, min_len=5, max_len=20):
     return x[:, :, None], labels, mask
 
 
-def _recall_args(n, T, rng, noise=1.0):
+def _recall_args(n, T, rng, noise=1.0, length=None):
     check_sizes(n=n, T=T)
     check_positive("noise", noise, allow_zero=True)
+    if length is not None and check_positive("length", length, integer=True) < T:
+        raise ValueError(f"length: expected at least T = {T} steps (the bit comes T steps "
+                         f"before the end), got {length}")
 
 
 @validated(_recall_args)
-def recall_first_data(n, T, rng, noise=1.0):
-    """Long-range task: after T steps, report the sign of the very first input.
+def recall_first_data(n, T, rng, noise=1.0, length=None):
+    """Long-range task: at the last step, report the sign of a bit seen T steps earlier.
 
-    Two input channels. Channel 0 holds +1 or -1 at step 0 and zeros afterwards; channel 1
-    holds N(0, noise^2) distractors at every step. The label (1 for +1, 0 for -1) is asked
-    for at the last step only, so the mask is True only there: a many-to-one task.
+    Two input channels. Channel 0 holds one bit, +1 or -1, at step length - T (0-based) and
+    zeros elsewhere; channel 1 holds N(0, noise^2) distractors at every step. The label (1 for
+    +1, 0 for -1) is asked for at the last step only, so the mask is True only there: a
+    many-to-one task. T is the distance: the bit is read T steps before the end, counting the
+    step that reads it and the step that answers, so the state must carry it through T - 1
+    updates. By default length = T and the bit is the first input; a longer sequence keeps
+    the distance T and adds distractors before the bit.
 
     Inputs:
-    - n: number of sequences; T: length (>= 1); rng: seed or Generator; noise: std.
+    - n: number of sequences; T: distance (>= 1); rng: seed or Generator; noise: std;
+      length: number of steps (>= T; default T).
 
     Returns a tuple of:
-    - x: (n, T, 2) float64, labels: (n, T) int64 (the class, repeated), mask: (n, T) bool.
+    - x: (n, length, 2) float64, labels: (n, length) int64 (the class, repeated),
+      mask: (n, length) bool.
     """
     rng = make_rng(rng)
+    length = T if length is None else length
     cls = rng.integers(0, 2, size=n)
-    x = np.zeros((n, T, 2))
-    x[:, 0, 0] = 2.0 * cls - 1.0
-    x[:, :, 1] = rng.normal(0.0, noise, size=(n, T))
-    labels = np.repeat(cls[:, None], T, axis=1).astype(np.int64)
-    mask = np.zeros((n, T), dtype=bool)
+    x = np.zeros((n, length, 2))
+    x[:, length - T, 0] = 2.0 * cls - 1.0
+    x[:, :, 1] = rng.normal(0.0, noise, size=(n, length))
+    labels = np.repeat(cls[:, None], length, axis=1).astype(np.int64)
+    mask = np.zeros((n, length), dtype=bool)
     mask[:, -1] = True
     return x, labels, mask

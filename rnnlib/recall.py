@@ -1,4 +1,4 @@
-"""The recall-the-first-input task (notebooks 05 and 08): many seeds trained side by side.
+"""The recall task (notebooks 05 and 08): many seeds trained side by side, with a control.
 
 One function trains S models at once, one per seed, on rnnlib.recall_first_data: every array
 gets a leading S axis, so a rate over seeds costs about one run. The kinds are the vanilla
@@ -8,6 +8,11 @@ rnnlib.rnn_forward / rnn_backward here (``_rnn_forward``, ``_rnn_backward``): th
 notebooks 02-04 are written for one model (``W_xh.T``, sums over ``axis=0``), which is
 how they are taught, and looping them seed by seed costs about three times as long. The
 tests check the copy against rnnlib.many_to_many_loss and rnnlib.train, seed by seed.
+
+``train_recall(..., readout_only=True)`` is the control every result on this task needs: a
+model that trains only its output layer on the untrained recurrence. Where it succeeds, the
+task can be solved without carrying anything through learnt recurrent weights, and the full
+model's success there says nothing about how far a gradient can travel.
 """
 
 import numpy as np
@@ -117,6 +122,25 @@ def _scores(kind, params, x):
     return scores, (hs, cache)
 
 
+def _last_step_loss(scores, labels):
+    """Softmax cross-entropy, mean over N, and its gradient on the scores (S, N, 2)."""
+    shifted = scores - scores.max(axis=-1, keepdims=True)
+    p = np.exp(shifted)
+    p /= p.sum(axis=-1, keepdims=True)  # (S, N, 2) softmax
+    picked = np.take_along_axis(p, labels[..., None], axis=-1)[..., 0]  # (S, N)
+    loss = -np.log(picked).mean(axis=-1)
+    dscores = p.copy()
+    np.put_along_axis(dscores, labels[..., None], picked[..., None] - 1.0, axis=-1)
+    dscores /= scores.shape[-2]  # the mean over N
+    return loss, dscores
+
+
+def _readout_grads(params, hs, dscores):
+    """Gradients of the output layer, which reads the last state only."""
+    return {"W_hy": dscores.mT @ hs[..., -1, :],  # (S, 2, N)@(S, N, H) -> (S, 2, H)
+            "b_y": dscores.sum(axis=-2).reshape(params["b_y"].shape)}
+
+
 @validated(_recall_loss_args)
 def recall_loss(kind, params, x, labels):
     """Cross-entropy at the last step of a recall model, for one model or a stack of S.
@@ -133,16 +157,8 @@ def recall_loss(kind, params, x, labels):
     - scores: (N, 2) or (S, N, 2), the last step's scores.
     """
     scores, (hs, cache) = _scores(kind, params, x)
-    shifted = scores - scores.max(axis=-1, keepdims=True)
-    p = np.exp(shifted)
-    p /= p.sum(axis=-1, keepdims=True)  # (S, N, 2) softmax
-    picked = np.take_along_axis(p, labels[..., None], axis=-1)[..., 0]  # (S, N)
-    loss = -np.log(picked).mean(axis=-1)
-    dscores = p.copy()
-    np.put_along_axis(dscores, labels[..., None], picked[..., None] - 1.0, axis=-1)
-    dscores /= x.shape[-3]  # the mean over N
-    grads = {"W_hy": dscores.mT @ hs[..., -1, :],  # (S, 2, N)@(S, N, H) -> (S, 2, H)
-             "b_y": dscores.sum(axis=-2).reshape(params["b_y"].shape)}
+    loss, dscores = _last_step_loss(scores, labels)
+    grads = _readout_grads(params, hs, dscores)
     dhs = np.zeros_like(hs)
     dhs[..., -1, :] = dscores @ params["W_hy"]  # only the last step meets the loss
     if kind == "rnn":
@@ -156,7 +172,8 @@ def recall_loss(kind, params, x, labels):
 
 
 def _train_recall_args(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.05,
-                       noise=2.0, clip_norm=5.0, n_val=300, forget_bias=1.0, update_bias=0.0):
+                       noise=2.0, clip_norm=5.0, n_val=300, forget_bias=1.0, update_bias=0.0,
+                       length=None, readout_only=False):
     _kind(kind)
     for name, value in (("T", T), ("hidden", hidden), ("steps", steps), ("batch", batch),
                         ("n_val", n_val)):
@@ -164,6 +181,11 @@ def _train_recall_args(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.0
     for name, value in (("lr", lr), ("clip_norm", clip_norm)):
         check_positive(name, value)
     check_positive("noise", noise, allow_zero=True)
+    if length is not None and check_positive("length", length, integer=True) < T:
+        raise ValueError(f"length: expected at least T = {T} steps (the bit comes T steps "
+                         f"before the end), got {length}")
+    if not isinstance(readout_only, bool):
+        raise TypeError(f"readout_only: expected True or False, got {readout_only!r}")
     if (not isinstance(seeds, (list, tuple)) or not seeds
             or not all(isinstance(s, (int, np.integer)) for s in seeds)):
         raise TypeError(f"seeds: expected a non-empty list of integers, got {seeds!r}")
@@ -171,7 +193,8 @@ def _train_recall_args(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.0
 
 @validated(_train_recall_args)
 def train_recall(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.05, noise=2.0,
-                 clip_norm=5.0, n_val=300, forget_bias=1.0, update_bias=0.0):
+                 clip_norm=5.0, n_val=300, forget_bias=1.0, update_bias=0.0, length=None,
+                 readout_only=False):
     """Train one model per seed on rnnlib.recall_first_data, all seeds at once.
 
     Seed s does exactly what a single run would: its own Generator makes the initial
@@ -180,11 +203,17 @@ def train_recall(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.05, noi
     The matrices are small, so it runs with one BLAS thread (faster, and unaffected by
     other programs competing for the cores); the results do not depend on the thread count.
 
+    readout_only=True is the control that learns nothing through the recurrence: the same
+    start, data and budget, but only the output layer (W_hy, b_y) is trained, on the states
+    of the untrained recurrent layer, which stays exactly as initialised (no BPTT is run).
+    The clipping then acts on the output layer's gradient alone.
+
     Inputs:
-    - kind: "rnn", "lstm" or "gru"; T: sequence length (the distance to recall over).
+    - kind: "rnn", "lstm" or "gru"; T: the distance to recall over (see recall_first_data).
     - seeds: list of S integer seeds.
     - hidden, steps, batch, lr, noise, clip_norm, n_val: the budget and the task.
     - forget_bias, update_bias: see init_recall_params.
+    - length: sequence length (default T: the bit comes first); readout_only: see above.
 
     Returns a tuple of:
     - accuracy: (S,) held-out accuracy of each seed after training.
@@ -198,22 +227,28 @@ def train_recall(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.05, noi
     for n in params:
         if params[n].ndim == 2:  # a bias (S, size) becomes (S, 1, size): one row per model
             params[n] = params[n][:, None, :]
-    val = [recall_first_data(n_val, T, r, noise) for r in rngs]
-    x_val = np.stack([v[0] for v in val])  # (S, n_val, T, 2)
+    trained = {n: params[n] for n in (("W_hy", "b_y") if readout_only else params)}
+    val = [recall_first_data(n_val, T, r, noise, length) for r in rngs]
+    x_val = np.stack([v[0] for v in val])  # (S, n_val, length, 2)
     y_val = np.stack([v[1][:, -1] for v in val])  # (S, n_val)
     opt = AdaGrad(lr=lr)
     losses = np.empty((steps, len(seeds)))
     with threadpool_limits(limits=1, user_api="blas"):
         for step in range(steps):
-            data = [recall_first_data(batch, T, r, noise) for r in rngs]
-            x = np.stack([d[0] for d in data])  # (S, batch, T, 2)
+            data = [recall_first_data(batch, T, r, noise, length) for r in rngs]
+            x = np.stack([d[0] for d in data])  # (S, batch, length, 2)
             y = np.stack([d[1][:, -1] for d in data])  # (S, batch)
-            losses[step], grads, _ = recall_loss(kind, params, x, y)
+            if readout_only:  # the output layer's gradient only: no backward through time
+                scores, (hs, _) = _scores(kind, params, x)
+                losses[step], dscores = _last_step_loss(scores, y)
+                grads = _readout_grads(params, hs, dscores)
+            else:
+                losses[step], grads, _ = recall_loss(kind, params, x, y)
             norms = np.sqrt(sum((g * g).reshape(len(seeds), -1).sum(axis=1)
                                 for g in grads.values()))  # (S,) global norm of each seed
             scale = np.minimum(1.0, clip_norm / np.maximum(norms, 1e-300))
             for g in grads.values():
                 g *= scale.reshape((-1,) + (1,) * (g.ndim - 1))
-            opt.step(params, grads)
+            opt.step(trained, grads)
         scores, _ = _scores(kind, params, x_val)
     return (scores.argmax(axis=-1) == y_val).mean(axis=1), losses

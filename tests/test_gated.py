@@ -480,6 +480,71 @@ def test_train_recall_equals_one_run_per_seed():
         assert acc[j] == rnnlib.masked_accuracy(scores, y_val, m_val)
 
 
+@pytest.mark.parametrize("length", [None, 6])
+def test_train_recall_with_a_longer_sequence_equals_one_run_per_seed(length):
+    # the distance T = 3 inside sequences of `length` steps, seed by seed with rnnlib.train
+    acc, losses = train_recall("rnn", 3, [2, 5], hidden=4, steps=3, batch=5, n_val=20,
+                               noise=1.0, length=length)
+    for j, s in enumerate([2, 5]):
+        rng = np.random.default_rng(s)
+        params = rnnlib.init_rnn_params(2, 4, 2, rng)
+        x_val, y_val, m_val = rnnlib.recall_first_data(20, 3, rng, 1.0, length=length)
+        assert x_val.shape[1] == (length or 3)
+        alone = rnnlib.train(rnnlib.many_to_many_loss, params, rnnlib.AdaGrad(lr=0.05),
+                             lambda step, rng=rng: rnnlib.recall_first_data(5, 3, rng, 1.0,
+                                                                            length=length),
+                             3, clip_norm=5.0)
+        np.testing.assert_allclose(losses[:, j], alone, rtol=1e-10)
+        assert acc[j] == rnnlib.masked_accuracy(rnnlib.rnn_scores(params, x_val), y_val, m_val)
+
+
+def _frozen_states(kind, p, x):
+    # last hidden state of the untrained recurrent layer, through rnnlib's public layers
+    h0 = np.zeros((len(x), p["W_h"].shape[1]))
+    if kind == "rnn":
+        h, _ = rnnlib.rnn_forward(x, h0, p["W_x"], p["W_h"], p["b"])
+    elif kind == "lstm":
+        h, _ = lstm_forward(x, h0, h0, p["W_x"], p["W_h"], p["b"])
+    else:
+        h, _ = gru_forward(x, h0, p["W_x"], p["W_h"], p["b_x"], p["b_h"])
+    return h[:, -1]
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
+def test_train_recall_readout_only_keeps_the_recurrence_as_initialised(kind):
+    # readout_only = a softmax classifier trained on the states of the initial recurrent
+    # layer: recompute it seed by seed with rnnlib.train on those frozen states. Every loss
+    # before every update depends on the recurrent weights, so any change to them would show.
+    T, steps, seeds = 4, 6, [1, 3]
+    acc, losses = train_recall(kind, T, seeds, hidden=3, steps=steps, batch=6, n_val=30,
+                               lr=0.5, clip_norm=0.05, readout_only=True)
+    for j, s in enumerate(seeds):
+        rng = np.random.default_rng(s)
+        p = init_recall_params(kind, 3, rng)
+        x_val, y_val, _ = rnnlib.recall_first_data(30, T, rng, 2.0)
+        readout = {"W_hy": p["W_hy"].copy(), "b_y": p["b_y"].copy()}
+
+        def loss_fn(q, x, labels, mask, p=p):
+            h = _frozen_states(kind, p, x)[:, None]  # (N, 1, H): the frozen last state
+            scores, cache = rnnlib.temporal_affine_forward(h, q["W_hy"], q["b_y"])
+            loss, dscores = rnnlib.temporal_softmax_cross_entropy_loss(
+                scores, labels[:, -1:], mask[:, -1:])
+            _, dW_hy, db_y = rnnlib.temporal_affine_backward(dscores, cache)
+            return loss, {"W_hy": dW_hy, "b_y": db_y}
+
+        alone = rnnlib.train(loss_fn, readout, rnnlib.AdaGrad(lr=0.5),
+                             lambda step, rng=rng: rnnlib.recall_first_data(6, T, rng, 2.0),
+                             steps, clip_norm=0.05)
+        np.testing.assert_allclose(losses[:, j], alone, rtol=1e-10)
+        scores = _frozen_states(kind, p, x_val) @ readout["W_hy"].T + readout["b_y"]
+        assert acc[j] == np.mean(scores.argmax(axis=1) == y_val[:, -1])
+    # and the test can fail: training everything moves the losses away after the first step
+    _, full = train_recall(kind, T, seeds, hidden=3, steps=steps, batch=6, n_val=30, lr=0.5,
+                           clip_norm=0.05)
+    np.testing.assert_allclose(full[0], losses[0], rtol=1e-12)
+    assert np.all(np.abs(full[1:] - losses[1:]) > 1e-9)
+
+
 def test_recall_bad_input_is_named():
     with pytest.raises(ValueError, match=r"kind: expected one of"):
         train_recall("lstn", 4, [0])
@@ -487,6 +552,10 @@ def test_recall_bad_input_is_named():
         train_recall("rnn", 4, 3)
     with pytest.raises(ValueError, match=r"T: expected a finite value > 0, got 0"):
         train_recall("rnn", 0, [0])
+    with pytest.raises(ValueError, match=r"length: expected at least T = 8 steps"):
+        train_recall("rnn", 8, [0], length=4)
+    with pytest.raises(TypeError, match=r"readout_only: expected True or False"):
+        train_recall("rnn", 4, [0], readout_only="yes")
     p = init_recall_params("gru", 3, 0)
     x, y, _ = rnnlib.recall_first_data(4, 5, 0)
     with pytest.raises(ValueError, match=r"labels: expected 1-D array of shape \(N,\)"):

@@ -278,6 +278,30 @@ def test_recall_first_data():
         recall_first_data(4, 0, 0)
 
 
+def test_recall_first_data_with_a_longer_sequence():
+    # known values: without noise, channel 0 of a 5-step sequence with distance T = 2 is
+    # (0, 0, 0, s, 0) with s = +1 for class 1 and -1 for class 0, and channel 1 is all zeros
+    x, labels, mask = recall_first_data(6, 2, 3, noise=0.0, length=5)
+    assert x.shape == (6, 5, 2) and labels.shape == mask.shape == (6, 5)
+    for n in range(6):
+        s = 1.0 if labels[n, -1] == 1 else -1.0
+        np.testing.assert_array_equal(x[n, :, 0], [0.0, 0.0, 0.0, s, 0.0])
+    assert 0 < labels[:, -1].mean() < 1  # both classes occur
+    np.testing.assert_array_equal(x[:, :, 1], 0.0)
+    np.testing.assert_array_equal(mask[:, -1], True)
+    assert mask.sum() == 6
+    # length = T is the default: the same draws, the bit at the first step
+    for a, b in zip(recall_first_data(8, 4, 1, 2.0, length=4), recall_first_data(8, 4, 1, 2.0),
+                    strict=True):
+        np.testing.assert_array_equal(a, b)
+    # distractors fill every step, before the bit too, with the standard deviation asked for
+    x, _, _ = recall_first_data(4000, 3, 0, noise=2.0, length=10)
+    assert np.all(x[:, :, 1] != 0)
+    assert abs(x[:, :, 1].std() - 2.0) < 0.05 and abs(x[:, :, 1].mean()) < 0.05
+    with pytest.raises(ValueError, match=r"length: expected at least T = 6 steps"):
+        recall_first_data(4, 6, 0, length=5)
+
+
 # --- grad_norms_by_distance -------------------------------------------------------------------
 
 def test_grad_norms_closed_form_in_the_linear_regime():
