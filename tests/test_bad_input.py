@@ -61,7 +61,7 @@ CASES = {
     "upstream gradient wrong T": (rnnlib.rnn_backward, (np.zeros((N, T + 1, H)), CACHE),
                                   ValueError, r"dh: expected shape \(N, T, H\) = \(2, 3, 5\)"),
     "cache from another layer": (rnnlib.rnn_backward, (np.zeros((N, T, H)), (1, 2, 3)),
-                                 TypeError, r"cache: expected the cache tuple"),
+                                 TypeError, r"cache: expected the RNNCache returned by"),
     "affine weight transposed": (rnnlib.affine_forward, (h0, np.zeros((H, 1)), np.zeros(1)),
                                  ValueError, r"W: expected shape \(O, H\)"),
     "labels out of range": (rnnlib.temporal_softmax_cross_entropy_loss,

@@ -1,7 +1,6 @@
 """Tests of the char-RNN: gradients, vectorised == reference, training, sampling, checkpoints.
 (The command line is tested in test_cli.py.)"""
 
-import functools
 import math
 
 import numpy as np
@@ -14,10 +13,10 @@ from rnnlib import (
     Vocabulary,
     char_rnn_backward,
     char_rnn_forward,
+    char_rnn_initial_state,
     char_rnn_loss,
     char_rnn_loss_reference,
     char_rnn_scores,
-    char_rnn_zero_state,
     check_gradients,
     clip_by_value,
     evaluate_char_rnn,
@@ -104,7 +103,7 @@ def test_gradient_with_respect_to_h0():
     # finite differences of the fast loss with respect to the carried-in state.
     model = random_model()
     x, y, h0 = random_batch(2, 4, 6, 5)
-    scores, cache = char_rnn_forward(x, h0, model)
+    scores, cache = char_rnn_forward(model, x, h0)
     p = np.exp(scores - scores.max(axis=2, keepdims=True))  # (B, T, V)
     p /= p.sum(axis=2, keepdims=True)
     B, T = x.shape
@@ -181,17 +180,16 @@ def test_trainer_limits_blas_threads_while_it_runs():
 
     data = np.random.default_rng(4).integers(0, 5, 300)
     params = init_char_rnn_params(5, 6, rng=1)
-    state = functools.partial(char_rnn_zero_state, params)
     with threadpoolctl.threadpool_limits(limits=2, user_api="blas"):
         before = blas_threads()
         if not before or max(before) < 2:
             pytest.skip("this BLAS cannot run 2 threads here")
-        CharRNNTrainer(params, data, seq_length=6, loss_fn=loss_fn, init_state=state).run(2)
+        CharRNNTrainer(params, data, seq_length=6, loss_fn=loss_fn,
+                       init_state=char_rnn_initial_state).run(2)
         assert seen == [[1] * len(before)] * 2  # default: 1 thread while training
         assert blas_threads() == before  # restored afterwards
         seen.clear()
-        CharRNNTrainer(params, data, seq_length=6, loss_fn=loss_fn, init_state=state,
-                       threads=2).run(1)
+        CharRNNTrainer(params, data, seq_length=6, loss_fn=loss_fn, threads=2).run(1)
         assert seen == [before]
     with pytest.raises(ValueError, match="threads"):
         CharRNNTrainer(params, data, seq_length=6, threads=0)
@@ -202,9 +200,7 @@ def test_trainer_reference_method_gives_same_losses():
     runs = []
     for loss_fn in (None, char_rnn_loss_reference):  # None: the trainer's vectorised default
         params = init_char_rnn_params(5, 6, rng=1)
-        state = functools.partial(char_rnn_zero_state, params)
-        trainer = CharRNNTrainer(params, data, seq_length=6, batch_size=2, loss_fn=loss_fn,
-                                 init_state=state if loss_fn else None)
+        trainer = CharRNNTrainer(params, data, seq_length=6, batch_size=2, loss_fn=loss_fn)
         runs.append(trainer.run(20))
     np.testing.assert_allclose(runs[0], runs[1], rtol=1e-10)
 
