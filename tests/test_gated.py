@@ -510,3 +510,30 @@ def test_torch_comparison_script_runs_without_torch_or_agrees_with_it():
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "torch not installed" in run.stdout or "OK: largest difference" in run.stdout
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru"])
+def test_a_stack_of_models_called_directly_equals_each_model(kind):
+    # The same function, called from outside on (S, N, T, D) data with stacked weights, runs
+    # every model of the stack as if it ran alone (and its backward pass too).
+    rng = np.random.default_rng(5)
+    S, N, T, D, H = 3, 2, 4, 3, 5
+    k = 4 if kind == "lstm" else 3
+    x, h0 = rng.normal(size=(S, N, T, D)), rng.normal(size=(S, N, H)) * 0.5
+    W_x, W_h = rng.normal(size=(S, k * H, D)), rng.normal(size=(S, k * H, H)) * 0.5
+    biases = [rng.normal(size=(S, 1, k * H)) for _ in range(1 if kind == "lstm" else 2)]
+    forward, backward = (lstm_forward, lstm_backward) if kind == "lstm" else (gru_forward,
+                                                                              gru_backward)
+    states = (h0, h0) if kind == "lstm" else (h0,)
+    h, cache = forward(x, *states, W_x, W_h, *biases)
+    dh = rng.normal(size=h.shape)
+    grads = backward(dh, cache)
+    for s in range(S):
+        one = (h0[s], h0[s]) if kind == "lstm" else (h0[s],)
+        h_s, cache_s = forward(x[s], *one, W_x[s], W_h[s], *(b[s, 0] for b in biases))
+        np.testing.assert_allclose(h[s], h_s, rtol=1e-12)
+        for g, g_s in zip(grads, backward(dh[s], cache_s), strict=True):
+            np.testing.assert_allclose(g[s].reshape(g_s.shape), g_s, rtol=1e-10, atol=1e-12)
+    with pytest.raises(ValueError, match=r"b: expected 3-D array of shape \(S, 1, 4H\)"):
+        lstm_forward(x, h0, h0, rng.normal(size=(S, 4 * H, D)), rng.normal(size=(S, 4 * H, H)),
+                     np.zeros(4 * H))
