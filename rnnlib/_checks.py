@@ -247,19 +247,24 @@ def check_state(name, h, x, dims, stack=""):
     check_array(name, h, stack + "N H", dims)
 
 
+def check_param_dict(params, names):
+    """Check that ``params`` is a dict holding every name of ``names``; return the names."""
+    if not isinstance(params, dict):
+        raise TypeError(f"params: expected a dict with keys {list(names)}, "
+                        f"got {type(params).__name__}")
+    missing = [n for n in names if n not in params]
+    if missing:
+        raise ValueError(f"params: missing {missing}; expected keys {list(names)}")
+    return names
+
+
 def rnn_params(params, dims, finite=True, D="D", O="O"):
     """Check a model's parameter dict: W_xh (H, D), W_hh (H, H), b_h (H,), W_hy (O, H), b_y (O,).
 
     ``dims``: sizes already known, updated in place. A char-RNN reads and predicts one
     vocabulary, so it passes D="V", O="V".
     """
-    names = ("W_xh", "W_hh", "b_h", "W_hy", "b_y")
-    if not isinstance(params, dict):
-        raise TypeError(f"params: expected a dict with {', '.join(names)}, "
-                        f"got {type(params).__name__}")
-    missing = [n for n in names if n not in params]
-    if missing:
-        raise ValueError(f"params: missing {missing}; expected keys {list(names)}")
+    names = check_param_dict(params, ("W_xh", "W_hh", "b_h", "W_hy", "b_y"))
     specs = {"W_xh": f"H {D}", "W_hh": "H H", "b_h": "H", "W_hy": f"{O} H", "b_y": O}
     for name in names:
         check_array(f"params[{name!r}]", params[name], specs[name], dims, finite=finite)

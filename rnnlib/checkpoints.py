@@ -1,11 +1,12 @@
-"""Char-model checkpoints: parameters, vocabulary, the cell and (optionally) the state to resume.
+"""Char-model checkpoints: parameters, vocabulary and (optionally) the state to resume.
 
 An .npz archive of plain arrays read with allow_pickle=False: the parameters of the model
-(any cell of rnnlib.CHAR_MODELS), the vocabulary as int32 code points, the cell's name, and
-for resuming, arrays named ``resume.*`` (step count, stream position, carried state,
-optimizer memory and the training options as JSON).
+(any cell of rnnlib.CHAR_MODELS: the names of its arrays tell which), the vocabulary as int32
+code points, and for resuming, arrays named ``resume.*`` (step count, stream position,
+carried state, optimizer memory and the training options as JSON, the cell among them).
 """
 
+import json
 import os
 import tempfile
 import zipfile
@@ -81,13 +82,13 @@ def save_checkpoint(path, params, vocab, resume=None):
     - path: where to write. params: a char model's parameter dict. vocab: its Vocabulary.
     - resume: optional dict name -> array (CharRNNTrainer.state_dict()).
     """
-    path, cell = Path(path), char_cell(params)
-    arrays = {n: params[n] for n in CHAR_MODELS[cell].param_names}
+    path = Path(path)
+    arrays = {n: params[n] for n in CHAR_MODELS[char_cell(params)].param_names}
     arrays.update({RESUME + k: np.asarray(v) for k, v in (resume or {}).items()})
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:  # a file object: np.savez adds no ".npz" suffix
-            np.savez(f, vocab=vocab.code_points(), cell=np.array(cell), **arrays)
+            np.savez(f, vocab=vocab.code_points(), **arrays)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, _umask_mode())  # mkstemp makes it 0600
@@ -126,13 +127,13 @@ def load_checkpoint(path):
     that is corrupt, truncated, or whose arrays are missing or inconsistent.
     """
     arrays = _read(path)
-    params = {k: v for k, v in arrays.items() if k not in ("vocab", "cell")
-              and not k.startswith(RESUME)}
+    params = {k: v for k, v in arrays.items() if k != "vocab" and not k.startswith(RESUME)}
     try:
         cell = char_cell(params)
-        if "cell" in arrays and str(arrays["cell"]) != cell:
-            raise ValueError(f"it names the cell {str(arrays['cell'])!r} but holds a {cell!r} "
-                             "model's parameters")
+        saved = json.loads(str(arrays.get(RESUME + "config", "{}")))
+        if saved.get("cell", cell) != cell:
+            raise ValueError(f"its options name the cell {saved['cell']!r} but it holds a "
+                             f"{cell!r} model's parameters")
         if "vocab" not in arrays:
             raise ValueError("it has no vocabulary")
         for n, a in params.items():

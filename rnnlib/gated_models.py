@@ -12,7 +12,14 @@ They follow the protocol of every char model (rnnlib/__init__.py), as rnnlib.cha
 
 import numpy as np
 
-from ._checks import check_array, check_labels, check_positive, make_rng, validated
+from ._checks import (
+    check_array,
+    check_labels,
+    check_param_dict,
+    check_positive,
+    make_rng,
+    validated,
+)
 from .char_rnn import check_init_args
 from .gated import gru_backward, gru_forward, lstm_backward, lstm_forward
 from .layers import temporal_affine_backward, temporal_affine_forward
@@ -99,12 +106,7 @@ def init_char_gru_params(vocab_size, hidden_size=64, rng=0, dtype=np.float64, up
 
 def gated_sizes(params, names, gates):
     """Check a char-level LSTM's (gates=4) or GRU's (3) parameter dict; return (H, V)."""
-    if not isinstance(params, dict):
-        raise TypeError(f"params: expected a dict with keys {list(names)}, "
-                        f"got {type(params).__name__}")
-    missing = [n for n in names if n not in params]
-    if missing:
-        raise ValueError(f"params: missing {missing}; expected keys {list(names)}")
+    check_param_dict(params, names)
     dims = {}
     check_array("params['W_hy']", params["W_hy"], "V H", dims, finite=False)
     kH = f"{gates}H"

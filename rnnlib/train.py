@@ -262,16 +262,17 @@ class CharRNNTrainer:
             inputs, targets = self.next_chunk()
             state = self.init_state(self.params, cfg.batch_size) if cfg.reset == "chunk" \
                 else self.state
-            # Every chunk is cut from the checked text like the first and the state is the
-            # model's own, so only the first chunk of a run is checked at the door.
+            # Every chunk is cut from the checked text like the first, the state and the
+            # gradients are the model's own: only the first step of a run is checked at the
+            # door (the optimizer still refuses a NaN gradient at every step).
             with already_checked() if k else contextlib.nullcontext():
                 loss, grads, self.state = self.loss_fn(self.params, inputs, targets, state)
-            out[k] = check_finite_loss(loss, self.steps_done)
-            if cfg.clip is not None:
-                clip_by_value(grads, cfg.clip)
-            if cfg.clip_norm is not None:
-                clip_by_global_norm(grads, cfg.clip_norm)
-            self.optimizer.step(self.params, grads)
+                out[k] = check_finite_loss(loss, self.steps_done)
+                if cfg.clip is not None:
+                    clip_by_value(grads, cfg.clip)
+                if cfg.clip_norm is not None:
+                    clip_by_global_norm(grads, cfg.clip_norm)
+                self.optimizer.step(self.params, grads)
             self.steps_done += 1
             self.losses.append(loss)
             if print_every and (self.steps_done % print_every == 0 or k == 0):
