@@ -193,7 +193,7 @@ def _empty(work, name, shape, dtype):
     return buf
 
 
-def _forward(inputs, h0, params, work=None):
+def _forward(inputs, state, params, work=None):
     """char_rnn_forward on checked arguments; returns class-major (V, T*B) scores.
 
     Column t*B + b of the scores belongs to step t of stream b. With the V classes along
@@ -210,8 +210,8 @@ def _forward(inputs, h0, params, work=None):
     table = W_xh.T + b_h  # (V, H), a new C-ordered array: row v is W_xh[:, v] + b_h
     xw = np.take(table, inputs.T, axis=0, mode="clip",  # indices already checked; "clip"
                  out=_empty(work, "xw", (T, B, H), dtype))  # avoids a copy; -> (T, B, H)
-    hs = _empty(work, "hs", (T + 1, B, H), dtype)  # hs[0] = h0, hs[t + 1] = h_t
-    hs[0] = h0
+    hs = _empty(work, "hs", (T + 1, B, H), dtype)  # hs[0] = the state carried in, hs[t + 1] = h_t
+    hs[0] = state
     # A C-ordered copy of W_hh.T (H*H numbers, once per chunk): BLAS multiplies by it
     # about twice as fast as by the transposed view, and the loop does it T times.
     W_hh_T = np.ascontiguousarray(W_hh.T)  # (H, H)

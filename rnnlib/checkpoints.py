@@ -99,13 +99,16 @@ def save_checkpoint(path, params, vocab, resume=None):
         raise
 
 
-def _read(path):
-    """All arrays of a checkpoint file; ValueError naming the file if it is not one."""
+def _path_args(path):
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path: expected a file name, got {type(path).__name__}")
-    path = Path(path)
-    if not path.exists():
+    if not Path(path).exists():
         raise FileNotFoundError(f"{path}: no such checkpoint file")
+
+
+def _read(path):
+    """All arrays of a checkpoint file; ValueError naming the file if it is not one."""
+    path = Path(path)
     try:
         with np.load(path, allow_pickle=False) as f:
             return {k: f[k] for k in f.files}
@@ -116,6 +119,7 @@ def _read(path):
         ) from None
 
 
+@validated(_path_args)
 def load_checkpoint(path):
     """Load and validate a checkpoint written by save_checkpoint (any cell).
 
@@ -151,6 +155,7 @@ def load_checkpoint(path):
     return params, vocab
 
 
+@validated(_path_args)
 def load_resume_state(path):
     """The resume arrays of a checkpoint (dict without the prefix), or None if it has none."""
     arrays = _read(path)

@@ -32,6 +32,15 @@ GRU_PARAMS = ("W_x", "W_h", "b_x", "b_h", "W_hy", "b_y")
 # ------------------------------------------------------------------------ initialisation
 
 
+def _uniform_args(shape, H, rng):
+    if not isinstance(shape, tuple) or not all(isinstance(n, (int, np.integer)) and n > 0
+                                               for n in shape):
+        raise TypeError(f"shape: expected a tuple of positive integers, got {shape!r}")
+    check_positive("H", H, integer=True)
+    make_rng(rng)
+
+
+@validated(_uniform_args)
 def recurrent_uniform(shape, H, rng):
     """PyTorch's default for the weights of recurrent layers: U(-1/sqrt(H), 1/sqrt(H)) entries.
 
@@ -39,7 +48,7 @@ def recurrent_uniform(shape, H, rng):
     - shape: the array's shape; H: hidden units; rng: numpy Generator.
     """
     k = 1.0 / np.sqrt(H)
-    return rng.uniform(-k, k, size=shape)
+    return make_rng(rng).uniform(-k, k, size=shape)
 
 
 def _bias(name, value):
@@ -201,8 +210,8 @@ def _lstm_hidden(params, inputs, state):
 
 
 def _gru_hidden(params, inputs, state):
-    h0 = char_gru_initial_state(params, inputs.shape[0]) if state is None else state
-    hs, cache = gru_forward(_one_hot(params, inputs), h0, params["W_x"], params["W_h"],
+    state = char_gru_initial_state(params, inputs.shape[0]) if state is None else state
+    hs, cache = gru_forward(_one_hot(params, inputs), state, params["W_x"], params["W_h"],
                             params["b_x"], params["b_h"])
     return hs, hs[:, -1].copy(), cache
 

@@ -119,8 +119,8 @@ def _many_to_many_args(params, x, labels=None, mask=None, state=None):
 
 def _rnn(params, x, state=None):
     """Hidden states (N, T, H) from the state (default zeros: a fresh start), and cache."""
-    h0 = np.zeros((x.shape[0], params["W_hh"].shape[0])) if state is None else state
-    return rnn_forward(x, h0, params["W_xh"], params["W_hh"], params["b_h"])
+    state = np.zeros((x.shape[0], params["W_hh"].shape[0])) if state is None else state
+    return rnn_forward(x, state, params["W_xh"], params["W_hh"], params["b_h"])
 
 
 def _bptt(dh, rnn_cache, dW_hy, db_y):

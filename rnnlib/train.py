@@ -24,7 +24,13 @@ import json
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from ._checks import already_checked, check_finite_loss, check_indices, check_positive
+from ._checks import (
+    already_checked,
+    check_finite_loss,
+    check_indices,
+    check_positive,
+    validated,
+)
 from .models import CHAR_MODELS, char_cell
 from .optim import AdaGrad, clip_by_global_norm, clip_by_value
 from .plots import smooth
@@ -137,6 +143,7 @@ class TrainConfig:
 _CONTROLLER = []  # one threadpoolctl controller, made on first use (it scans loaded libraries)
 
 
+@validated(lambda threads: check_positive("threads", threads, integer=True))
 def blas_threads(threads):
     """Context manager: NumPy's BLAS uses ``threads`` threads inside the ``with`` block.
 
@@ -144,7 +151,6 @@ def blas_threads(threads):
     ``with rnnlib.blas_threads(1): ...``. Returns threadpoolctl's limiter; ``blas_info()``
     tells what it applies to.
     """
-    check_positive("threads", threads, integer=True)
     if not _CONTROLLER:
         _CONTROLLER.append(ThreadpoolController())
     return _CONTROLLER[0].limit(limits=threads, user_api="blas")
