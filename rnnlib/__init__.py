@@ -34,9 +34,11 @@ Conventions (the same in every module and every notebook):
   arguments come from checked ones. A check accepts exactly what its function computes
   correctly, so a function behaves the same whoever calls it (the gated layers accept a
   leading axis of stacked models whether called directly or from inside). The training
-  loops (train, CharRNNTrainer.run) check with a plain call instead, so the optimizer still
-  checks every step's gradients. Bad input raises ValueError or TypeError naming the
-  argument at fault, the expected shape and the shape received.
+  loops (train, CharRNNTrainer.run) check with a plain call instead, so the gradients of a
+  loss function they are given are still checked at the optimizer's door; and every
+  optimizer step refuses a NaN or infinite gradient, whoever calls it. Bad input raises
+  ValueError or TypeError naming the argument at fault, the expected shape and the shape
+  received.
 - float64 unless asked otherwise; randomness only from a numpy Generator passed in or made
   from a seed (never the global np.random state).
 

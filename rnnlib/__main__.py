@@ -134,20 +134,21 @@ def _resumed_config(path, params, given):
     return TrainConfig(**{**{k: v for k, v in saved.items() if k in fields}, **given}), state
 
 
-def _checkpoint_path(path):
+def _named(option_name, fn, *args):
+    """fn(*args), its error message led by the option the user wrote the argument with."""
     try:
-        return check_checkpoint_path(path)
-    except OSError as err:  # named by its option: the user gave it as one
-        raise type(err)(f"--checkpoint: {err}") from None
+        return fn(*args)
+    except (OSError, ValueError) as err:
+        raise type(err)(f"{option_name}: {err}") from None
 
 
 def _train(args, out):
     given = {f.name: getattr(args, f.name) for f in dataclasses.fields(TrainConfig)
              if hasattr(args, f.name)}
-    path = _checkpoint_path(args.checkpoint)  # before any work: never lose a run to it
+    path = _named("--checkpoint", check_checkpoint_path, args.checkpoint)  # before any work
     state = None
     if args.resume:
-        params, vocab = load_checkpoint(args.resume)
+        params, vocab = _named("--resume", load_checkpoint, args.resume)
         cfg, state = _resumed_config(args.resume, params, given)
     else:
         cfg = TrainConfig(**given)
@@ -227,7 +228,7 @@ def _train(args, out):
 
 
 def _sample(args, out):
-    params, vocab = load_checkpoint(args.checkpoint)
+    params, vocab = _named("--checkpoint", load_checkpoint, args.checkpoint)
     seed_text = args.seed_text
     if seed_text is None:  # a start that begins a line or a word, if the text has one
         seed_text = next((c for c in "\n " if c in vocab.chars), vocab.chars[0])
