@@ -20,7 +20,7 @@ The carried state is h, (B, H).
 """
 
 import threading
-from typing import NamedTuple
+from collections import namedtuple
 
 import numpy as np
 
@@ -33,17 +33,18 @@ from .losses import softmax_cross_entropy
 PARAM_NAMES = ("W_xh", "W_hh", "b_h", "W_hy", "b_y")
 
 
-class CharRNNCache(NamedTuple):
-    inputs: np.ndarray  # (B, T) character indices
-    hs: np.ndarray  # (T+1, B, H), time-major: hs[0] is the state carried in, hs[t + 1] is h_t
-    params: dict
+CharRNNCache = namedtuple("CharRNNCache", "inputs hs params")  # hs: (T+1, B, H), hs[0] carried in
 
 
-def check_init_args(vocab_size, hidden_size, rng, dtype):
-    """The door check that every ``init_char_*_params`` shares."""
+def check_init_args(vocab_size, hidden_size, rng, dtype, **numbers):
+    """The door check that every ``init_char_*_params`` shares (``numbers``: finite ones)."""
     check_positive("vocab_size", vocab_size, integer=True)
     check_positive("hidden_size", hidden_size, integer=True)
     make_rng(rng)  # an integer seed or a Generator
+    for name, value in numbers.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) \
+                or not np.isfinite(value):
+            raise TypeError(f"{name}: expected a finite number, got {value!r}")
     if dtype not in (np.float32, np.float64, "float32", "float64"):
         raise TypeError(f"dtype: expected float32 or float64, got {dtype!r}")
 

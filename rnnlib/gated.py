@@ -28,51 +28,19 @@ W_h announces the stack, and every other array must then carry it.
 rnnlib.recall trains several seeds side by side that way.
 """
 
-from typing import NamedTuple
+from collections import namedtuple
 
 import numpy as np
 
 from ._checks import check_array, check_cache, check_state, validated
 from .activations import sigmoid
 
+# The caches: tc = tanh(c); c_last is the final cell state; u_n = W_hn h_prev + b_hn.
+LSTMStepCache = namedtuple("LSTMStepCache", "x h_prev c_prev i f g o c tc W_x W_h b_shape")
+LSTMCache = namedtuple("LSTMCache", "steps x_shape c_last")
+GRUStepCache = namedtuple("GRUStepCache", "x h_prev r z n u_n W_x W_h bx_shape bh_shape")
+GRUCache = namedtuple("GRUCache", "steps x_shape")
 
-class LSTMStepCache(NamedTuple):
-    x: np.ndarray
-    h_prev: np.ndarray
-    c_prev: np.ndarray
-    i: np.ndarray
-    f: np.ndarray
-    g: np.ndarray
-    o: np.ndarray
-    c: np.ndarray
-    tc: np.ndarray  # tanh(c)
-    W_x: np.ndarray
-    W_h: np.ndarray
-    b_shape: tuple
-
-
-class LSTMCache(NamedTuple):
-    steps: list  # one LSTMStepCache per time step
-    x_shape: tuple  # ([S,] N, T, D)
-    c_last: np.ndarray  # the final cell state, ([S,] N, H): carried into the next chunk
-
-
-class GRUStepCache(NamedTuple):
-    x: np.ndarray
-    h_prev: np.ndarray
-    r: np.ndarray
-    z: np.ndarray
-    n: np.ndarray
-    u_n: np.ndarray  # W_hn h_prev + b_hn
-    W_x: np.ndarray
-    W_h: np.ndarray
-    bx_shape: tuple
-    bh_shape: tuple
-
-
-class GRUCache(NamedTuple):
-    steps: list  # one GRUStepCache per time step
-    x_shape: tuple
 
 # ------------------------------------------------------------------------- checks at the door
 

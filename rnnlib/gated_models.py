@@ -51,19 +51,12 @@ def recurrent_uniform(shape, H, rng):
     return make_rng(rng).uniform(-k, k, size=shape)
 
 
-def _bias(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-        raise TypeError(f"{name}: expected a number, got {type(value).__name__}")
-
-
 def _lstm_init_args(vocab_size, hidden_size=64, rng=0, dtype=np.float64, forget_bias=1.0):
-    check_init_args(vocab_size, hidden_size, rng, dtype)
-    _bias("forget_bias", forget_bias)
+    check_init_args(vocab_size, hidden_size, rng, dtype, forget_bias=forget_bias)
 
 
 def _gru_init_args(vocab_size, hidden_size=64, rng=0, dtype=np.float64, update_bias=0.0):
-    check_init_args(vocab_size, hidden_size, rng, dtype)
-    _bias("update_bias", update_bias)
+    check_init_args(vocab_size, hidden_size, rng, dtype, update_bias=update_bias)
 
 
 @validated(_lstm_init_args)

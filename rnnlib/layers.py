@@ -11,35 +11,17 @@ Every ``*_forward`` returns ``(out, cache)``, the cache a named tuple; the match
 the forward function. Each function's door check sits just above it (see rnnlib/__init__.py).
 """
 
-from typing import NamedTuple
+from collections import namedtuple
 
 import numpy as np
 
 from . import _checks as checks
 from ._checks import validated
 
-
-class RNNStepCache(NamedTuple):
-    x: np.ndarray
-    h_prev: np.ndarray
-    h: np.ndarray
-    W_xh: np.ndarray
-    W_hh: np.ndarray
-
-
-class RNNCache(NamedTuple):
-    steps: list  # one RNNStepCache per time step
-    x_shape: tuple  # (N, T, D)
-
-
-class AffineCache(NamedTuple):
-    h: np.ndarray
-    W: np.ndarray
-
-
-class LastStepCache(NamedTuple):
-    h_shape: tuple  # (N, T, H)
-    lengths: np.ndarray
+RNNStepCache = namedtuple("RNNStepCache", "x h_prev h W_xh W_hh")
+RNNCache = namedtuple("RNNCache", "steps x_shape")  # steps: one RNNStepCache per step
+AffineCache = namedtuple("AffineCache", "h W")
+LastStepCache = namedtuple("LastStepCache", "h_shape lengths")
 
 
 def _rnn_args(x, h0, W_xh, W_hh, b_h, *, step=False):

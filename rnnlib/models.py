@@ -24,29 +24,9 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _checks as checks
+from . import char_rnn as rnn_cell
+from . import gated_models as gated_cells
 from ._checks import make_rng, validated
-from .char_rnn import (
-    PARAM_NAMES,
-    char_rnn_initial_state,
-    char_rnn_loss,
-    char_rnn_scores,
-    char_rnn_sizes,
-    init_char_rnn_params,
-)
-from .gated_models import (
-    GRU_PARAMS,
-    LSTM_PARAMS,
-    char_gru_initial_state,
-    char_gru_loss,
-    char_gru_scores,
-    char_gru_sizes,
-    char_lstm_initial_state,
-    char_lstm_loss,
-    char_lstm_scores,
-    char_lstm_sizes,
-    init_char_gru_params,
-    init_char_lstm_params,
-)
 from .initializers import lecun_normal, scale_to_spectral_radius
 from .layers import (
     affine_backward,
@@ -231,12 +211,15 @@ class CharModel(NamedTuple):
 
 
 CHAR_MODELS = {
-    "rnn": CharModel(init_char_rnn_params, char_rnn_initial_state, char_rnn_loss,
-                     char_rnn_scores, PARAM_NAMES, char_rnn_sizes),
-    "lstm": CharModel(init_char_lstm_params, char_lstm_initial_state, char_lstm_loss,
-                      char_lstm_scores, LSTM_PARAMS, char_lstm_sizes),
-    "gru": CharModel(init_char_gru_params, char_gru_initial_state, char_gru_loss,
-                     char_gru_scores, GRU_PARAMS, char_gru_sizes),
+    "rnn": CharModel(rnn_cell.init_char_rnn_params, rnn_cell.char_rnn_initial_state,
+                     rnn_cell.char_rnn_loss, rnn_cell.char_rnn_scores, rnn_cell.PARAM_NAMES,
+                     rnn_cell.char_rnn_sizes),
+    "lstm": CharModel(gated_cells.init_char_lstm_params, gated_cells.char_lstm_initial_state,
+                      gated_cells.char_lstm_loss, gated_cells.char_lstm_scores,
+                      gated_cells.LSTM_PARAMS, gated_cells.char_lstm_sizes),
+    "gru": CharModel(gated_cells.init_char_gru_params, gated_cells.char_gru_initial_state,
+                     gated_cells.char_gru_loss, gated_cells.char_gru_scores,
+                     gated_cells.GRU_PARAMS, gated_cells.char_gru_sizes),
 }
 
 
