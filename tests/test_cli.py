@@ -114,30 +114,6 @@ def test_every_option_has_help():
     assert {f.name for f in __import__("dataclasses").fields(cli.TrainConfig)} <= train_options
 
 
-def test_ctrl_c_saves_a_checkpoint_that_sample_loads(folder):
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-c", LAUNCH, ROOT, "train", "--text", "t.txt", "--steps", "1000000",
-         "--print-every", "1", *map(str, SMALL), "--checkpoint", "m.npz"],
-        cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    try:
-        for line in proc.stdout:  # wait for the first progress line: training is running
-            if line.startswith("step"):
-                break
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
-    assert proc.returncode == 130, err
-    assert "Traceback" not in err and err == ""
-    last = out.strip().splitlines()[-1]
-    assert last.startswith("interrupted at step ") and last.endswith("; saved to m.npz")
-    step = int(last.split()[3].rstrip(";"))
-    assert load_resume_state(folder / "m.npz")["steps_done"] == step >= 1
-    r = run("sample", "--checkpoint", "m.npz", "--seed-text", "a", "--length", "5", cwd=folder)
-    assert r.returncode == 0 and r.stdout.startswith("a"), r.stderr
-
-
 def test_resume_continues_exactly_where_training_stopped(folder, capsys):
     common = ("--text", "t.txt", "--print-every", 100, *SMALL)
     assert main("train", *common, "--steps", 13, "--checkpoint", "straight.npz") == 0
@@ -300,12 +276,17 @@ def test_case3_save_every_saves_at_every_multiple_and_says_so(folder, print_ever
     assert load_resume_state(folder / "m.npz")["steps_done"] == steps  # and at the end
 
 
-def test_case3_save_every_after_resuming_at_an_odd_step(folder):
-    assert run("train", "--text", "t.txt", "--steps", 7, *SMALL, "--checkpoint", "m.npz",
-               cwd=folder).returncode == 0
-    r = run("train", "--text", "t.txt", "--steps", 9, "--save-every", 5, "--resume", "m.npz",
-            "--checkpoint", "m.npz", cwd=folder)
+def trained(folder, *args):
+    """Run ``train`` on t.txt in a subprocess; it must succeed. Returns the finished process."""
+    r = run("train", "--text", "t.txt", *args, cwd=folder)
     assert r.returncode == 0, r.stderr
+    return r
+
+
+def test_case3_save_every_after_resuming_at_an_odd_step(folder):
+    trained(folder, "--steps", 7, *SMALL, "--checkpoint", "m.npz")
+    r = trained(folder, "--steps", 9, "--save-every", 5, "--resume", "m.npz", "--checkpoint",
+                "m.npz")
     assert "resuming from m.npz at step 7" in r.stdout
     assert saves(r.stdout) == [10, 15]
     assert load_resume_state(folder / "m.npz")["steps_done"] == 16
@@ -316,13 +297,9 @@ def first_line(stdout):
 
 
 def test_case4_resume_restores_the_options_of_the_run(folder):
-    r = run("train", "--text", "t.txt", "--steps", 4, "--hidden", 6, "--batch-size", 3,
-            "--seq-length", 5, "--dtype", "float64", "--cell", "gru", "--lr", 0.2,
-            "--checkpoint", "m.npz", cwd=folder)
-    assert r.returncode == 0, r.stderr
-    r = run("train", "--text", "t.txt", "--steps", 2, "--resume", "m.npz", "--checkpoint",
-            "m.npz", cwd=folder)  # none of the options again
-    assert r.returncode == 0, r.stderr
+    trained(folder, "--steps", 4, "--hidden", 6, "--batch-size", 3, "--seq-length", 5,
+            "--dtype", "float64", "--cell", "gru", "--lr", 0.2, "--checkpoint", "m.npz")
+    r = trained(folder, "--steps", 2, "--resume", "m.npz", "--checkpoint", "m.npz")  # no options
     assert "model gru H=6, B=3, T=5, float64" in first_line(r.stdout)
     saved = json.loads(str(load_resume_state(folder / "m.npz")["config"]))
     assert (saved["hidden"], saved["batch_size"], saved["cell"], saved["lr"]) == (6, 3, "gru", 0.2)
@@ -343,11 +320,8 @@ def test_case4_resume_refuses_an_option_that_contradicts_the_checkpoint(folder, 
 
 
 def test_case4_resume_applies_a_new_learning_rate(folder):
-    assert run("train", "--text", "t.txt", "--steps", 3, *SMALL, "--checkpoint", "m.npz",
-               cwd=folder).returncode == 0
-    r = run("train", "--text", "t.txt", "--steps", 1, "--lr", 0.01, "--resume", "m.npz",
-            "--checkpoint", "m2.npz", cwd=folder)
-    assert r.returncode == 0, r.stderr
+    trained(folder, "--steps", 3, *SMALL, "--checkpoint", "m.npz")
+    trained(folder, "--steps", 1, "--lr", 0.01, "--resume", "m.npz", "--checkpoint", "m2.npz")
     assert json.loads(str(load_resume_state(folder / "m2.npz")["config"]))["lr"] == 0.01
 
 
@@ -381,8 +355,7 @@ def test_case6_progress_line_in_nats_and_bits_per_character(folder):
 
 @pytest.mark.parametrize("seed_text", [None, "ab"])
 def test_case7_sample_needs_no_seed_text(folder, seed_text):
-    assert run("train", "--text", "t.txt", "--steps", 3, *SMALL, "--checkpoint", "m.npz",
-               cwd=folder).returncode == 0
+    trained(folder, "--steps", 3, *SMALL, "--checkpoint", "m.npz")
     extra = () if seed_text is None else ("--seed-text", seed_text)
     r = run("sample", "--checkpoint", "m.npz", "--length", 30, *extra, cwd=folder)
     assert r.returncode == 0, r.stderr
@@ -425,20 +398,21 @@ def test_every_cell_trains_stops_on_ctrl_c_resumes_and_samples(folder, cell):
          "--steps", "1000000", "--print-every", "1", *map(str, SMALL), "--checkpoint", "m.npz"],
         cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
-        for line in proc.stdout:
+        for line in proc.stdout:  # wait for the first progress line: training is running
             if line.startswith("step"):
                 break
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=60)
     finally:
         proc.kill()
-    assert proc.returncode == 130 and err == "", err
-    step = int(out.strip().splitlines()[-1].split()[3].rstrip(";"))
+    assert proc.returncode == 130 and err == "", err  # no traceback, nothing on stderr
+    last = out.strip().splitlines()[-1]
+    assert last.startswith("interrupted at step ") and last.endswith("; saved to m.npz")
+    step = int(last.split()[3].rstrip(";"))
+    assert load_resume_state(folder / "m.npz")["steps_done"] == step >= 1
     params, _ = load_checkpoint(folder / "m.npz")
     assert rnnlib.char_cell(params) == cell
-    r = run("train", "--text", "t.txt", "--steps", 3, "--resume", "m.npz", "--checkpoint",
-            "m.npz", cwd=folder)
-    assert r.returncode == 0, r.stderr
+    r = trained(folder, "--steps", 3, "--resume", "m.npz", "--checkpoint", "m.npz")
     assert f"model {cell} H=8" in first_line(r.stdout)
     assert load_resume_state(folder / "m.npz")["steps_done"] == step + 3
     r = run("sample", "--checkpoint", "m.npz", "--seed-text", "a", "--length", 12, cwd=folder)
