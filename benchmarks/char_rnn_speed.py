@@ -55,7 +55,6 @@ from rnnlib import (  # noqa: E402
     CharRNNTrainer,
     char_rnn_loss,
     char_rnn_loss_reference,
-    char_rnn_zero_state,
     clip_by_value,
     init_char_rnn_params,
 )
@@ -66,8 +65,7 @@ RESULTS = Path(__file__).resolve().parent / "results" / "char_rnn_speed.json"
 def numpy_runner(data, args, loss_fn=None):
     """A function (iterations, threads) -> seconds that trains a char-RNN with rnnlib."""
     params = init_char_rnn_params(args.vocab, args.hidden, rng=0, dtype=args.dtype)
-    model = {} if loss_fn is None else {
-        "loss_fn": loss_fn, "init_state": lambda b: char_rnn_zero_state(params, b)}
+    model = {} if loss_fn is None else {"loss_fn": loss_fn}
     trainer = CharRNNTrainer(params, data, seq_length=args.seq_length, batch_size=args.batch,
                              lr=0.1, clip=5.0, **model)
 

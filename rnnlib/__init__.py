@@ -15,26 +15,44 @@ Conventions (the same in every module and every notebook):
   (``init_*_params`` makes the dict; ``*_scores`` gives outputs without a loss). Optimizers
   and clipping act on those dicts in place. One loss scaling: the MEAN over the predictions
   scored (entries for MSE, sequences for BCE, counted steps for many-to-many).
-  One exception, stated once: the char-RNN's loss functions return
-  ``(loss, grads, h_last)``, the state to carry into the next chunk, and their loss is the
-  SUM over the chunk's T steps averaged over the B streams, as in min-char-rnn (divide by
-  T for nats per character).
-- Check once, at the door: each public function is decorated with ``@validated(check)``,
-  which checks the arguments at the outermost call only; the body then reads as the math,
-  and public functions called inside (a model calling rnn_forward calling rnn_step_forward)
-  do not check again. Bad input raises ValueError or TypeError naming the argument at
-  fault, the expected shape and the shape received.
+- One protocol for every char model (the vanilla char-RNN, the LSTM and the GRU; the cell
+  is "rnn", "lstm" or "gru", and rnnlib.CHAR_MODELS lists each cell's four functions):
+  ``init_char_<cell>_params(vocab_size, hidden_size, rng, dtype)`` makes the params;
+  ``char_<cell>_initial_state(params, batch_size)`` the state at the start of a text;
+  ``char_<cell>_loss(params, inputs, targets, state=None) -> (loss, grads, state)`` and
+  ``char_<cell>_scores(params, inputs, state=None) -> (scores, state)`` take params first,
+  inputs and targets as (B, T) character indices, and return the state to carry into the
+  next chunk. ``state`` is the one name of the carried state everywhere (h, (B, H); the
+  LSTM's is the tuple (h, c)); state=None starts from the initial state. The char loss
+  is the one exception to the scaling above: the SUM over the chunk's T steps averaged over
+  the B streams, as in min-char-rnn (divide by T for nats per character). CharRNNTrainer,
+  the checkpoints, sampling and the command line work with every cell through this protocol.
+- Check once, at the door: each public function checks its arguments in one call at its
+  top, with ``@validated(check)`` and the check written just above the function (the
+  checks several modules share live in _checks.py). The check runs when the function is
+  called from outside; the public functions it calls in turn skip theirs, as their
+  arguments come from checked ones. A check accepts exactly what its function computes
+  correctly, so a function behaves the same whoever calls it (the gated layers accept a
+  leading axis of stacked models whether called directly or from inside). The training
+  loops (train, CharRNNTrainer.run) check with a plain call instead, so the gradients of a
+  loss function they are given are still checked at the optimizer's door; and every
+  optimizer step refuses a NaN or infinite gradient, whoever calls it. Bad input raises
+  ValueError or TypeError naming the argument at fault, the expected shape and the shape
+  received.
 - float64 unless asked otherwise; randomness only from a numpy Generator passed in or made
   from a seed (never the global np.random state).
 
-Modules: layers (RNN step/sequence, affine, last real step of a padded sequence,
-softmax), losses, models, char_rnn, sampling, optim, train (loops, TrainConfig,
-CharRNNTrainer), checkpoints, datasets, markov, text, baselines, gradcheck (and its policy,
-GRAD_TOL), diagnostics, initializers, plots (matplotlib loads on first plot),
+Modules: activations (sigmoid, softmax, log_softmax), layers (RNN step/sequence, affine,
+last real step of a padded sequence), gated (LSTM, GRU), losses (with softmax_cross_entropy,
+the one home of the cross-entropy), models (every model as a loss; CHAR_MODELS), char_rnn,
+gated_models (the char LSTM and GRU), sampling, optim, train (loops, TrainConfig,
+CharRNNTrainer, blas_threads), checkpoints, datasets, markov, text, baselines, gradcheck (and
+its policy, GRAD_TOL), diagnostics, initializers, plots (matplotlib loads on first plot),
 exercises (the notebooks' checks). ``python -m rnnlib train|sample`` is the command line.
 """
 
 from ._checks import make_rng
+from .activations import log_softmax, sigmoid, softmax
 from .baselines import (
     baseline_losses,
     bigram_loss,
@@ -48,14 +66,18 @@ from .baselines import (
 from .char_rnn import (
     char_rnn_backward,
     char_rnn_forward,
+    char_rnn_initial_state,
     char_rnn_loss,
     char_rnn_loss_reference,
     char_rnn_scores,
-    char_rnn_zero_state,
-    evaluate_char_rnn,
     init_char_rnn_params,
 )
-from .checkpoints import load_checkpoint, load_resume_state, save_checkpoint
+from .checkpoints import (
+    check_checkpoint_path,
+    load_checkpoint,
+    load_resume_state,
+    save_checkpoint,
+)
 from .datasets import (
     ar2_series,
     lengths_to_mask,
@@ -76,12 +98,14 @@ from .gated import (
     lstm_step_forward,
 )
 from .gated_models import (
+    char_gru_initial_state,
     char_gru_loss,
+    char_gru_scores,
+    char_lstm_initial_state,
     char_lstm_loss,
-    gru_initial_state,
-    init_char_gru,
-    init_char_lstm,
-    lstm_initial_state,
+    char_lstm_scores,
+    init_char_gru_params,
+    init_char_lstm_params,
     recurrent_uniform,
 )
 from .gradcheck import GRAD_STEP, GRAD_TOL, check_gradients, numerical_gradient, rel_error
@@ -91,13 +115,10 @@ from .layers import (
     affine_forward,
     last_step_backward,
     last_step_forward,
-    log_softmax,
     rnn_backward,
     rnn_forward,
     rnn_step_backward,
     rnn_step_forward,
-    sigmoid,
-    softmax,
     temporal_affine_backward,
     temporal_affine_forward,
 )
@@ -105,11 +126,16 @@ from .losses import (
     bce_with_logits_loss,
     masked_accuracy,
     mse_loss,
+    softmax_cross_entropy,
     temporal_softmax_cross_entropy_loss,
 )
 from .markov import MarkovSource, word_like_source
 from .models import (
+    CHAR_MODELS,
+    CharModel,
+    char_cell,
     classification_loss,
+    evaluate_char_rnn,
     init_rnn_params,
     last_step_scores,
     many_to_many_loss,
@@ -121,5 +147,5 @@ from .plots import plot_losses, smooth
 from .recall import init_recall_params, recall_loss, train_recall
 from .sampling import sample, sample_indices
 from .text import Vocabulary, load_text, train_val_split
-from .train import CharRNNTrainer, TrainConfig, train
+from .train import CharRNNTrainer, TrainConfig, blas_threads, train
 

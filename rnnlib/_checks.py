@@ -203,12 +203,22 @@ def check_sizes(**sizes):
         check_positive(name, value, integer=True)
 
 
-def check_cache(name, cache, length):
-    """Check that ``cache`` looks like what the matching forward function returned."""
-    if not isinstance(cache, tuple) or len(cache) != length:
-        raise TypeError(f"{name}: expected the cache tuple returned by the matching *_forward "
-                        f"function, got {type(cache).__name__}")
+def check_cache(name, cache, kind):
+    """Check that ``cache`` is what the matching forward function returned: a ``kind``."""
+    if not isinstance(cache, kind):
+        raise TypeError(f"{name}: expected the {kind.__name__} returned by the matching "
+                        f"*_forward function, got {type(cache).__name__}")
     return cache
+
+
+def check_values(name, value):
+    """Check a non-empty floating-point array of any shape without NaN or infinity."""
+    if not isinstance(value, np.ndarray):
+        raise TypeError(f"{name}: expected a NumPy floating-point array, got "
+                        f"{type(value).__name__}; wrap it with np.asarray(..., dtype=float)")
+    if value.size == 0:
+        raise ValueError(f"{name}: is empty (shape {value.shape}); there is nothing to compute")
+    return check_array(name, value, " ".join(f"d{i}" for i in range(value.ndim)))
 
 
 def check_finite_loss(loss, step):
@@ -220,52 +230,32 @@ def check_finite_loss(loss, step):
     return loss
 
 
-# ------------------------------------------------- the door checks of rnnlib's layers
+# ------------------------------------------------- checks shared by several modules
 
 
-def check_state(name, h, x, dims):
-    """Check a state h (N, H) after x (N, T, D) was checked; a time-first x is blamed on x."""
-    if (x.ndim == 3 and isinstance(h, np.ndarray) and h.ndim == 2
-            and h.shape[0] != x.shape[0] and h.shape[0] == x.shape[1]):
-        raise ValueError(f"x: expected batch-first shape (N, T, D) with N = {h.shape[0]} as in "
-                         f"{name}, got {x.shape}, which looks time-first (T, N, D); "
-                         "use x.transpose(1, 0, 2)")
-    check_array(name, h, "N H", dims)
+def check_state(name, h, x, dims, stack=""):
+    """Check a state h (N, H) after x (N, T, D) was checked; a time-first x is blamed on x.
+
+    ``stack``: "S " when every array carries a leading axis of S stacked models.
+    """
+    if (x.ndim == 3 + bool(stack) and isinstance(h, np.ndarray) and h.ndim == x.ndim - 1
+            and h.shape[-2] != x.shape[-3] and h.shape[-2] == x.shape[-2]):
+        raise ValueError(f"x: expected batch-first shape ({stack.replace(' ', ', ')}N, T, D) "
+                         f"with N = {h.shape[-2]} as in {name}, got {x.shape}, which looks "
+                         "time-first (T, N, D); use x.transpose(1, 0, 2)" if not stack else
+                         "time-first; use x.swapaxes(-3, -2)")
+    check_array(name, h, stack + "N H", dims)
 
 
-def rnn_args(x, h0, W_xh, W_hh, b_h, *, step=False):
-    """Check x, the weights, then the state (h_prev of one step, or h0 of a sequence)."""
-    dims = {}
-    check_array("x", x, "N D" if step else "N T D", dims)
-    check_array("W_xh", W_xh, "H D", dims)
-    check_array("W_hh", W_hh, "H H", dims)
-    check_array("b_h", b_h, "H", dims)
-    check_state("h_prev" if step else "h0", h0, x, dims)
-
-
-rnn_step_args = functools.partial(rnn_args, step=True)
-
-
-def rnn_step_backward_args(dh, cache):
-    h = check_cache("cache", cache, 5)[2]
-    check_array("dh", dh, "N H", dict(zip("NH", h.shape, strict=True)))
-
-
-def rnn_backward_args(dh, cache):
-    step_caches, (N, T, _) = check_cache("cache", cache, 2)
-    check_array("dh", dh, "N T H", {"N": N, "T": T, "H": step_caches[0][2].shape[1]})
-
-
-def affine_args(h, W, b, spec="N H"):
-    dims = {}
-    check_array("h", h, spec, dims)
-    check_array("W", W, "O H", dims)
-    check_array("b", b, "O", dims)
-
-
-def affine_backward_args(dy, cache, spec="N O"):
-    h, W = check_cache("cache", cache, 2)
-    check_array("dy", dy, spec, dict(zip("NT", h.shape[:-1], strict=False), O=W.shape[0]))
+def check_param_dict(params, names):
+    """Check that ``params`` is a dict holding every name of ``names``; return the names."""
+    if not isinstance(params, dict):
+        raise TypeError(f"params: expected a dict with keys {list(names)}, "
+                        f"got {type(params).__name__}")
+    missing = [n for n in names if n not in params]
+    if missing:
+        raise ValueError(f"params: missing {missing}; expected keys {list(names)}")
+    return names
 
 
 def rnn_params(params, dims, finite=True, D="D", O="O"):
@@ -274,13 +264,7 @@ def rnn_params(params, dims, finite=True, D="D", O="O"):
     ``dims``: sizes already known, updated in place. A char-RNN reads and predicts one
     vocabulary, so it passes D="V", O="V".
     """
-    names = ("W_xh", "W_hh", "b_h", "W_hy", "b_y")
-    if not isinstance(params, dict):
-        raise TypeError(f"params: expected a dict with {', '.join(names)}, "
-                        f"got {type(params).__name__}")
-    missing = [n for n in names if n not in params]
-    if missing:
-        raise ValueError(f"params: missing {missing}; expected keys {list(names)}")
+    names = check_param_dict(params, ("W_xh", "W_hh", "b_h", "W_hy", "b_y"))
     specs = {"W_xh": f"H {D}", "W_hh": "H H", "b_h": "H", "W_hy": f"{O} H", "b_y": O}
     for name in names:
         check_array(f"params[{name!r}]", params[name], specs[name], dims, finite=finite)

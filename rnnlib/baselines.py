@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from ._checks import check_alphabet, check_positive, check_text
+from ._checks import check_alphabet, check_positive, check_text, validated
 
 
 def _vocab_of(train, val, alphabet):
@@ -30,22 +30,27 @@ def _vocab_of(train, val, alphabet):
     return alphabet
 
 
-def _prepare(train, val, alpha, alphabet):
+def _texts_args(train, val, alpha=1.0, alphabet=None):
     check_text("train", train, 2)
     check_text("val", val, 2)
     check_positive("alpha", alpha)
+    _vocab_of(train, val, alphabet)
+
+
+def _prepare(train, val, alphabet):
     chars = _vocab_of(train, val, alphabet)
     index = {c: i for i, c in enumerate(chars)}
     encode = lambda s: np.array([index[c] for c in s], dtype=np.int64)  # noqa: E731
     return len(chars), encode(train), encode(val)
 
 
+@validated(lambda vocab_size: check_positive("vocab_size", vocab_size, integer=True))
 def uniform_loss(vocab_size):
     """ln V: the loss of guessing every one of V characters with probability 1/V."""
-    check_positive("vocab_size", vocab_size, integer=True)
     return math.log(vocab_size)
 
 
+@validated(_texts_args)
 def unigram_loss(train, val, alpha=1.0, alphabet=None):
     """Loss on ``val`` of character frequencies counted on ``train``, add-alpha smoothed.
 
@@ -59,12 +64,13 @@ def unigram_loss(train, val, alpha=1.0, alphabet=None):
     Returns:
     - loss: mean -log p(c) over val[1:] (the same predictions a char-RNN is scored on).
     """
-    V, tr, va = _prepare(train, val, alpha, alphabet)
+    V, tr, va = _prepare(train, val, alphabet)
     counts = np.bincount(tr, minlength=V)  # (V,)
     p = (counts + alpha) / (len(tr) + alpha * V)
     return float(-np.log(p[va[1:]]).mean())
 
 
+@validated(_texts_args)
 def bigram_loss(train, val, alpha=1.0, alphabet=None):
     """Loss on ``val`` of next-character frequencies given the previous one, from ``train``.
 
@@ -74,16 +80,17 @@ def bigram_loss(train, val, alpha=1.0, alphabet=None):
 
     Inputs and Returns: as unigram_loss; the mean is over the pairs (val[t-1], val[t]).
     """
-    V, tr, va = _prepare(train, val, alpha, alphabet)
+    V, tr, va = _prepare(train, val, alphabet)
     counts = np.zeros((V, V))  # (previous, next)
     np.add.at(counts, (tr[:-1], tr[1:]), 1.0)
     p = (counts + alpha) / (counts.sum(axis=1, keepdims=True) + alpha * V)  # (V, V)
     return float(-np.log(p[va[:-1], va[1:]]).mean())
 
 
+@validated(_texts_args)
 def baseline_losses(train, val, alpha=1.0, alphabet=None):
     """The three baselines as a dict: "uniform" (ln V), "unigram" and "bigram" losses."""
-    V, _, _ = _prepare(train, val, alpha, alphabet)
+    V, _, _ = _prepare(train, val, alphabet)
     return {
         "uniform": uniform_loss(V),
         "unigram": unigram_loss(train, val, alpha, alphabet),
@@ -99,6 +106,23 @@ def _contexts(ix, order, V):
     return ctx
 
 
+def _ngram_args(train, val, order, alpha=1.0, alphabet=None, start=None):
+    if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 0:
+        raise ValueError(f"order: expected an integer >= 0, got {order!r}")
+    check_text("train", train, order + 1)
+    check_text("val", val, order + 1)
+    check_positive("alpha", alpha)
+    _vocab_of(train, val, alphabet)
+    if start is None:
+        return
+    if isinstance(start, bool) or not isinstance(start, (int, np.integer)) or start < order:
+        raise ValueError(f"start: expected an integer >= order = {order} (a full context "
+                         f"before every scored character), got {start!r}")
+    if start >= len(val):
+        raise ValueError(f"start: {start} leaves no character of val ({len(val)}) to score")
+
+
+@validated(_ngram_args)
 def ngram_surprisal(train, val, order, alpha=1.0, alphabet=None):
     """-ln p(c_t | the ``order`` characters before it) for every t >= order of ``val``.
 
@@ -117,11 +141,6 @@ def ngram_surprisal(train, val, order, alpha=1.0, alphabet=None):
     Returns:
     - surprisal: (len(val) - order,) float64 in nats; entry i belongs to val[order + i].
     """
-    if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 0:
-        raise ValueError(f"order: expected an integer >= 0, got {order!r}")
-    check_text("train", train, order + 1)
-    check_text("val", val, order + 1)
-    check_positive("alpha", alpha)
     chars = _vocab_of(train, val, alphabet)
     V, index = len(chars), {c: i for i, c in enumerate(chars)}
     tr, va = (np.array([index[c] for c in s], dtype=np.int64) for s in (train, val))
@@ -131,6 +150,8 @@ def ngram_surprisal(train, val, order, alpha=1.0, alphabet=None):
     return -np.log(p[_contexts(va, order, V), va[order:]])
 
 
+@validated(lambda train, val, order, alpha=1.0, alphabet=None, start=None: _ngram_args(
+    train, val, order, alpha, alphabet, max(order, 1) if start is None else start))
 def ngram_loss(train, val, order, alpha=1.0, alphabet=None, start=None):
     """Loss of the order-k count model on val[start:], in nats per character.
 
@@ -143,20 +164,25 @@ def ngram_loss(train, val, order, alpha=1.0, alphabet=None, start=None):
     - loss: mean of ngram_surprisal over val[start:].
     """
     start = max(order, 1) if start is None else start
-    if isinstance(start, bool) or not isinstance(start, (int, np.integer)) or start < order:
-        raise ValueError(f"start: expected an integer >= order = {order} (a full context "
-                         f"before every scored character), got {start!r}")
-    if start >= len(val):
-        raise ValueError(f"start: {start} leaves no character of val ({len(val)}) to score")
     return float(ngram_surprisal(train, val, order, alpha, alphabet)[start - order:].mean())
 
 
+def _nats_args(nats):
+    a = np.asarray(nats)
+    if isinstance(nats, bool) or not np.issubdtype(a.dtype, np.number):
+        raise TypeError(f"nats: expected a number or an array of numbers, got "
+                        f"{type(nats).__name__}")
+    if a.size and not (np.all(np.isfinite(a)) and a.min() >= 0):
+        raise ValueError(f"nats: a loss is a finite value >= 0, got {nats}")
+
+
+@validated(_nats_args)
 def bits_per_char(nats):
-    """A loss in nats per character as bits per character: nats / ln 2."""
+    """A loss in nats per character (a number or an array) as bits per character: nats / ln 2."""
     return nats / math.log(2)
 
 
+@validated(lambda loss: check_positive("loss", loss, allow_zero=True))
 def perplexity(loss):
     """exp(loss): a loss in nats per character as "as unsure as a fair choice among N"."""
-    check_positive("loss", loss, allow_zero=True)
     return math.exp(loss)

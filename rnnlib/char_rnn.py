@@ -6,28 +6,55 @@ Sizes: B streams (batch), T steps per chunk, V characters, H hidden units.
     y_t = W_hy h_t + b_y,                         p_t = softmax(y_t)
 
 Loss of a chunk: L = (1/B) sum_b sum_t -log p(target_bt) (see rnnlib/__init__.py).
+The carried state is h, (B, H).
 
 - ``char_rnn_loss_reference``: one step at a time with explicit one-hot vectors, built from
-  rnnlib's step functions. Easy to follow, slow.
+  rnnlib's step functions and rnnlib.softmax_cross_entropy. Easy to follow, slow.
 - ``char_rnn_loss`` (vectorised, tested equal): W_xh x_t is column x_t of W_xh, so the input
   projection of every step is one lookup, and its gradient dW_xh a sum of rows grouped by
   input character (no one-hot product either way); the output layer and the softmax run on
   all steps in one matmul; only the recurrence loops over time. Scores are class-major
-  (V, T*B) so the softmax reduces over long contiguous rows; a trainer passes ``work``,
-  scratch arrays kept from chunk to chunk. benchmarks/char_rnn_speed.py measures it against
+  (V, T*B) so the softmax reduces over long contiguous rows; its scratch arrays are kept
+  from call to call (one set per thread). benchmarks/char_rnn_speed.py measures it against
   PyTorch and against the time of its matrix products alone.
 """
+
+import threading
+from collections import namedtuple
 
 import numpy as np
 
 from . import _checks as checks
-from ._checks import check_array, check_indices, check_labels, check_positive, make_rng, validated
+from ._checks import check_array, check_cache, check_labels, check_positive, make_rng, validated
 from .initializers import small_random
-from .layers import log_softmax, rnn_step_backward, rnn_step_forward
+from .layers import rnn_step_backward, rnn_step_forward
+from .losses import softmax_cross_entropy
 
 PARAM_NAMES = ("W_xh", "W_hh", "b_h", "W_hy", "b_y")
 
 
+CharRNNCache = namedtuple("CharRNNCache", "inputs hs params")  # hs: (T+1, B, H), hs[0] carried in
+
+
+def check_init_args(vocab_size, hidden_size, rng, dtype, **numbers):
+    """The door check that every ``init_char_*_params`` shares (``numbers``: finite ones)."""
+    check_positive("vocab_size", vocab_size, integer=True)
+    check_positive("hidden_size", hidden_size, integer=True)
+    make_rng(rng)  # an integer seed or a Generator
+    for name, value in numbers.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) \
+                or not np.isfinite(value):
+            raise TypeError(f"{name}: expected a finite number, got {value!r}")
+    if dtype not in (np.float32, np.float64, "float32", "float64"):
+        raise TypeError(f"dtype: expected float32 or float64, got {dtype!r}")
+
+
+def _init_args(vocab_size, hidden_size=64, rng=0, dtype=np.float64, init_scale=0.01):
+    check_init_args(vocab_size, hidden_size, rng, dtype)
+    check_positive("init_scale", init_scale)
+
+
+@validated(_init_args)
 def init_char_rnn_params(vocab_size, hidden_size=64, rng=0, dtype=np.float64, init_scale=0.01):
     """Parameters of a char-RNN: weights N(0, init_scale^2) as in min-char-rnn, zero biases.
 
@@ -38,13 +65,7 @@ def init_char_rnn_params(vocab_size, hidden_size=64, rng=0, dtype=np.float64, in
     Returns:
     - params: dict W_xh (H, V), W_hh (H, H), b_h (H,), W_hy (V, H), b_y (V,).
     """
-    V = check_positive("vocab_size", vocab_size, integer=True)
-    H = check_positive("hidden_size", hidden_size, integer=True)
-    check_positive("init_scale", init_scale)
-    dtype = np.dtype(dtype)
-    if dtype not in (np.float32, np.float64):
-        raise TypeError(f"dtype: expected float32 or float64, got {dtype}")
-    rng = make_rng(rng)
+    V, H, dtype, rng = vocab_size, hidden_size, np.dtype(dtype), make_rng(rng)
     return {
         "W_xh": small_random(H, V, rng, init_scale).astype(dtype),
         "W_hh": small_random(H, H, rng, init_scale).astype(dtype),
@@ -54,7 +75,7 @@ def init_char_rnn_params(vocab_size, hidden_size=64, rng=0, dtype=np.float64, in
     }
 
 
-def char_params(params):
+def char_rnn_sizes(params):
     """Check a char-RNN's parameter dict (one dtype for all); return (H, V)."""
     dims = checks.rnn_params(params, {}, finite=False, D="V", O="V")
     dtype = params["W_hh"].dtype
@@ -64,67 +85,69 @@ def char_params(params):
     return dims["H"], dims["V"]
 
 
-def _loss_args(params, inputs, targets=None, h0=None, work=None):
-    H, V = char_params(params)
+def _loss_args(params, inputs, targets, state=None):
+    H, V = char_rnn_sizes(params)
     dims = {"V": V, "H": H}
     check_labels("inputs", inputs, "B T", dims, V)
     if targets is not None:
         check_labels("targets", targets, "B T", dims, V)
-    if h0 is not None:
-        check_array("h0", h0, "B H", dims)
+    if state is not None:
+        check_array("state", state, "B H", dims)
 
 
-def _forward_args(inputs, h0, params):
-    _loss_args(params, inputs, None, h0)
+def _scores_args(params, inputs, state=None):
+    _loss_args(params, inputs, None, state)
 
 
-def _zeros_if_none(h0, params, B):
-    return np.zeros((B, params["W_hh"].shape[0]), dtype=params["W_hh"].dtype) if h0 is None else h0
-
-
-def char_rnn_zero_state(params, batch_size=1):
-    """Zeros of shape (B, H): the state at the start of a text (the trainer's init_state)."""
+def _state_args(params, batch_size=1):
+    char_rnn_sizes(params)
     check_positive("batch_size", batch_size, integer=True)
-    return _zeros_if_none(None, params, batch_size)
+
+
+@validated(_state_args)
+def char_rnn_initial_state(params, batch_size=1):
+    """The state at the start of a text: zeros h of shape (B, H), in the params' dtype."""
+    return np.zeros((batch_size, params["W_hh"].shape[0]), dtype=params["W_hh"].dtype)
+
+
+def _start(params, state, B):
+    return char_rnn_initial_state(params, B) if state is None else state
 
 
 # ------------------------------------------------------------------- reference version
 
 
 @validated(_loss_args)
-def char_rnn_loss_reference(params, inputs, targets, h0=None):
+def char_rnn_loss_reference(params, inputs, targets, state=None):
     """Loss and gradients, one time step at a time with one-hot inputs.
 
     Inputs:
     - params: dict W_xh (H, V), W_hh (H, H), b_h (H,), W_hy (V, H), b_y (V,).
     - inputs: (B, T) character indices; targets: (B, T) the next character of each.
-    - h0: (B, H) hidden state carried in from the previous chunk (None: zeros).
+    - state: (B, H) hidden state carried in from the previous chunk (None: zeros).
 
     Returns a tuple of:
     - loss: float, sum over the T steps of -log p(target), averaged over the B streams.
     - grads: dict parallel to params.
-    - h_last: (B, H) the hidden state after the last step, to carry into the next chunk.
+    - state: (B, H) the hidden state after the last step, to carry into the next chunk.
     """
     W_xh, W_hh, b_h, W_hy, b_y = (params[n] for n in PARAM_NAMES)
     B, T = inputs.shape
-    h = _zeros_if_none(h0, params, B)
-    rows = np.arange(B)
+    h = _start(params, state, B)
     eye = np.eye(W_hy.shape[0], dtype=W_hh.dtype)
-    loss, caches, hs, ps = 0.0, [], [], []
+    loss, caches, hs, dys = 0.0, [], [], []
     for t in range(T):
         x = eye[inputs[:, t]]  # (B, V) one-hot rows
         h, cache = rnn_step_forward(x, h, W_xh, W_hh, b_h)  # (B, H)
-        logp = log_softmax(h @ W_hy.T + b_y)  # (B, H)@(H, V) -> (B, V) log-probabilities
-        loss -= logp[rows, targets[:, t]].sum()
+        nll, dy = softmax_cross_entropy(h @ W_hy.T + b_y, targets[:, t])  # (B,), (B, V)
+        loss += nll.sum()
         caches.append(cache)
         hs.append(h)
-        ps.append(np.exp(logp))
+        dys.append(dy / B)  # p - onehot(target), over B: the loss is a mean over streams
     grads = {n: np.zeros_like(params[n]) for n in PARAM_NAMES}
     dh_next = np.zeros_like(h)  # gradient arriving from step t+1
     for t in reversed(range(T)):
-        dy = ps[t]  # d(-log p_target)/dy = p - onehot(target), (B, V)
-        dy[rows, targets[:, t]] -= 1.0
-        dy /= B  # the loss is a mean over streams
+        dy = dys[t]  # (B, V)
         # BPTT: shared weights collect a contribution from every step.
         grads["W_hy"] += dy.T @ hs[t]  # (V, B)@(B, H) -> (V, H)
         grads["b_y"] += dy.sum(axis=0)
@@ -139,20 +162,20 @@ def char_rnn_loss_reference(params, inputs, targets, h0=None):
 # ------------------------------------------------------------------ vectorised version
 
 
-@validated(_forward_args)
-def char_rnn_forward(inputs, h0, params):
+@validated(_scores_args)
+def char_rnn_forward(params, inputs, state=None):
     """Forward pass over a chunk, vectorised: index lookup, one output matmul.
 
     Inputs:
-    - inputs: (B, T) character indices.
-    - h0: (B, H) initial hidden state, or None for zeros.
     - params: dict W_xh (H, V), W_hh (H, H), b_h (H,), W_hy (V, H), b_y (V,).
+    - inputs: (B, T) character indices.
+    - state: (B, H) hidden state carried in, or None for zeros.
 
     Returns a tuple of:
     - scores: (B, T, V) unnormalised scores y_t (a transposed view, no copy).
-    - cache: what char_rnn_backward needs; cache["hs"][t + 1] is h_t, time-major (T+1, B, H).
+    - cache: what char_rnn_backward needs; cache.hs[t + 1] is h_t, time-major (T+1, B, H).
     """
-    scores, cache = _forward(inputs, _zeros_if_none(h0, params, inputs.shape[0]), params)
+    scores, cache = _forward(inputs, _start(params, state, inputs.shape[0]), params)
     V = params["W_hy"].shape[0]
     return scores.reshape(V, *inputs.T.shape).transpose(2, 1, 0), cache  # (B, T, V) view
 
@@ -171,7 +194,7 @@ def _empty(work, name, shape, dtype):
     return buf
 
 
-def _forward(inputs, h0, params, work=None):
+def _forward(inputs, state, params, work=None):
     """char_rnn_forward on checked arguments; returns class-major (V, T*B) scores.
 
     Column t*B + b of the scores belongs to step t of stream b. With the V classes along
@@ -188,8 +211,8 @@ def _forward(inputs, h0, params, work=None):
     table = W_xh.T + b_h  # (V, H), a new C-ordered array: row v is W_xh[:, v] + b_h
     xw = np.take(table, inputs.T, axis=0, mode="clip",  # indices already checked; "clip"
                  out=_empty(work, "xw", (T, B, H), dtype))  # avoids a copy; -> (T, B, H)
-    hs = _empty(work, "hs", (T + 1, B, H), dtype)  # hs[0] = h0, hs[t + 1] = h_t
-    hs[0] = h0
+    hs = _empty(work, "hs", (T + 1, B, H), dtype)  # hs[0] = the state carried in, hs[t + 1] = h_t
+    hs[0] = state
     # A C-ordered copy of W_hh.T (H*H numbers, once per chunk): BLAS multiplies by it
     # about twice as fast as by the transposed view, and the loop does it T times.
     W_hh_T = np.ascontiguousarray(W_hh.T)  # (H, H)
@@ -202,14 +225,12 @@ def _forward(inputs, h0, params, work=None):
     scores = np.matmul(W_hy, hs[1:].reshape(T * B, H).T,  # (V, H)@(H, T*B) -> (V, T*B)
                        out=_empty(work, "scores", (V, T * B), dtype))
     scores += b_y[:, None]
-    return scores, {"inputs": inputs, "hs": hs, "params": params}
+    return scores, CharRNNCache(inputs, hs, params)
 
 
 def _backward_args(dscores, cache):
-    if not isinstance(cache, dict) or set(cache) != {"inputs", "hs", "params"}:
-        raise TypeError("cache: expected the cache dict returned by char_rnn_forward")
-    T1, B, _ = cache["hs"].shape
-    V = cache["params"]["W_hy"].shape[0]
+    T1, B, _ = check_cache("cache", cache, CharRNNCache).hs.shape
+    V = cache.params["W_hy"].shape[0]
     check_array("dscores", dscores, "B T V", {"B": B, "T": T1 - 1, "V": V}, finite=False)
 
 
@@ -221,9 +242,9 @@ def char_rnn_backward(dscores, cache):
     - dscores: (B, T, V) gradient of the loss with respect to the scores (not modified).
     - cache: from char_rnn_forward.
 
-    Returns a tuple of:
+    Returns a tuple of (the gradients of char_rnn_forward's inputs, in their order):
     - grads: dict W_xh (H, V), W_hh (H, H), b_h (H,), W_hy (V, H), b_y (V,).
-    - dh0: (B, H) gradient with respect to the initial hidden state.
+    - dstate: (B, H) gradient with respect to the state carried in.
     """
     V = dscores.shape[2]
     return _backward(dscores.transpose(2, 1, 0).reshape(V, -1), cache)  # (V, T*B) copy
@@ -231,7 +252,7 @@ def char_rnn_backward(dscores, cache):
 
 def _backward(dy, cache, work=None):
     """char_rnn_backward on a checked, class-major (V, T*B) gradient ``dy``."""
-    inputs, hs, params = cache["inputs"], cache["hs"], cache["params"]
+    inputs, hs, params = cache
     W_hh, W_hy = params["W_hh"], params["W_hy"]
     T1, B, H = hs.shape
     T, V = T1 - 1, W_hy.shape[0]
@@ -270,26 +291,28 @@ def _backward(dy, cache, work=None):
     return {n: grads[n] for n in PARAM_NAMES}, dh_next
 
 
+_SCRATCH = threading.local()  # char_rnn_loss's work arrays, kept from call to call
+
+
 @validated(_loss_args)
-def char_rnn_loss(params, inputs, targets, h0=None, work=None):
+def char_rnn_loss(params, inputs, targets, state=None):
     """Loss and gradients of a chunk, vectorised (same results as char_rnn_loss_reference).
 
-    Fuses log-softmax and cross-entropy on all T*B steps at once, then runs the backward
-    pass of char_rnn_forward.
+    Fuses log-softmax and cross-entropy on all T*B steps at once (the fast path of
+    softmax_cross_entropy), then runs the backward pass of char_rnn_forward.
 
     Inputs:
     - params: dict W_xh (H, V), W_hh (H, H), b_h (H,), W_hy (V, H), b_y (V,).
     - inputs, targets: (B, T) character indices.
-    - h0: (B, H) carried hidden state (None: zeros).
-    - work: optional dict of scratch arrays reused from call to call (a trainer keeps one).
+    - state: (B, H) carried hidden state (None: zeros).
 
     Returns a tuple of:
     - loss: float, sum over steps of -log p(target), averaged over the B streams.
     - grads: dict parallel to params.
-    - h_last: (B, H) final hidden state (a copy, safe to keep).
+    - state: (B, H) final hidden state (a copy, safe to keep).
     """
-    h0 = _zeros_if_none(h0, params, inputs.shape[0])
-    y, cache = _forward(inputs, h0, params, work)  # scores, class-major (V, T*B)
+    work = _SCRATCH.__dict__  # reused buffers: nothing returned points into them
+    y, cache = _forward(inputs, _start(params, state, inputs.shape[0]), params, work)
     B = inputs.shape[0]
     target = targets.T.reshape(-1)  # (T*B,) target class of every column of y
     cols = np.arange(target.size)
@@ -302,53 +325,21 @@ def char_rnn_loss(params, inputs, targets, h0=None, work=None):
     y *= 1.0 / (B * total)  # y now holds p / B, (V, T*B): one pass instead of two
     y[target, cols] -= 1.0 / B  # dL/dy = (p - onehot(target)) / B
     grads, _ = _backward(y, cache, work)
-    return float(loss), grads, cache["hs"][-1].copy()
-
-
+    return float(loss), grads, cache.hs[-1].copy()
 
 
 # ------------------------------------------------------------------- using a model
 
 
-@validated(lambda params, inputs, h0=None: _loss_args(params, inputs, None, h0))
-def char_rnn_scores(params, inputs, h0=None):
-    """Scores and hidden states for a chunk, without gradients.
+@validated(_scores_args)
+def char_rnn_scores(params, inputs, state=None):
+    """Scores for a chunk without gradients, and the state to carry on.
 
     Inputs:
-    - params: as char_rnn_loss. inputs: (B, T) character indices. h0: (B, H) or None.
+    - params: as char_rnn_loss. inputs: (B, T) character indices. state: (B, H) or None.
 
     Returns a tuple of:
-    - scores: (B, T, V); hs: (B, T, H) hidden state after every step (views).
+    - scores: (B, T, V) (a view); state: (B, H) the hidden state after the last step.
     """
-    scores, cache = char_rnn_forward(inputs, h0, params)
-    return scores, cache["hs"][1:].transpose(1, 0, 2)
-
-
-def _evaluate_args(params, data, seq_length=100):
-    check_indices("data", data, char_params(params)[1], 2)
-    check_positive("seq_length", seq_length, integer=True)
-
-
-@validated(_evaluate_args)
-def evaluate_char_rnn(params, data, seq_length=100):
-    """Mean loss in nats per character of predicting ``data`` one character ahead.
-
-    Runs through the whole text as one stream, carrying the hidden state across chunks
-    of ``seq_length`` (chunks only bound memory; the result does not depend on them).
-
-    Inputs:
-    - params: as char_rnn_loss. data: (L,) character indices, L >= 2.
-
-    Returns:
-    - nats: float, mean of -log p(next character) over the L - 1 predictions.
-    """
-    h, total = None, 0.0
-    for start in range(0, len(data) - 1, seq_length):
-        x = data[start:start + seq_length][None, :]  # (1, T')
-        y = data[start + 1:start + 1 + x.shape[1]]
-        x = x[:, :len(y)]
-        scores, hs = char_rnn_scores(params, x, h)
-        logp = log_softmax(scores[0].astype(np.float64))  # (T', V)
-        total -= logp[np.arange(len(y)), y].sum()
-        h = hs[:, -1]
-    return float(total / (len(data) - 1))
+    scores, cache = char_rnn_forward(params, inputs, state)
+    return scores, cache.hs[-1].copy()

@@ -18,7 +18,7 @@ import re
 
 import numpy as np
 
-from ._checks import check_array, check_positive
+from ._checks import check_array, check_positive, validated
 from .diagnostics import grad_norms_by_distance
 
 # Five frames (each an embedded PNG of about 35 kB), from "must vanish" to "can explode".
@@ -34,6 +34,12 @@ def _check_sigmas(sigmas):
     return sigmas
 
 
+def _scale_args(W, sigma):
+    check_array("W", W, "H H")
+    check_positive("sigma", sigma)
+
+
+@validated(_scale_args)
 def scale_to_sigma_max(W, sigma):
     """W times a positive factor so that its largest singular value is sigma.
 
@@ -45,6 +51,17 @@ def scale_to_sigma_max(W, sigma):
     return W * factor, float(np.max(np.abs(np.linalg.eigvals(W)))) * factor
 
 
+def _curves_args(W_hh, W_xh, x, sigmas=DEFAULT_SIGMAS, interval=700, dpi=64):
+    dims = {}
+    check_array("W_hh", W_hh, "H H", dims)
+    check_array("W_xh", W_xh, "H D", dims)
+    check_array("x", x, "N T D", dims)
+    _check_sigmas(sigmas)
+    check_positive("interval", interval)
+    check_positive("dpi", dpi)
+
+
+@validated(_curves_args)
 def sigma_curves(W_hh, W_xh, x, sigmas=DEFAULT_SIGMAS):
     """Gradient norm against distance for W_hh rescaled to each largest singular value in turn.
 
@@ -56,9 +73,6 @@ def sigma_curves(W_hh, W_xh, x, sigmas=DEFAULT_SIGMAS):
     - norms: (S, T) float64, norms[i, k-1] = mean ||dL_k/dh_0|| with sigma_max = sigmas[i].
     - rhos: (S,) the spectral radius of each scaled W_hh.
     """
-    dims = {}
-    check_array("W_hh", W_hh, "H H", dims)
-    check_array("W_xh", W_xh, "H D", dims)
     sigmas = _check_sigmas(sigmas)
     scaled = [scale_to_sigma_max(W_hh, s) for s in sigmas]
     norms = np.stack([grad_norms_by_distance(W, W_xh, x) for W, _ in scaled])  # (S, T)
@@ -73,6 +87,7 @@ def _verdict(sigma, rho):
     return "radius at least 1: can explode"
 
 
+@validated(_curves_args)
 def sigma_animation(W_hh, W_xh, x, sigmas=DEFAULT_SIGMAS, interval=700, dpi=64):
     """A matplotlib animation with one frame per largest singular value.
 
@@ -92,8 +107,6 @@ def sigma_animation(W_hh, W_xh, x, sigmas=DEFAULT_SIGMAS, interval=700, dpi=64):
     from matplotlib.animation import FuncAnimation
 
     sigmas = _check_sigmas(sigmas)
-    check_positive("interval", interval)
-    check_positive("dpi", dpi)
     norms, rhos = sigma_curves(W_hh, W_xh, x, sigmas)
     k = np.arange(1, norms.shape[1] + 1)  # distances 1..T
     # What is drawn is rounded (6 decimals of log10, a relative step of about 1e-6, far below a
@@ -130,6 +143,7 @@ _ICONS = {"fa-minus": "&minus;", "fa-fast-backward": "&#x23EE;", "fa-step-backwa
           "fa-step-forward": "|&#x23F5;", "fa-fast-forward": "&#x23ED;", "fa-plus": "+"}
 
 
+@validated(_curves_args)
 def sigma_player(W_hh, W_xh, x, sigmas=DEFAULT_SIGMAS, interval=700, dpi=64):
     """The animation of ``sigma_animation`` as an HTML player (frames, slider, buttons).
 

@@ -2,10 +2,21 @@
 
 import numpy as np
 
-from ._checks import check_array
+from ._checks import check_array, validated
 from .layers import rnn_backward, rnn_forward
 
 
+def _args(W_hh, W_xh, x, b_h=None, u=None):
+    dims = {}
+    check_array("x", x, "N T D", dims)
+    check_array("W_xh", W_xh, "H D", dims)
+    check_array("W_hh", W_hh, "H H", dims)
+    for name, v in (("b_h", b_h), ("u", u)):
+        if v is not None:
+            check_array(name, v, "H", dims)
+
+
+@validated(_args)
 def grad_norms_by_distance(W_hh, W_xh, x, b_h=None, u=None):
     """How the gradient's size changes as it travels back k steps, with rnnlib.rnn_backward.
 
@@ -20,14 +31,9 @@ def grad_norms_by_distance(W_hh, W_xh, x, b_h=None, u=None):
     Returns:
     - norms: (T,) float64, norms[k-1] = mean over the N sequences of ||dL_k/dh_0||.
     """
-    dims = {}
-    check_array("x", x, "N T D", dims)
-    check_array("W_xh", W_xh, "H D", dims)
-    check_array("W_hh", W_hh, "H H", dims)
-    N, T, _ = x.shape
-    H = dims["H"]
-    b_h = np.zeros(H) if b_h is None else check_array("b_h", b_h, "H", dims)
-    u = np.ones(H) / np.sqrt(H) if u is None else check_array("u", u, "H", dims)
+    (N, T, _), H = x.shape, W_hh.shape[0]
+    b_h = np.zeros(H) if b_h is None else b_h
+    u = np.ones(H) / np.sqrt(H) if u is None else u
     _, cache = rnn_forward(x, np.zeros((N, H)), W_xh, W_hh, b_h)
     norms = np.empty(T)
     for k in range(1, T + 1):

@@ -20,76 +20,86 @@ GRU, gates stacked in the order r, z, n: W_x (3H, D), W_h (3H, H), b_x (3H,), b_
     n_t = tanh(s_n + r_t * u_n)          # the reset gate acts on W_hn h + b_hn: two biases
     h_t = (1 - z_t) * n_t + z_t * h_{t-1}
 
-Arguments are checked once, by the decorator on top of each public function (see
-rnnlib/_checks.py); the bodies are the math. The code writes ``W.mT`` (NumPy's transpose of
-the last two axes) where the equations write W.T, so that the same functions, called from
-inside another rnnlib function (which has checked its own arguments), also run a stack of S
-independent models at once: weights (S, 4H, D), biases (S, 1, 4H), data (S, N, T, D).
+Arguments are checked once, by the decorator on top of each public function; the bodies are
+the math. The code writes ``W.mT`` (NumPy's transpose of the last two axes) where the
+equations write W.T, so that the same functions also run a stack of S independent models at
+once: data (S, N, T, D), states (S, N, H), weights (S, 4H, D), biases (S, 1, 4H). A 3-D
+W_h announces the stack, and every other array must then carry it.
 rnnlib.recall trains several seeds side by side that way.
 """
+
+from collections import namedtuple
 
 import numpy as np
 
 from ._checks import check_array, check_cache, check_state, validated
-from .layers import sigmoid
+from .activations import sigmoid
+
+# The caches: tc = tanh(c); c_last is the final cell state; u_n = W_hn h_prev + b_hn.
+LSTMStepCache = namedtuple("LSTMStepCache", "x h_prev c_prev i f g o c tc W_x W_h b_shape")
+LSTMCache = namedtuple("LSTMCache", "steps x_shape c_last")
+GRUStepCache = namedtuple("GRUStepCache", "x h_prev r z n u_n W_x W_h bx_shape bh_shape")
+GRUCache = namedtuple("GRUCache", "steps x_shape")
+
 
 # ------------------------------------------------------------------------- checks at the door
 
 
-def _check_gate_weights(W_x, W_h, gates, dims):
-    """Check W_h (kH, H) first (it fixes H), then W_x (kH, D); k = 4 (LSTM) or 3 (GRU)."""
+def _gate_args(x, x_spec, gates, W_x, W_h, biases, states):
+    """Check x, W_h (kH, H) (it fixes H), W_x (kH, D), the biases and the states, in order.
+
+    A 3-D W_h (S, kH, H) is a stack of S models: then every array has the leading S axis.
+    """
+    dims = {}
+    S = "S " if isinstance(W_h, np.ndarray) and W_h.ndim == 3 else ""
+    check_array("x", x, S + x_spec, dims)
     kH = f"{gates}H"
-    check_array("W_h", W_h, f"{kH} H", dims)
-    if W_h.shape[0] != gates * W_h.shape[1]:
+    check_array("W_h", W_h, f"{S}{kH} H", dims)
+    if W_h.shape[-2] != gates * W_h.shape[-1]:
         raise ValueError(
             f"W_h: expected shape ({kH}, H) with {gates} gates stacked along axis 0, "
-            f"got {W_h.shape}: axis 0 must be {gates} x axis 1 = {gates * W_h.shape[1]}"
+            f"got {W_h.shape}: axis 0 must be {gates} x axis 1 = {gates * W_h.shape[-1]}"
         )
-    check_array("W_x", W_x, f"{kH} D", dims)
-    return kH
+    check_array("W_x", W_x, f"{S}{kH} D", dims)
+    for name, b in biases:  # a stack keeps one row per model: (S, 1, kH)
+        check_array(name, b, f"{S}1 {kH}" if S else kH, dims)
+    (h_name, h), *others = states
+    check_state(h_name, h, x, dims, S)  # a time-first x is blamed on x
+    for name, s in others:
+        check_array(name, s, S + "N H", dims)
 
 
-def _lstm_args(x, h_prev, c_prev, W_x, W_h, b, x_spec="N T D", names=("h0", "c0")):
-    dims = {}
-    check_array("x", x, x_spec, dims)
-    kH = _check_gate_weights(W_x, W_h, 4, dims)
-    check_array("b", b, kH, dims)
-    check_state(names[0], h_prev, x, dims)  # a time-first x is blamed on x
-    check_array(names[1], c_prev, "N H", dims)
+def _lstm_args(x, h0, c0, W_x, W_h, b):
+    _gate_args(x, "N T D", 4, W_x, W_h, [("b", b)], [("h0", h0), ("c0", c0)])
 
 
 def _lstm_step_args(x, h_prev, c_prev, W_x, W_h, b):
-    _lstm_args(x, h_prev, c_prev, W_x, W_h, b, "N D", ("h_prev", "c_prev"))
+    _gate_args(x, "N D", 4, W_x, W_h, [("b", b)], [("h_prev", h_prev), ("c_prev", c_prev)])
 
 
-def _gru_args(x, h_prev, W_x, W_h, b_x, b_h, x_spec="N T D", h_name="h0"):
-    dims = {}
-    check_array("x", x, x_spec, dims)
-    kH = _check_gate_weights(W_x, W_h, 3, dims)
-    check_array("b_x", b_x, kH, dims)
-    check_array("b_h", b_h, kH, dims)
-    check_state(h_name, h_prev, x, dims)
+def _gru_args(x, h0, W_x, W_h, b_x, b_h):
+    _gate_args(x, "N T D", 3, W_x, W_h, [("b_x", b_x), ("b_h", b_h)], [("h0", h0)])
 
 
 def _gru_step_args(x, h_prev, W_x, W_h, b_x, b_h):
-    _gru_args(x, h_prev, W_x, W_h, b_x, b_h, "N D", "h_prev")
+    _gate_args(x, "N D", 3, W_x, W_h, [("b_x", b_x), ("b_h", b_h)], [("h_prev", h_prev)])
 
 
-def _step_backward_args(length, *grads_then_cache):
-    """dh (and dc) of shape (N, H) = the cached h_prev's, after a cache of ``length`` entries."""
+def _step_backward_args(kind, *grads_then_cache):
+    """dh (and dc) of the cached h_prev's shape, ([S,] N, H), after a step cache ``kind``."""
     *grads, cache = grads_then_cache
-    check_cache("cache", cache, length)
-    dims = {"N": cache[1].shape[0], "H": cache[1].shape[1]}
+    shape = check_cache("cache", cache, kind).h_prev.shape
+    names = "SNH"[-len(shape):]
     for name, g in zip(("dh", "dc"), grads, strict=False):
-        check_array(name, g, "N H", dims)
+        check_array(name, g, " ".join(names), dict(zip(names, shape, strict=True)))
 
 
-def _backward_args(dh, cache, length, step_length):
-    """dh (N, T, H) for a sequence cache of ``length`` entries built from step caches."""
-    check_cache("cache", cache, length)
-    step_caches, (N, T, _) = cache[0], cache[1]
-    check_cache("cache", step_caches[0], step_length)  # an LSTM's step cache, not a GRU's
-    check_array("dh", dh, "N T H", {"N": N, "T": T, "H": step_caches[0][1].shape[1]})
+def _backward_args(dh, cache, kind):
+    """dh ([S,] N, T, H) for a sequence cache ``kind``."""
+    steps = check_cache("cache", cache, kind).steps
+    shape = (*cache.x_shape[:-1], steps[0].h_prev.shape[-1])  # ([S,] N, T, H)
+    names = "SNTH"[-len(shape):]
+    check_array("dh", dh, " ".join(names), dict(zip(names, shape, strict=True)))
 
 
 # ------------------------------------------------------------------------------------- LSTM
@@ -122,10 +132,10 @@ def lstm_step_forward(x, h_prev, c_prev, W_x, W_h, b):
     c = f * c_prev + i * g  # (N, H)
     tc = np.tanh(c)  # (N, H)
     h = o * tc  # (N, H)
-    return h, c, (x, h_prev, c_prev, i, f, g, o, c, tc, W_x, W_h, b.shape)
+    return h, c, LSTMStepCache(x, h_prev, c_prev, i, f, g, o, c, tc, W_x, W_h, b.shape)
 
 
-@validated(lambda dh, dc, cache: _step_backward_args(12, dh, dc, cache))
+@validated(lambda dh, dc, cache: _step_backward_args(LSTMStepCache, dh, dc, cache))
 def lstm_step_backward(dh, dc, cache):
     """Backward pass of lstm_step_forward.
 
@@ -165,7 +175,7 @@ def lstm_forward(x, h0, c0, W_x, W_h, b):
 
     Returns a tuple of:
     - h: (N, T, H) hidden state after every step; h[:, -1] is the final one.
-    - cache: what lstm_backward needs; cache[2] is the final cell state c_T, (N, H), the
+    - cache: what lstm_backward needs; cache.c_last is the final cell state c_T, (N, H), the
       state to carry into the next chunk together with h[:, -1].
     """
     T = x.shape[-2]
@@ -177,10 +187,10 @@ def lstm_forward(x, h0, c0, W_x, W_h, b):
                                                        W_x, W_h, b)
         h[..., t, :] = h_prev  # (N, H) into (N, T, H)
         step_caches.append(step_cache)
-    return h, (step_caches, x.shape[-3:], c_prev)
+    return h, LSTMCache(step_caches, x.shape, c_prev)
 
 
-@validated(lambda dh, cache: _backward_args(dh, cache, 3, 12))
+@validated(lambda dh, cache: _backward_args(dh, cache, LSTMCache))
 def lstm_backward(dh, cache):
     """Backpropagation through time for lstm_forward.
 
@@ -192,8 +202,8 @@ def lstm_backward(dh, cache):
     Returns a tuple of:
     - dx: (N, T, D), dh0: (N, H), dc0: (N, H), dW_x: (4H, D), dW_h: (4H, H), db: (4H,).
     """
-    step_caches = cache[0]
-    W_x, W_h, b_shape = step_caches[0][-3:]
+    step_caches = cache.steps
+    W_x, W_h, b_shape = step_caches[0].W_x, step_caches[0].W_h, step_caches[0].b_shape
     dx = np.empty(dh.shape[:-1] + W_x.shape[-1:], dtype=dh.dtype)  # (N, T, D)
     dW_x, dW_h = np.zeros_like(W_x), np.zeros_like(W_h)
     db = np.zeros(b_shape, dtype=W_h.dtype)
@@ -238,10 +248,10 @@ def gru_step_forward(x, h_prev, W_x, W_h, b_x, b_h):
     u_n = u[..., 2 * H:]  # W_hn h + b_hn, (N, H)
     n = np.tanh(s[..., 2 * H:] + r * u_n)  # candidate state
     h = (1.0 - z) * n + z * h_prev  # (N, H)
-    return h, (x, h_prev, r, z, n, u_n, W_x, W_h, b_x.shape, b_h.shape)
+    return h, GRUStepCache(x, h_prev, r, z, n, u_n, W_x, W_h, b_x.shape, b_h.shape)
 
 
-@validated(lambda dh, cache: _step_backward_args(10, dh, cache))
+@validated(lambda dh, cache: _step_backward_args(GRUStepCache, dh, cache))
 def gru_step_backward(dh, cache):
     """Backward pass of gru_step_forward.
 
@@ -292,10 +302,10 @@ def gru_forward(x, h0, W_x, W_h, b_x, b_h):
         h_prev, step_cache = gru_step_forward(x[..., t, :], h_prev, W_x, W_h, b_x, b_h)
         h[..., t, :] = h_prev  # (N, H) into (N, T, H)
         step_caches.append(step_cache)
-    return h, (step_caches, x.shape[-3:])
+    return h, GRUCache(step_caches, x.shape)
 
 
-@validated(lambda dh, cache: _backward_args(dh, cache, 2, 10))
+@validated(lambda dh, cache: _backward_args(dh, cache, GRUCache))
 def gru_backward(dh, cache):
     """Backpropagation through time for gru_forward.
 
@@ -306,8 +316,9 @@ def gru_backward(dh, cache):
     Returns a tuple of:
     - dx: (N, T, D), dh0: (N, H), dW_x: (3H, D), dW_h: (3H, H), db_x: (3H,), db_h: (3H,).
     """
-    step_caches = cache[0]
-    W_x, W_h, bx_shape, bh_shape = step_caches[0][-4:]
+    step_caches = cache.steps
+    first = step_caches[0]
+    W_x, W_h, bx_shape, bh_shape = first.W_x, first.W_h, first.bx_shape, first.bh_shape
     dx = np.empty(dh.shape[:-1] + W_x.shape[-1:], dtype=dh.dtype)  # (N, T, D)
     dW_x, dW_h = np.zeros_like(W_x), np.zeros_like(W_h)
     db_x = np.zeros(bx_shape, dtype=W_h.dtype)

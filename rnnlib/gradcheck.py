@@ -16,14 +16,37 @@ down to the share of the gradient the mistake gets wrong (1e-5 for BPTT cut 20 s
 back), so a small error proves nothing unless the check can also fail (plant a bug).
 """
 
+import inspect
+
 import numpy as np
 
-from ._checks import check_positive
+from ._checks import check_positive, validated
 
 GRAD_STEP = 1e-5  # h of the centred differences
 GRAD_TOL = 1e-7  # largest relative error accepted at h = GRAD_STEP, in float64
 
 
+def _no_argument_function(name, f, example):
+    """``f`` must be callable with no arguments: it reads the arrays being varied itself."""
+    if not callable(f):
+        raise TypeError(f"{name}: expected a function of no arguments, got {type(f).__name__}")
+    try:
+        inspect.signature(f).bind()
+    except TypeError:
+        raise TypeError(f"{name}: expected a function of no arguments (it reads the arrays "
+                        f"being varied itself, e.g. {example}), got one that needs "
+                        f"{list(inspect.signature(f).parameters)}") from None
+    except ValueError:  # no signature to read (a builtin): it is tried as it is
+        pass
+
+
+def _numerical_args(f, x, h=GRAD_STEP):
+    _no_argument_function("f", f, "lambda: loss_fn(params, x, y)[0]")
+    _require_float64("x", x)
+    check_positive("h", h)
+
+
+@validated(_numerical_args)
 def numerical_gradient(f, x, h=GRAD_STEP):
     """Centred-difference gradient of a scalar function with respect to an array.
 
@@ -38,8 +61,6 @@ def numerical_gradient(f, x, h=GRAD_STEP):
     Returns:
     - grad: array of x's shape.
     """
-    _require_float64("x", x)
-    check_positive("h", h)
     grad = np.zeros_like(x)
     it = np.nditer(x, flags=["multi_index"])
     for _ in it:
@@ -54,6 +75,15 @@ def numerical_gradient(f, x, h=GRAD_STEP):
     return grad
 
 
+def _rel_args(a, b):
+    for name, v in (("a", a), ("b", b)):
+        if not np.issubdtype(np.asarray(v).dtype, np.number):
+            raise TypeError(f"{name}: expected numbers, got dtype {np.asarray(v).dtype}")
+    if np.shape(a) != np.shape(b):
+        raise ValueError(f"rel_error: shapes differ, {np.shape(a)} and {np.shape(b)}")
+
+
+@validated(_rel_args)
 def rel_error(a, b):
     """Relative error between two gradients, ||a - b|| / (||a|| + ||b||).
 
@@ -65,12 +95,20 @@ def rel_error(a, b):
     down to the share of the gradient it gets wrong, so a small error alone is no proof.
     """
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape:
-        raise ValueError(f"rel_error: shapes differ, {a.shape} and {b.shape}")
     denom = np.linalg.norm(a) + np.linalg.norm(b)
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
 
 
+def _check_args(loss_and_grads, params, h=GRAD_STEP):
+    _no_argument_function("loss_and_grads", loss_and_grads, "lambda: loss_fn(params, x, y)")
+    if not isinstance(params, dict) or not params:
+        raise TypeError("params: expected a non-empty dict of name -> array")
+    for name, p in params.items():
+        _require_float64(f"params[{name!r}]", p)
+    check_positive("h", h)
+
+
+@validated(_check_args)
 def check_gradients(loss_and_grads, params, h=GRAD_STEP):
     """Check every parameter's analytic gradient against finite differences.
 
@@ -83,10 +121,6 @@ def check_gradients(loss_and_grads, params, h=GRAD_STEP):
     Returns:
     - errors: dict name -> relative error (see rel_error), one per parameter.
     """
-    if not isinstance(params, dict) or not params:
-        raise TypeError("params: expected a non-empty dict of name -> array")
-    for name, p in params.items():
-        _require_float64(f"params[{name!r}]", p)
     _, grads = loss_and_grads()
     missing = set(params) - set(grads)
     if missing:

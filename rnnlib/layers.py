@@ -6,20 +6,39 @@ Sizes: N sequences in a batch, T time steps, D input features, H hidden units, O
     h_t = tanh(a_t)                                   # (N, H)
     y_t = h_t @ W_hy.T + b_y                          # (N, O)
 
-Every ``*_forward`` returns ``(out, cache)``; the matching ``*_backward(dout, cache)``
-returns the gradient of the loss with respect to each input of the forward function.
-Arguments are checked once, by the decorator on top of each function (see rnnlib/_checks.py).
+Every ``*_forward`` returns ``(out, cache)``, the cache a named tuple; the matching
+``*_backward(dout, cache)`` returns the gradient of the loss with respect to each input of
+the forward function. Each function's door check sits just above it (see rnnlib/__init__.py).
 """
 
-import functools
+from collections import namedtuple
 
 import numpy as np
 
 from . import _checks as checks
 from ._checks import validated
 
+RNNStepCache = namedtuple("RNNStepCache", "x h_prev h W_xh W_hh")
+RNNCache = namedtuple("RNNCache", "steps x_shape")  # steps: one RNNStepCache per step
+AffineCache = namedtuple("AffineCache", "h W")
+LastStepCache = namedtuple("LastStepCache", "h_shape lengths")
 
-@validated(checks.rnn_step_args)
+
+def _rnn_args(x, h0, W_xh, W_hh, b_h, *, step=False):
+    """x, the weights, then the state (h_prev of one step, or h0 of a sequence)."""
+    dims = {}
+    checks.check_array("x", x, "N D" if step else "N T D", dims)
+    checks.check_array("W_xh", W_xh, "H D", dims)
+    checks.check_array("W_hh", W_hh, "H H", dims)
+    checks.check_array("b_h", b_h, "H", dims)
+    checks.check_state("h_prev" if step else "h0", h0, x, dims)
+
+
+def _rnn_step_args(x, h_prev, W_xh, W_hh, b_h):
+    _rnn_args(x, h_prev, W_xh, W_hh, b_h, step=True)
+
+
+@validated(_rnn_step_args)
 def rnn_step_forward(x, h_prev, W_xh, W_hh, b_h):
     """One time step of a vanilla RNN: h = tanh(x @ W_xh.T + h_prev @ W_hh.T + b_h).
 
@@ -36,10 +55,15 @@ def rnn_step_forward(x, h_prev, W_xh, W_hh, b_h):
     """
     a = x @ W_xh.T + h_prev @ W_hh.T + b_h  # (N, D)@(D, H) + (N, H)@(H, H) -> (N, H)
     h = np.tanh(a)  # (N, H)
-    return h, (x, h_prev, h, W_xh, W_hh)
+    return h, RNNStepCache(x, h_prev, h, W_xh, W_hh)
 
 
-@validated(checks.rnn_step_backward_args)
+def _rnn_step_backward_args(dh, cache):
+    h = checks.check_cache("cache", cache, RNNStepCache).h
+    checks.check_array("dh", dh, "N H", dict(zip("NH", h.shape, strict=True)))
+
+
+@validated(_rnn_step_backward_args)
 def rnn_step_backward(dh, cache):
     """Backward pass of rnn_step_forward.
 
@@ -61,7 +85,7 @@ def rnn_step_backward(dh, cache):
     return dx, dh_prev, dW_xh, dW_hh, db_h
 
 
-@validated(checks.rnn_args)
+@validated(_rnn_args)
 def rnn_forward(x, h0, W_xh, W_hh, b_h):
     """Run a vanilla RNN over whole sequences, one rnn step at a time.
 
@@ -82,10 +106,15 @@ def rnn_forward(x, h0, W_xh, W_hh, b_h):
         h_prev, step_cache = rnn_step_forward(x[:, t, :], h_prev, W_xh, W_hh, b_h)
         h[:, t, :] = h_prev
         step_caches.append(step_cache)
-    return h, (step_caches, x.shape)
+    return h, RNNCache(step_caches, x.shape)
 
 
-@validated(checks.rnn_backward_args)
+def _rnn_backward_args(dh, cache):
+    step_caches, (N, T, _) = checks.check_cache("cache", cache, RNNCache)
+    checks.check_array("dh", dh, "N T H", {"N": N, "T": T, "H": step_caches[0].h.shape[1]})
+
+
+@validated(_rnn_backward_args)
 def rnn_backward(dh, cache):
     """Backpropagation through time for rnn_forward.
 
@@ -98,7 +127,7 @@ def rnn_backward(dh, cache):
     - dx: (N, T, D), dh0: (N, H), dW_xh: (H, D), dW_hh: (H, H), db_h: (H,).
     """
     step_caches, (N, T, D) = cache
-    _, _, _, W_xh, W_hh = step_caches[0]
+    W_xh, W_hh = step_caches[0].W_xh, step_caches[0].W_hh
     H = W_hh.shape[0]
     dx = np.empty((N, T, D), dtype=dh.dtype)
     dW_xh = np.zeros_like(W_xh)
@@ -117,7 +146,14 @@ def rnn_backward(dh, cache):
     return dx, dh_next, dW_xh, dW_hh, db_h
 
 
-@validated(checks.affine_args)
+def _affine_args(h, W, b, spec="N H"):
+    dims = {}
+    checks.check_array("h", h, spec, dims)
+    checks.check_array("W", W, "O H", dims)
+    checks.check_array("b", b, "O", dims)
+
+
+@validated(_affine_args)
 def affine_forward(h, W, b):
     """Output layer on one vector per example: y = h @ W.T + b.
 
@@ -129,10 +165,15 @@ def affine_forward(h, W, b):
     - y: (N, O) scores.
     - cache: what affine_backward needs.
     """
-    return h @ W.T + b, (h, W)  # (N, H)@(H, O) -> (N, O)
+    return h @ W.T + b, AffineCache(h, W)  # (N, H)@(H, O) -> (N, O)
 
 
-@validated(checks.affine_backward_args)
+def _affine_backward_args(dy, cache, spec="N O"):
+    h, W = checks.check_cache("cache", cache, AffineCache)
+    checks.check_array("dy", dy, spec, dict(zip("NT", h.shape[:-1], strict=False), O=W.shape[0]))
+
+
+@validated(_affine_backward_args)
 def affine_backward(dy, cache):
     """Backward pass of affine_forward.
 
@@ -147,7 +188,7 @@ def affine_backward(dy, cache):
     return dy @ W, dy.T @ h, dy.sum(axis=0)  # (N, H), (O, N)@(N, H) -> (O, H), (O,)
 
 
-@validated(functools.partial(checks.affine_args, spec="N T H"))
+@validated(lambda h, W, b: _affine_args(h, W, b, "N T H"))
 def temporal_affine_forward(h, W, b):
     """Output layer applied at every time step: y[:, t] = h[:, t] @ W.T + b.
 
@@ -159,10 +200,10 @@ def temporal_affine_forward(h, W, b):
     - y: (N, T, O) scores.
     - cache: what temporal_affine_backward needs.
     """
-    return h @ W.T + b, (h, W)  # (N, T, H)@(H, O) -> (N, T, O): one matmul for all steps
+    return h @ W.T + b, AffineCache(h, W)  # (N, T, H)@(H, O) -> (N, T, O): one matmul
 
 
-@validated(functools.partial(checks.affine_backward_args, spec="N T O"))
+@validated(lambda dy, cache: _affine_backward_args(dy, cache, "N T O"))
 def temporal_affine_backward(dy, cache):
     """Backward pass of temporal_affine_forward.
 
@@ -190,8 +231,7 @@ def _last_step_args(h, lengths):
 
 
 def _last_step_backward_args(dh_last, cache):
-    checks.check_cache("cache", cache, 2)
-    (N, _, H), _ = cache
+    (N, _, H), _ = checks.check_cache("cache", cache, LastStepCache)
     checks.check_array("dh_last", dh_last, "N H", {"N": N, "H": H})
 
 
@@ -211,7 +251,7 @@ def last_step_forward(h, lengths):
     - cache: what last_step_backward needs.
     """
     rows = np.arange(h.shape[0])
-    return h[rows, lengths - 1], (h.shape, lengths)  # (N, H): one step per row (a gather)
+    return h[rows, lengths - 1], LastStepCache(h.shape, lengths)  # (N, H): a gather, one per row
 
 
 @validated(_last_step_backward_args)
@@ -230,23 +270,3 @@ def last_step_backward(dh_last, cache):
     dh = np.zeros(shape, dtype=dh_last.dtype)  # (N, T, H)
     dh[np.arange(shape[0]), lengths - 1] = dh_last  # a scatter: the gather's adjoint
     return dh
-
-
-def sigmoid(z):
-    """Logistic function 1 / (1 + exp(-z)), computed without overflow for any z."""
-    z = np.asarray(z)
-    ez = np.exp(-np.abs(z))  # in (0, 1]: never overflows
-    return np.where(z >= 0, 1.0 / (1.0 + ez), ez / (1.0 + ez))
-
-
-def log_softmax(scores, axis=-1):
-    """log softmax along ``axis``: shifted - log(sum(exp(shifted))), finite where p rounds to 0."""
-    shifted = scores - scores.max(axis=axis, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
-
-
-def softmax(scores, axis=-1):
-    """Softmax along ``axis``; subtracting the maximum first keeps exp from overflowing."""
-    shifted = scores - scores.max(axis=axis, keepdims=True)
-    e = np.exp(shifted)
-    return e / e.sum(axis=axis, keepdims=True)

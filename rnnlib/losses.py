@@ -1,11 +1,17 @@
 """Losses and a metric. Each loss returns ``(loss, dscores)``: a float, the MEAN over the
 predictions it scores, and its gradient with respect to the model's output, ready to feed
-into the output layer's backward."""
+into the output layer's backward.
+
+``softmax_cross_entropy`` is the one home of the cross-entropy: every softmax loss of rnnlib
+(the many-to-many loss here, the char models' losses, their evaluation) sums or averages its
+terms, each as its own scaling says. Only the fused char-RNN loss writes it out again, as the
+fast path, tested equal to the reference that calls it.
+"""
 
 import numpy as np
 
 from ._checks import check_array, check_binary, check_labels, check_mask, validated
-from .layers import log_softmax, sigmoid
+from .activations import log_softmax, sigmoid
 
 
 def _mse_args(pred, target):
@@ -19,6 +25,32 @@ def _bce_args(logits, labels):
     check_array("logits", logits, "N 1", dims)
     check_array("labels", labels, "N 1", dims)
     check_binary("labels", labels)
+
+
+def _cross_entropy_args(scores, labels):
+    dims = {}
+    check_array("scores", scores, "N C", dims)
+    check_labels("labels", labels, "N", dims, dims["C"])
+
+
+@validated(_cross_entropy_args)
+def softmax_cross_entropy(scores, labels):
+    """The terms of a softmax cross-entropy: -log softmax(scores)[label], row by row.
+
+    Inputs:
+    - scores: (N, C) scores of N predictions over C classes; labels: (N,) integers in [0, C).
+
+    Returns a tuple of:
+    - nll: (N,) float, -log p(label) of each row (never inf: computed as a log-softmax).
+    - dscores: (N, C) the gradient of each row's term, p - onehot(label). A loss that is a
+      sum or a mean of the terms scales it the same way.
+    """
+    logp = log_softmax(scores)  # (N, C)
+    rows = np.arange(len(labels))
+    nll = -logp[rows, labels]
+    dscores = np.exp(logp)  # (N, C) probabilities
+    dscores[rows, labels] -= 1.0
+    return nll, dscores
 
 
 def _temporal_args(scores, labels, mask=None):
@@ -79,14 +111,12 @@ def temporal_softmax_cross_entropy_loss(scores, labels, mask=None):
     - loss: float.
     - dscores: (N, T, C) gradient, zero at masked-out steps.
     """
-    mask = np.ones(labels.shape, dtype=bool) if mask is None else mask
+    N, T, C = scores.shape
+    mask = np.ones((N, T), dtype=bool) if mask is None else mask
     count = int(mask.sum())
-    logp = log_softmax(scores)  # (N, T, C)
-    n_idx, t_idx = np.nonzero(mask)  # only the steps that count
-    loss = -logp[n_idx, t_idx, labels[n_idx, t_idx]].sum() / count
-    dscores = np.exp(logp)  # (N, T, C) probabilities
-    dscores[n_idx, t_idx, labels[n_idx, t_idx]] -= 1.0
-    dscores *= mask[:, :, None] / count  # padded steps get zero gradient
+    nll, dscores = softmax_cross_entropy(scores.reshape(N * T, C), labels.reshape(N * T))
+    loss = nll[mask.reshape(-1)].sum() / count  # only the steps that count
+    dscores = dscores.reshape(N, T, C) * (mask[:, :, None] / count)  # zero at padded steps
     return float(loss), dscores
 
 

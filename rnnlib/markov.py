@@ -84,6 +84,8 @@ class MarkovSource:
         """(L,) int64 indices of the characters of ``text`` in the alphabet."""
         return self._vocab.encode(text)
 
+    @validated(lambda self, tol=1e-13, max_iter=100_000: (
+        check_positive("tol", tol), check_positive("max_iter", max_iter, integer=True)))
     def stationary(self, tol=1e-13, max_iter=100_000):
         """The stationary distribution pi over contexts, (V**k,), by power iteration.
 

@@ -12,13 +12,20 @@ layer on the LAST hidden state; the many-to-many model (notebooks 04, 05) scores
     y_t = h_t @ W_hy.T + b_y                              # (N, T, O)   many to many
 
 Every loss is the mean over the predictions it scores (see rnnlib/__init__.py).
+
+The char models (notebooks 06-08) are listed at the end, in CHAR_MODELS: each cell's
+functions of the char-model protocol, which CharRNNTrainer, the checkpoints and the command
+line look up by the cell's name.
 """
 
 import functools
+from typing import NamedTuple
 
 import numpy as np
 
 from . import _checks as checks
+from . import char_rnn as rnn_cell
+from . import gated_models as gated_cells
 from ._checks import make_rng, validated
 from .initializers import lecun_normal, scale_to_spectral_radius
 from .layers import (
@@ -29,7 +36,12 @@ from .layers import (
     temporal_affine_backward,
     temporal_affine_forward,
 )
-from .losses import bce_with_logits_loss, mse_loss, temporal_softmax_cross_entropy_loss
+from .losses import (
+    bce_with_logits_loss,
+    mse_loss,
+    softmax_cross_entropy,
+    temporal_softmax_cross_entropy_loss,
+)
 
 
 def _init_args(D, H, O, rng, radius=None, init=None):
@@ -59,12 +71,12 @@ def init_rnn_params(D, H, O, rng, radius=None, init=lecun_normal):
             "W_hy": init(O, H, rng), "b_y": np.zeros(O)}
 
 
-def _params_x(params, x, h0=None):
-    """Check params and x (N, T, D) (and h0 if given); return the sizes found."""
+def _params_x(params, x, state=None):
+    """Check params and x (N, T, D) (and the state if given); return the sizes found."""
     dims = checks.rnn_params(params, {})
     checks.check_array("x", x, "N T D", dims)
-    if h0 is not None:
-        checks.check_state("h0", h0, x, dims)
+    if state is not None:
+        checks.check_state("state", state, x, dims)
     return dims
 
 
@@ -78,17 +90,17 @@ def _last_step_args(params, x, y=None, *, binary=False):
         checks.check_binary("y", y)
 
 
-def _many_to_many_args(params, x, labels=None, mask=None, h0=None):
-    dims = _params_x(params, x, h0)
+def _many_to_many_args(params, x, labels=None, mask=None, state=None):
+    dims = _params_x(params, x, state)
     if labels is not None:
         checks.check_labels("labels", labels, "N T", dims, dims["O"])
         checks.check_mask(mask, dims)
 
 
-def _rnn(params, x, h0=None):
-    """Hidden states (N, T, H) from h0 (default zeros: every sequence starts fresh), and cache."""
-    h0 = np.zeros((x.shape[0], params["W_hh"].shape[0])) if h0 is None else h0
-    return rnn_forward(x, h0, params["W_xh"], params["W_hh"], params["b_h"])
+def _rnn(params, x, state=None):
+    """Hidden states (N, T, H) from the state (default zeros: a fresh start), and cache."""
+    state = np.zeros((x.shape[0], params["W_hh"].shape[0])) if state is None else state
+    return rnn_forward(x, state, params["W_xh"], params["W_hh"], params["b_h"])
 
 
 def _bptt(dh, rnn_cache, dW_hy, db_y):
@@ -151,25 +163,25 @@ def classification_loss(params, x, y):
 
 
 @validated(_params_x)
-def rnn_scores(params, x, h0=None):
+def rnn_scores(params, x, state=None):
     """Scores at every step of a many-to-many RNN (no loss).
 
     Inputs:
-    - params: as last_step_scores. x: (N, T, D) inputs. h0: (N, H) start (default zeros).
+    - params: as last_step_scores. x: (N, T, D) inputs. state: (N, H) start (default zeros).
 
     Returns:
     - scores: (N, T, O), the softmax inputs at every step.
     """
-    h, _ = _rnn(params, x, h0)  # (N, T, H)
+    h, _ = _rnn(params, x, state)  # (N, T, H)
     return temporal_affine_forward(h, params["W_hy"], params["b_y"])[0]  # (N, T, O)
 
 
 @validated(_many_to_many_args)
-def many_to_many_loss(params, x, labels, mask=None, h0=None):
+def many_to_many_loss(params, x, labels, mask=None, state=None):
     """Softmax cross-entropy at every (unmasked) step of an RNN, and its gradients.
 
     Inputs:
-    - params, x, h0: as rnn_scores (padded steps of x may hold anything).
+    - params, x, state: as rnn_scores (padded steps of x may hold anything).
     - labels: (N, T) integer classes in [0, O).
     - mask: optional (N, T) booleans, True at steps that count.
 
@@ -177,8 +189,77 @@ def many_to_many_loss(params, x, labels, mask=None, h0=None):
     - loss: float, the mean over counted steps.
     - grads: dict with the same keys and shapes as params.
     """
-    h, rnn_cache = _rnn(params, x, h0)  # (N, T, H)
+    h, rnn_cache = _rnn(params, x, state)  # (N, T, H)
     scores, aff_cache = temporal_affine_forward(h, params["W_hy"], params["b_y"])  # (N, T, O)
     loss, dscores = temporal_softmax_cross_entropy_loss(scores, labels, mask)
     dh, dW_hy, db_y = temporal_affine_backward(dscores, aff_cache)  # back in reverse order
     return loss, _bptt(dh, rnn_cache, dW_hy, db_y)
+
+
+# ------------------------------------------------------------------------------ char models
+
+
+class CharModel(NamedTuple):
+    """One cell's functions of the char-model protocol (see rnnlib/__init__.py)."""
+
+    init_params: object  # (vocab_size, hidden_size, rng, dtype) -> params
+    initial_state: object  # (params, batch_size) -> state
+    loss: object  # (params, inputs, targets, state=None) -> (loss, grads, state)
+    scores: object  # (params, inputs, state=None) -> (scores, state)
+    param_names: tuple
+    sizes: object  # params -> (H, V), checking them
+
+
+CHAR_MODELS = {
+    "rnn": CharModel(rnn_cell.init_char_rnn_params, rnn_cell.char_rnn_initial_state,
+                     rnn_cell.char_rnn_loss, rnn_cell.char_rnn_scores, rnn_cell.PARAM_NAMES,
+                     rnn_cell.char_rnn_sizes),
+    "lstm": CharModel(gated_cells.init_char_lstm_params, gated_cells.char_lstm_initial_state,
+                      gated_cells.char_lstm_loss, gated_cells.char_lstm_scores,
+                      gated_cells.LSTM_PARAMS, gated_cells.char_lstm_sizes),
+    "gru": CharModel(gated_cells.init_char_gru_params, gated_cells.char_gru_initial_state,
+                     gated_cells.char_gru_loss, gated_cells.char_gru_scores,
+                     gated_cells.GRU_PARAMS, gated_cells.char_gru_sizes),
+}
+
+
+def char_cell(params):
+    """The cell ("rnn", "lstm" or "gru") whose char model has exactly these parameter names."""
+    if not isinstance(params, dict):
+        raise TypeError(f"params: expected a dict of arrays, got {type(params).__name__}")
+    for cell, model in CHAR_MODELS.items():
+        if set(params) == set(model.param_names):
+            return cell
+    cell, names = max(((c, m.param_names) for c, m in CHAR_MODELS.items()),
+                      key=lambda item: len(set(item[1]) & set(params)))  # the nearest cell
+    raise ValueError(f"params: not a char model's parameters; nearest is the {cell!r} cell, "
+                     f"but missing arrays {[n for n in names if n not in params]}, "
+                     f"unexpected arrays {sorted(set(params) - set(names))}")
+
+
+def _evaluate_args(params, data, seq_length=100):
+    _, V = CHAR_MODELS[char_cell(params)].sizes(params)
+    checks.check_indices("data", data, V, 2)
+    checks.check_positive("seq_length", seq_length, integer=True)
+
+
+@validated(_evaluate_args)
+def evaluate_char_rnn(params, data, seq_length=100):
+    """Mean loss in nats per character of predicting ``data`` one character ahead.
+
+    Runs through the whole text as one stream, carrying the state across chunks of
+    ``seq_length`` (chunks only bound memory; the result does not depend on them).
+
+    Inputs:
+    - params: any char model's (the cell is read from the keys). data: (L,) indices, L >= 2.
+
+    Returns:
+    - nats: float, mean of -log p(next character) over the L - 1 predictions.
+    """
+    scores_fn = CHAR_MODELS[char_cell(params)].scores
+    state, total = None, 0.0
+    for start in range(0, len(data) - 1, seq_length):
+        x = data[start:start + seq_length + 1]  # (T' + 1,): inputs and their targets
+        scores, state = scores_fn(params, x[None, :-1], state)  # (1, T', V)
+        total += softmax_cross_entropy(scores[0].astype(np.float64), x[1:])[0].sum()
+    return float(total / (len(data) - 1))

@@ -3,17 +3,22 @@
 
 import numpy as np
 
-from ._checks import all_finite, check_positive
+from ._checks import all_finite, check_positive, validated
 
 
 def _check_grads(grads, params=None):
-    """grads: a dict of arrays; given params, with their keys and shapes, and all finite."""
+    """grads: a dict of float arrays; given params, floats with the same keys and shapes."""
     for arg, d in (("params", params), ("grads", grads)):
         if d is not None and not isinstance(d, dict):
             raise TypeError(f"{arg}: expected a dict of name -> array, got {type(d).__name__}")
-    for name, g in grads.items():
-        if not isinstance(g, np.ndarray):
-            raise TypeError(f"grads[{name!r}]: expected a NumPy array, got {type(g).__name__}")
+    for arg, d in (("params", params or {}), ("grads", grads)):
+        for name, a in d.items():
+            if not isinstance(a, np.ndarray):
+                raise TypeError(f"{arg}[{name!r}]: expected a NumPy array, "
+                                f"got {type(a).__name__}")
+            if not np.issubdtype(a.dtype, np.floating):  # an update cannot be written into ints
+                raise TypeError(f"{arg}[{name!r}]: expected a floating-point array, got dtype "
+                                f"{a.dtype}; convert it with .astype(np.float64)")
     if params is None:
         return
     if set(params) != set(grads):
@@ -22,7 +27,16 @@ def _check_grads(grads, params=None):
         if p.shape != grads[name].shape:
             raise ValueError(f"grads[{name!r}]: expected shape {p.shape}, "
                              f"got {grads[name].shape}")
-        if not all_finite(grads[name]):
+
+
+def _step_args(self, params, grads):
+    _check_grads(grads, params)
+
+
+def refuse_nonfinite(grads):
+    """Every step, not only at the door: a NaN or infinite gradient stops the update."""
+    for name, g in grads.items():
+        if not all_finite(g):
             raise ValueError(f"grads[{name!r}]: contains NaN or infinite values; the step is "
                              "refused and params are unchanged (try a smaller learning rate or "
                              "clip the gradients)")
@@ -34,9 +48,10 @@ class SGD:
     def __init__(self, lr=0.01):
         self.lr = check_positive("lr", lr)
 
+    @validated(_step_args)
     def step(self, params, grads):
         """Update every array in ``params`` in place."""
-        _check_grads(grads, params)
+        refuse_nonfinite(grads)
         for name, p in params.items():
             p -= self.lr * grads[name]
 
@@ -56,51 +71,45 @@ class AdaGrad:
         self.lr = check_positive("lr", lr)
         self.eps = check_positive("eps", eps)
         self.memory = {}  # name -> running sum of squared gradients
-        self._scratch = {}  # name -> two arrays reused by every step (no temporaries)
 
+    @validated(_step_args)
     def step(self, params, grads):
         """Update every array in ``params`` in place (``grads`` is not changed)."""
-        _check_grads(grads, params)
+        refuse_nonfinite(grads)
         for name, p in params.items():
-            g = grads[name]
-            if name not in self.memory:  # first step: no squared gradients yet
-                self.memory[name] = np.zeros_like(p)
-            if name not in self._scratch:
-                self._scratch[name] = (np.empty_like(p), np.empty_like(p))
-            mem, (root, upd) = self.memory[name], self._scratch[name]
-            np.multiply(g, g, out=root)
-            mem += root  # mem + g^2
-            np.add(mem, self.eps, out=root)
-            np.sqrt(root, out=root)  # sqrt(mem + eps)
-            np.multiply(g, self.lr, out=upd)
-            upd /= root  # lr * g / sqrt(mem + eps)
-            p -= upd
+            g, mem = grads[name], self.memory.setdefault(name, np.zeros_like(p))
+            mem += g * g
+            p -= self.lr * g / np.sqrt(mem + self.eps)
 
 
+@validated(_check_grads)
 def global_norm(grads):
     """sqrt of the sum of squares of every entry of every gradient."""
-    _check_grads(grads)
     return float(np.sqrt(sum(float(np.sum(g * g)) for g in grads.values())))
 
 
+def _clip_args(grads, limit, name="limit"):
+    _check_grads(grads)
+    check_positive(name, limit)
+
+
+@validated(_clip_args)
 def clip_by_value(grads, limit):
     """Clip every gradient entry to [-limit, limit] in place; returns ``grads``.
 
     Entry by entry, so it can change the direction of the whole gradient.
     """
-    _check_grads(grads)
-    check_positive("limit", limit)
     for g in grads.values():
         np.clip(g, -limit, limit, out=g)
     return grads
 
 
+@validated(lambda grads, max_norm: _clip_args(grads, max_norm, "max_norm"))
 def clip_by_global_norm(grads, max_norm):
     """Rescale all gradients together so their global norm is at most ``max_norm``.
 
     Keeps the direction; only the length changes. In place; returns ``grads``.
     """
-    check_positive("max_norm", max_norm)
     norm = global_norm(grads)
     if norm > max_norm:
         for g in grads.values():

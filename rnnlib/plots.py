@@ -11,7 +11,19 @@ import re
 
 import numpy as np
 
+from ._checks import check_positive, validated
 
+
+def _smooth_args(values, beta=0.9):
+    a = np.asarray(values)
+    if a.ndim != 1 or not np.issubdtype(a.dtype, np.number):
+        raise ValueError(f"values: expected a 1-D sequence of numbers, got dtype {a.dtype} "
+                         f"and shape {a.shape}")
+    if check_positive("beta", beta, allow_zero=True) >= 1:
+        raise ValueError(f"beta: expected a number in [0, 1), got {beta}")
+
+
+@validated(_smooth_args)
 def smooth(values, beta=0.9):
     """Exponential moving average with bias correction: s_k = beta s_{k-1} + (1-beta) v_k."""
     values = np.asarray(values, dtype=np.float64)
@@ -23,6 +35,14 @@ def smooth(values, beta=0.9):
     return out
 
 
+def _plot_args(curves, ax=None, logy=False, smooth_beta=None, **labels):
+    if not isinstance(curves, dict) or not curves:
+        raise TypeError("curves: expected a non-empty dict label -> 1-D sequence of losses")
+    for values in curves.values():
+        _smooth_args(values, 0.0 if smooth_beta is None else smooth_beta)
+
+
+@validated(_plot_args)
 def plot_losses(curves, ax=None, logy=False, smooth_beta=None, xlabel="step",
                 ylabel="loss", title=None, hline=None, hline_label=None):
     """Draw one or more loss curves on one axis and return the axis.

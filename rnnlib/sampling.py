@@ -1,4 +1,4 @@
-"""Text from a trained char-RNN: temperature and top-k sampling.
+"""Text from a trained char model (any cell): temperature and top-k sampling.
 
     sample(params, vocab, "Th", 200, temperature=0.8, top_k=None, rng=0) -> str
     sample_indices(params, seed_indices, length, ...) -> (length,) int64 array
@@ -6,65 +6,62 @@
 
 import numpy as np
 
-from ._checks import check_array, check_integers, check_positive, make_rng, validated
-from .char_rnn import PARAM_NAMES, char_params, char_rnn_scores
-from .layers import softmax
+from ._checks import check_integers, check_positive, make_rng, validated
+from .activations import softmax
+from .models import CHAR_MODELS, char_cell
 from .text import Vocabulary
 
 
-def _sample_args(params, seed_indices, length, temperature=1.0, top_k=None, rng=0, h0=None):
-    H, V = char_params(params)
-    check_integers("seed_indices", seed_indices, 0, V - 1, "every index")
+def _sample_args(params, seed_indices, length, temperature=1.0, top_k=None, rng=0, state=None):
+    model = CHAR_MODELS[char_cell(params)]
+    _, V = model.sizes(params)
+    seed = check_integers("seed_indices", seed_indices, 0, V - 1, "every index")
     check_positive("length", length, integer=True, allow_zero=True)
     check_positive("temperature", temperature)
     if top_k is not None:
         check_positive("top_k", top_k, integer=True)
         if top_k > V:
             raise ValueError(f"top_k: must be at most the vocabulary size {V}, got {top_k}")
-    if h0 is not None:
-        check_array("h0", h0, "H" if np.ndim(h0) == 1 else "1 H", {"H": H})
+    make_rng(rng)
+    if state is not None:  # the model's own check of a state for one stream
+        model.scores(params, seed[None, :1].astype(np.int64), state)
 
 
 @validated(_sample_args)
-def sample_indices(params, seed_indices, length, temperature=1.0, top_k=None, rng=0, h0=None):
+def sample_indices(params, seed_indices, length, temperature=1.0, top_k=None, rng=0, state=None):
     """Generate ``length`` character indices after feeding in ``seed_indices``.
 
-    The priming characters run through the network first (from h0, default zeros); each new
-    character is drawn from softmax(y / temperature), restricted to the top_k highest scores
-    if given, and fed back in as the next input.
+    The priming characters run through the network first (from ``state``, default zeros);
+    each new character is drawn from softmax(y / temperature), restricted to the top_k
+    highest scores if given, and fed back in as the next input.
 
     Inputs:
-    - params: a char-RNN's parameters (init_char_rnn_params). seed_indices: (S,), S >= 1.
-    - length: number of characters to generate (>= 0).
+    - params: any char model's parameters (the cell is read from the keys).
+    - seed_indices: (S,) integers, S >= 1. length: characters to generate (>= 0).
     - temperature: > 0; below 1 sharpens the distribution, above 1 flattens it.
     - top_k: keep only the k most likely characters at each step (None: all).
-    - rng: integer seed or numpy Generator. h0: (H,) or (1, H) starting state, or None.
+    - rng: integer seed or numpy Generator. state: the model's state for one stream, or None.
 
     Returns:
     - indices: (length,) int64 array (the priming characters are not included).
     """
-    (H, V), dtype = params["W_hy"].shape[::-1], params["W_hh"].dtype
-    seed = np.asarray(seed_indices)
+    scores_fn = CHAR_MODELS[char_cell(params)].scores
     rng = make_rng(rng)
-    h = None if h0 is None else np.asarray(h0, dtype=dtype).reshape(1, H)
-    W_xh, W_hh, b_h, W_hy, b_y = (params[n] for n in PARAM_NAMES)
-    _, hs = char_rnn_scores(params, seed[None, :].astype(np.int64), h)
-    h = hs[0, -1]  # (H,)
+    scores, state = scores_fn(params, np.asarray(seed_indices, dtype=np.int64)[None, :], state)
     out = np.empty(length, dtype=np.int64)
     for i in range(length):
-        y = (W_hy @ h + b_y).astype(np.float64) / temperature  # (V,)
-        if top_k is not None and top_k < V:
-            cutoff = np.partition(y, V - top_k)[V - top_k]  # k-th largest score
-            y = np.where(y >= cutoff, y, -np.inf)
-        cdf = np.cumsum(softmax(y))  # (V,); draw by inverting the cumulative distribution
-        ix = min(int(np.searchsorted(cdf, rng.random() * cdf[-1], side="right")), V - 1)
-        out[i] = ix
-        h = np.tanh(W_xh[:, ix] + W_hh @ h + b_h)  # lookup of column ix, (H,)
+        y = scores[0, -1].astype(np.float64) / temperature  # (V,)
+        p = softmax(y)
+        if top_k is not None:
+            p[y < np.partition(y, -top_k)[-top_k]] = 0.0  # below the k-th largest score
+        cdf = np.cumsum(p)  # draw by inverting the cumulative distribution
+        out[i] = min(int(np.searchsorted(cdf, rng.random() * cdf[-1], side="right")), len(y) - 1)
+        scores, state = scores_fn(params, out[None, i:i + 1], state)  # feed it back in
     return out
 
 
 def _text_args(params, vocab, seed_text, length, temperature=1.0, top_k=None, rng=0):
-    V = char_params(params)[1]
+    _, V = CHAR_MODELS[char_cell(params)].sizes(params)
     if not isinstance(vocab, Vocabulary):
         raise TypeError(f"vocab: expected a rnnlib.Vocabulary, got {type(vocab).__name__}")
     if len(vocab) != V:

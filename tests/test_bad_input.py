@@ -61,7 +61,7 @@ CASES = {
     "upstream gradient wrong T": (rnnlib.rnn_backward, (np.zeros((N, T + 1, H)), CACHE),
                                   ValueError, r"dh: expected shape \(N, T, H\) = \(2, 3, 5\)"),
     "cache from another layer": (rnnlib.rnn_backward, (np.zeros((N, T, H)), (1, 2, 3)),
-                                 TypeError, r"cache: expected the cache tuple"),
+                                 TypeError, r"cache: expected the RNNCache returned by"),
     "affine weight transposed": (rnnlib.affine_forward, (h0, np.zeros((H, 1)), np.zeros(1)),
                                  ValueError, r"W: expected shape \(O, H\)"),
     "labels out of range": (rnnlib.temporal_softmax_cross_entropy_loss,
@@ -158,6 +158,40 @@ CASES.update({
     "vocabulary of another size than the model": (
         save_checkpoint, (NEVER_WRITTEN, MODEL, rnnlib.Vocabulary.from_text("hello world!")),
         ValueError, r"vocab: has 9 characters but the model expects 8"),
+})
+
+
+CASES.update({
+    "softmax of a list": (rnnlib.softmax, ([1.0, 2.0],), TypeError,
+                          r"scores: expected a NumPy floating-point array, got list"),
+    "softmax of an empty array": (rnnlib.softmax, (np.array([]),), ValueError,
+                                  r"scores: is empty \(shape \(0,\)\)"),
+    "log_softmax of an empty array": (rnnlib.log_softmax, (np.zeros((2, 0)),), ValueError,
+                                      r"scores: is empty \(shape \(2, 0\)\)"),
+    "softmax of a NaN": (rnnlib.softmax, (np.array([np.nan, 1.0]),), ValueError,
+                         r"scores: contains 1 NaN or infinite value"),
+    "sigmoid of an integer array": (rnnlib.sigmoid, (np.arange(3),), TypeError,
+                                    r"z: expected a floating-point array, got dtype int64"),
+    "SGD on integer params": (rnnlib.SGD(0.1).step,
+                              ({"w": np.arange(3)}, {"w": np.ones(3)}), TypeError,
+                              r"params\['w'\]: expected a floating-point array, got dtype int64"),
+    "bits of a negative loss": (rnnlib.bits_per_char, (-1.0,), ValueError,
+                                r"nats: a loss is a finite value >= 0, got -1.0"),
+    "gradient check of a one-argument function": (
+        rnnlib.check_gradients, (lambda params: (0.0, params), {"w": np.zeros(2)}), TypeError,
+        r"loss_and_grads: expected a function of no arguments .*needs \['params'\]"),
+    "cross-entropy label out of range": (rnnlib.softmax_cross_entropy,
+                                         (np.zeros((2, 3)), np.array([0, 3])), ValueError,
+                                         r"labels: class indices must lie in \[0, 2\]"),
+    "LSTM params given to a vanilla trainer": (
+        CharRNNTrainer, (rnnlib.init_char_lstm_params(8, 4), np.arange(40) % 8), ValueError,
+        r"cell: is 'rnn', but params are the parameters of a 'lstm' char model; "
+        r"pass cell='lstm'"),
+    "unknown cell": (rnnlib.TrainConfig, ("lsmt",), ValueError,
+                     r"cell: expected one of \('rnn', 'lstm', 'gru'\), got 'lsmt'"),
+    "checkpoint over a file that is not one": (
+        save_checkpoint, (__file__, MODEL, VOCAB), FileExistsError,
+        r"exists and is not a checkpoint; it is never overwritten"),
 })
 
 

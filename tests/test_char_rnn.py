@@ -1,33 +1,37 @@
 """Tests of the char-RNN: gradients, vectorised == reference, training, sampling, checkpoints.
 (The command line is tested in test_cli.py.)"""
 
-import functools
 import math
 
 import numpy as np
 import pytest
 
 from rnnlib import (
+    CHAR_MODELS,
     SGD,
     AdaGrad,
     CharRNNTrainer,
     Vocabulary,
+    char_cell,
     char_rnn_backward,
     char_rnn_forward,
+    char_rnn_initial_state,
     char_rnn_loss,
     char_rnn_loss_reference,
     char_rnn_scores,
-    char_rnn_zero_state,
     check_gradients,
+    clip_by_global_norm,
     clip_by_value,
     evaluate_char_rnn,
     init_char_rnn_params,
     load_checkpoint,
+    load_resume_state,
     numerical_gradient,
     rel_error,
     sample,
     sample_indices,
     save_checkpoint,
+    softmax_cross_entropy,
 )
 
 PARAM_NAMES = ("W_xh", "W_hh", "b_h", "W_hy", "b_y")
@@ -104,7 +108,7 @@ def test_gradient_with_respect_to_h0():
     # finite differences of the fast loss with respect to the carried-in state.
     model = random_model()
     x, y, h0 = random_batch(2, 4, 6, 5)
-    scores, cache = char_rnn_forward(x, h0, model)
+    scores, cache = char_rnn_forward(model, x, h0)
     p = np.exp(scores - scores.max(axis=2, keepdims=True))  # (B, T, V)
     p /= p.sum(axis=2, keepdims=True)
     B, T = x.shape
@@ -181,17 +185,16 @@ def test_trainer_limits_blas_threads_while_it_runs():
 
     data = np.random.default_rng(4).integers(0, 5, 300)
     params = init_char_rnn_params(5, 6, rng=1)
-    state = functools.partial(char_rnn_zero_state, params)
     with threadpoolctl.threadpool_limits(limits=2, user_api="blas"):
         before = blas_threads()
         if not before or max(before) < 2:
             pytest.skip("this BLAS cannot run 2 threads here")
-        CharRNNTrainer(params, data, seq_length=6, loss_fn=loss_fn, init_state=state).run(2)
+        CharRNNTrainer(params, data, seq_length=6, loss_fn=loss_fn,
+                       init_state=char_rnn_initial_state).run(2)
         assert seen == [[1] * len(before)] * 2  # default: 1 thread while training
         assert blas_threads() == before  # restored afterwards
         seen.clear()
-        CharRNNTrainer(params, data, seq_length=6, loss_fn=loss_fn, init_state=state,
-                       threads=2).run(1)
+        CharRNNTrainer(params, data, seq_length=6, loss_fn=loss_fn, threads=2).run(1)
         assert seen == [before]
     with pytest.raises(ValueError, match="threads"):
         CharRNNTrainer(params, data, seq_length=6, threads=0)
@@ -202,9 +205,7 @@ def test_trainer_reference_method_gives_same_losses():
     runs = []
     for loss_fn in (None, char_rnn_loss_reference):  # None: the trainer's vectorised default
         params = init_char_rnn_params(5, 6, rng=1)
-        state = functools.partial(char_rnn_zero_state, params)
-        trainer = CharRNNTrainer(params, data, seq_length=6, batch_size=2, loss_fn=loss_fn,
-                                 init_state=state if loss_fn else None)
+        trainer = CharRNNTrainer(params, data, seq_length=6, batch_size=2, loss_fn=loss_fn)
         runs.append(trainer.run(20))
     np.testing.assert_allclose(runs[0], runs[1], rtol=1e-10)
 
@@ -418,3 +419,71 @@ def test_checkpoint_of_another_model_names_the_mismatch(tmp_path):
         np.savez(tmp_path / f"{name}.npz", **content)
         with pytest.raises(ValueError, match=words):
             load_checkpoint(tmp_path / f"{name}.npz")
+
+
+# ------------------------------------------------------------ every cell, one protocol
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_trainer_trains_every_cell_and_clips_by_global_norm(cell):
+    # A text the models can learn; the trainer, given only params and cell, uses the
+    # cell's own loss and initial state (the functions of rnnlib.CHAR_MODELS).
+    data = np.tile(np.arange(5), 60)
+    params = CHAR_MODELS[cell].init_params(5, 8, 0, np.float64)
+    trainer = CharRNNTrainer(params, data, cell=cell, seq_length=5, batch_size=2, lr=0.1,
+                             clip=None, clip_norm=1.0)
+    assert trainer.loss_fn is CHAR_MODELS[cell].loss
+    losses = trainer.run(60)
+    assert losses[-5:].mean() < 0.5 * losses[:5].mean()  # it learns the cycle
+    # clip_norm clips: one step by hand, with the global norm clipped to 1, equals the trainer's
+    params = CHAR_MODELS[cell].init_params(5, 8, 0, np.float64)
+    by_hand = {n: p.copy() for n, p in params.items()}
+    CharRNNTrainer(params, data, cell=cell, seq_length=5, clip=None, clip_norm=1e-3).run(1)
+    _, grads, _ = CHAR_MODELS[cell].loss(by_hand, data[None, :5], data[None, 1:6])
+    AdaGrad(0.1).step(by_hand, clip_by_global_norm(grads, 1e-3))
+    for n in params:
+        np.testing.assert_allclose(params[n], by_hand[n], rtol=1e-12)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_checkpoints_and_sampling_work_for_every_cell(tmp_path, cell):
+    vocab = Vocabulary.from_text("abcd ")
+    params = CHAR_MODELS[cell].init_params(len(vocab), 6, 1, np.float32)
+    trainer = CharRNNTrainer(params, vocab.encode("abcd " * 20), cell=cell, seq_length=4,
+                             batch_size=2)
+    trainer.run(3)
+    save_checkpoint(tmp_path / "m.npz", params, vocab, resume=trainer.state_dict())
+    loaded, loaded_vocab = load_checkpoint(tmp_path / "m.npz")
+    assert char_cell(loaded) == cell and loaded_vocab == vocab
+    for n in params:
+        np.testing.assert_array_equal(loaded[n], params[n])
+    again = CharRNNTrainer(loaded, vocab.encode("abcd " * 20), cell=cell, seq_length=4,
+                           batch_size=2)
+    again.load_state_dict(load_resume_state(tmp_path / "m.npz"))
+    assert again.steps_done == 3
+    for a, b in zip(np.atleast_3d(again.state), np.atleast_3d(trainer.state), strict=True):
+        np.testing.assert_array_equal(a, b)
+    text = sample(loaded, vocab, "ab", 20, top_k=2, rng=0)
+    assert len(text) == 20 and set(text) <= set("abcd ")
+    assert text == sample(params, vocab, "ab", 20, top_k=2, rng=0)
+    with pytest.raises(ValueError, match="batch_size: the saved run has 2, this trainer 1"):
+        CharRNNTrainer(loaded, vocab.encode("abcd " * 20), cell=cell, seq_length=4
+                       ).load_state_dict(load_resume_state(tmp_path / "m.npz"))
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_scores_and_loss_agree_and_carry_the_same_state(cell):
+    model = CHAR_MODELS[cell]
+    params = model.init_params(6, 5, 2, np.float64)
+    rng = np.random.default_rng(3)
+    x, y = rng.integers(0, 6, (2, 7)), rng.integers(0, 6, (2, 7))
+    loss, _, state = model.loss(params, x, y)
+    scores, state2 = model.scores(params, x, model.initial_state(params, 2))
+    nll, _ = softmax_cross_entropy(scores.reshape(14, 6), y.reshape(14))
+    assert math.isclose(loss, nll.sum() / 2, rel_tol=1e-12)
+    for a, b in zip(np.atleast_3d(state), np.atleast_3d(state2), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert math.isclose(evaluate_char_rnn(params, np.r_[x[0], y[0, -1]]),
+                        softmax_cross_entropy(model.scores(params, x[:1])[0][0],
+                                              np.r_[x[0, 1:], y[0, -1]])[0].mean(),
+                        rel_tol=1e-12)

@@ -26,12 +26,12 @@ from rnnlib.gated import (
     lstm_step_forward,
 )
 from rnnlib.gated_models import (
+    char_gru_initial_state,
     char_gru_loss,
+    char_lstm_initial_state,
     char_lstm_loss,
-    gru_initial_state,
-    init_char_gru,
-    init_char_lstm,
-    lstm_initial_state,
+    init_char_gru_params,
+    init_char_lstm_params,
 )
 from rnnlib.recall import init_recall_params, recall_loss, train_recall
 
@@ -321,9 +321,9 @@ BAD = {
     "dh of the wrong length": (lstm_backward, (np.zeros((N_, T_ + 1, H_)), _LSTM_CACHE),
                                ValueError, r"dh: expected shape \(N, T, H\) = \(2, 3, 5\)"),
     "GRU cache to lstm_backward": (lstm_backward, (np.zeros((N_, T_, H_)), _GRU_CACHE),
-                                   TypeError, r"cache: expected the cache tuple"),
+                                   TypeError, r"cache: expected the (LSTM|GRU)Cache returned by"),
     "LSTM cache to gru_backward": (gru_backward, (np.zeros((N_, T_, H_)), _LSTM_CACHE),
-                                   TypeError, r"cache: expected the cache tuple"),
+                                   TypeError, r"cache: expected the (LSTM|GRU)Cache returned by"),
 }
 
 
@@ -352,10 +352,10 @@ def test_char_gated_loss_gradients_and_scaling(kind):
     inputs, targets = rng.integers(0, V, (B, T)), rng.integers(0, V, (B, T))
     x = np.eye(V)[inputs]  # (B, T, V) one-hot rows
     if kind == "lstm":
-        params, loss_fn = init_char_lstm(V, H, rng), char_lstm_loss
+        params, loss_fn = init_char_lstm_params(V, H, rng), char_lstm_loss
         state = (rng.uniform(-0.5, 0.5, (B, H)), rng.normal(size=(B, H)))
     else:
-        params, loss_fn = init_char_gru(V, H, rng), char_gru_loss
+        params, loss_fn = init_char_gru_params(V, H, rng), char_gru_loss
         state = rng.uniform(-0.5, 0.5, (B, H))
     for p in params.values():  # move every entry away from its initial zeros
         p += rng.normal(0, 0.3, p.shape)
@@ -379,9 +379,11 @@ def test_char_gated_state_carries_across_chunks(kind):
     text = rng.integers(0, V, (B, 2 * T + 1))
     inputs, targets = text[:, :-1], text[:, 1:]
     if kind == "lstm":
-        params, loss_fn, start = init_char_lstm(V, H, 0), char_lstm_loss, lstm_initial_state
+        params, loss_fn = init_char_lstm_params(V, H, 0), char_lstm_loss
+        start = char_lstm_initial_state
     else:
-        params, loss_fn, start = init_char_gru(V, H, 0), char_gru_loss, gru_initial_state
+        params, loss_fn = init_char_gru_params(V, H, 0), char_gru_loss
+        start = char_gru_initial_state
     whole, _, last = loss_fn(params, inputs, targets, start(params, B))
     first, _, state = loss_fn(params, inputs[:, :T], targets[:, :T], start(params, B))
     second, _, last2 = loss_fn(params, inputs[:, T:], targets[:, T:], state)
@@ -395,10 +397,11 @@ def test_char_gated_state_carries_across_chunks(kind):
 
 def test_keep_gate_bias_options():
     H = 3
-    b1, b0 = init_char_lstm(5, H, 0)["b"], init_char_lstm(5, H, 0, forget_bias=0.0)["b"]
+    b1 = init_char_lstm_params(5, H, 0)["b"]
+    b0 = init_char_lstm_params(5, H, 0, forget_bias=0.0)["b"]
     np.testing.assert_array_equal(b1[H:2 * H], 1.0)  # the forget gate is the second block
     assert not b0.any() and not np.delete(b1, np.s_[H:2 * H]).any()
-    g = init_char_gru(5, H, 0, update_bias=1.0)
+    g = init_char_gru_params(5, H, 0, update_bias=1.0)
     np.testing.assert_array_equal(g["b_x"][H:2 * H], 1.0)  # the update gate is the second
     assert not g["b_h"].any() and not np.delete(g["b_x"], np.s_[H:2 * H]).any()
     r = init_recall_params("gru", H, 0, update_bias=2.0)
@@ -408,20 +411,20 @@ def test_keep_gate_bias_options():
 
 
 def test_char_loss_bad_input():
-    params = init_char_lstm(5, 3, 0)
+    params = init_char_lstm_params(5, 3, 0)
     ix = np.zeros((2, 4), dtype=np.int64)
     with pytest.raises(ValueError, match=r"inputs: class indices must lie in \[0, 4\]"):
         char_lstm_loss(params, ix + 5, ix, None)
     with pytest.raises(TypeError, match=r"state: expected a tuple \(h, c\)"):
         char_lstm_loss(params, ix, ix, np.zeros((2, 3)))
-    with pytest.raises(ValueError, match=r"c0: expected shape \(B, H\) = \(2, 3\)"):
+    with pytest.raises(ValueError, match=r"state\[1\]: expected shape \(B, H\) = \(2, 3\)"):
         char_lstm_loss(params, ix, ix, (np.zeros((2, 3)), np.zeros((3, 3))))
     with pytest.raises(ValueError, match=r"params: missing \['b_x', 'b_h'\]"):
         char_gru_loss(params, ix, ix, None)
     with pytest.raises(TypeError, match=r"inputs: expected a NumPy integer array"):
         char_lstm_loss(params, ix.tolist(), ix, None)
     with pytest.raises(ValueError, match=r"targets: expected shape \(B, T\) = \(2, 4\)"):
-        char_gru_loss(init_char_gru(5, 3, 0), ix, ix[:, :3], None)
+        char_gru_loss(init_char_gru_params(5, 3, 0), ix, ix[:, :3], None)
 
 
 # ------------------------------------------------------------------- recall task, stacked
@@ -576,3 +579,30 @@ def test_torch_comparison_script_runs_without_torch_or_agrees_with_it():
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "torch not installed" in run.stdout or "OK: largest difference" in run.stdout
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru"])
+def test_a_stack_of_models_called_directly_equals_each_model(kind):
+    # The same function, called from outside on (S, N, T, D) data with stacked weights, runs
+    # every model of the stack as if it ran alone (and its backward pass too).
+    rng = np.random.default_rng(5)
+    S, N, T, D, H = 3, 2, 4, 3, 5
+    k = 4 if kind == "lstm" else 3
+    x, h0 = rng.normal(size=(S, N, T, D)), rng.normal(size=(S, N, H)) * 0.5
+    W_x, W_h = rng.normal(size=(S, k * H, D)), rng.normal(size=(S, k * H, H)) * 0.5
+    biases = [rng.normal(size=(S, 1, k * H)) for _ in range(1 if kind == "lstm" else 2)]
+    forward, backward = (lstm_forward, lstm_backward) if kind == "lstm" else (gru_forward,
+                                                                              gru_backward)
+    states = (h0, h0) if kind == "lstm" else (h0,)
+    h, cache = forward(x, *states, W_x, W_h, *biases)
+    dh = rng.normal(size=h.shape)
+    grads = backward(dh, cache)
+    for s in range(S):
+        one = (h0[s], h0[s]) if kind == "lstm" else (h0[s],)
+        h_s, cache_s = forward(x[s], *one, W_x[s], W_h[s], *(b[s, 0] for b in biases))
+        np.testing.assert_allclose(h[s], h_s, rtol=1e-12)
+        for g, g_s in zip(grads, backward(dh[s], cache_s), strict=True):
+            np.testing.assert_allclose(g[s].reshape(g_s.shape), g_s, rtol=1e-10, atol=1e-12)
+    with pytest.raises(ValueError, match=r"b: expected 3-D array of shape \(S, 1, 4H\)"):
+        lstm_forward(x, h0, h0, rng.normal(size=(S, 4 * H, D)), rng.normal(size=(S, 4 * H, H)),
+                     np.zeros(4 * H))

@@ -100,3 +100,12 @@ def test_temporal_loss_rejects_bad_mask_and_labels():
         rnnlib.temporal_softmax_cross_entropy_loss(s, np.zeros((2, 3), int), np.zeros((2, 3), bool))
     with pytest.raises(ValueError, match=r"labels.*\[0, 3\]"):
         rnnlib.temporal_softmax_cross_entropy_loss(s, np.full((2, 3), 4))
+
+
+def test_softmax_cross_entropy_known_values():
+    # scores (0, ln 3): p = (1/4, 3/4). Label 1: -ln(3/4), gradient p - onehot = (1/4, -1/4);
+    # label 0: -ln(1/4), gradient (-3/4, 3/4). Huge scores stay finite (a log-softmax).
+    nll, d = rnnlib.softmax_cross_entropy(np.array([[0.0, np.log(3)], [0.0, np.log(3)],
+                                                    [0.0, 1e4]]), np.array([1, 0, 0]))
+    np.testing.assert_allclose(nll, [np.log(4 / 3), np.log(4), 1e4], rtol=1e-12)
+    np.testing.assert_allclose(d, [[0.25, -0.25], [-0.75, 0.75], [-1.0, 1.0]], atol=1e-12)

@@ -140,8 +140,8 @@ def test_initial_state_is_used(batch, rng):
     hs = loop_states(params, x, h0)
     expected = np.einsum("oh,nth->nto", params["W_hy"], hs) + params["b_y"]
     np.testing.assert_allclose(rnn_scores(params, x, h0), expected, rtol=1e-12, atol=1e-12)
-    with pytest.raises(ValueError, match="h0"):
-        many_to_many_loss(params, x, labels, h0=h0[:, :-1])
+    with pytest.raises(ValueError, match="state: expected shape"):
+        many_to_many_loss(params, x, labels, state=h0[:, :-1])
 
 
 def test_rnn_scores_bad_params(batch):
