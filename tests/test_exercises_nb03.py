@@ -11,14 +11,14 @@ def bce_grad(z, y):
     return (1 / (1 + np.exp(-z)) - y) / len(z)
 
 
-def centred_difference(f, x, i, h):
+def centred_difference(f, x, i, eps):
     old = x[i]
-    x[i] = old + h
+    x[i] = old + eps
     plus = f()
-    x[i] = old - h
+    x[i] = old - eps
     minus = f()
     x[i] = old
-    return (plus - minus) / (2 * h)
+    return (plus - minus) / (2 * eps)
 
 
 def leaky_backward(dh, cache, carry=True, leak_path=True):
@@ -76,17 +76,17 @@ def test_wrong_answers_are_explained():
     assert "logit z where the probability" in nb03.check_bce_grad(logit_shortcut).message
     assert "divide by N" in nb03.check_bce_grad(lambda z, y: 1 / (1 + np.exp(-z)) - y).message
 
-    def one_sided(f, x, i, h):
+    def one_sided(f, x, i, eps):
         f0 = f()
-        x[i] += h
+        x[i] += eps
         f1 = f()
-        x[i] -= h
-        return (f1 - f0) / h
+        x[i] -= eps
+        return (f1 - f0) / eps
 
     assert not nb03.check_centred_difference(one_sided)
 
-    def no_restore(f, x, i, h):
-        x[i] += h
+    def no_restore(f, x, i, eps):
+        x[i] += eps
         return f()
 
     assert "left changed" in nb03.check_centred_difference(no_restore).message

@@ -49,7 +49,7 @@ def check_bce_grad(bce_grad, hint=False):
 
 
 def check_centred_difference(centred_difference, hint=False):
-    """Exercise 2: (f(x + h e_i) - f(x - h e_i)) / 2h for one entry i, x left unchanged."""
+    """Exercise 2: (f(x + eps e_i) - f(x - eps e_i)) / (2 eps) for one entry i, x unchanged."""
     x = np.array([[0.3, -1.2], [2.0, 0.7]])
     f = lambda: float(np.sum(np.sin(x)) + x[0, 1] ** 3)  # noqa: E731 - reads x
     cases = {(0, 0): math.cos(0.3), (0, 1): math.cos(-1.2) + 3 * 1.2**2, (1, 0): math.cos(2.0)}
@@ -65,7 +65,7 @@ def check_centred_difference(centred_difference, hint=False):
             if abs(float(got) - exact) > 1e-8:
                 return False, (f"at index {idx} you gave {float(got):.8f}, the exact "
                                f"derivative is {exact:.8f} (a one-sided difference is "
-                               f"off by about h/2 times the second derivative)")
+                               f"off by about eps/2 times the second derivative)")
         return True, "agrees with the exact derivatives to better than 1e-8"
     return run_check(hint, "centred_difference", check,
                      hint="change one entry, evaluate, change it the other way, evaluate, "
