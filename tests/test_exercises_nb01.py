@@ -185,8 +185,11 @@ def test_softsign_factor_says_what_it_observed():
     assert "does not change when w_hh does" in msg(lambda w, h: (1 - abs(h)) ** 2)
     assert "2 times the slope" in msg(lambda w, h: 2 * softsign_factor(w, h))
     assert "0 in every case" in msg(lambda w, h: 0.0)
-    other = msg(lambda w, h: w / (1 + abs(h)) ** 2)  # the slope taken at h instead of a
-    assert "of 7 pairs" in other and "a centred difference of one softsign step" in other
+    at_h = msg(lambda w, h: w / (1 + abs(h)) ** 2)  # the slope taken at h instead of a
+    assert "right where h_t = 0 and nowhere else" in at_h
+    assert "a centred difference of one softsign step gives 0.392" in at_h
+    other = msg(lambda w, h: softsign_factor(w, h) if h > 0 else 0.0)
+    assert "right for 4 of 7 pairs" in other
     assert "raised TypeError" in msg(lambda w: w)
 
 

@@ -150,7 +150,10 @@ def check_softsign_factor(softsign_factor, hint=False, cases=None):
         if any(len(ws) == 1 and len([c for c in cases if c[1] == h]) > 1
                for h, ws in by_h.items()):
             return False, f"your factor does not change when w_hh does: {seen}"
-        return False, f"right for {len(cases) - len(wrong)} of {len(cases)} pairs; {seen}"
+        right = [c for c in cases if c not in wrong]
+        if right and all(c[1] == 0 for c in right):
+            return False, f"right where h_t = 0 and nowhere else: {seen}"
+        return False, f"right for {len(right)} of {len(cases)} pairs; {seen}"
     return run_check(hint, "softsign_factor", check, hint=(
         "as for tanh, the chain rule multiplies how h_t moves with a_t by how a_t moves "
         "with h_{t-1}; differentiate a / (1 + |a|) separately for a > 0 and for a < 0",
