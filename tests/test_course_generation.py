@@ -6,7 +6,9 @@ solutions hold every answer, and the releases carry nbgrader's markup and nothin
 solutions. If the first test fails: ``python course/generate.py`` and commit what it writes.
 """
 
+import importlib.util
 import json
+import shutil
 
 import nbformat
 import pytest
@@ -172,3 +174,38 @@ def test_regions_become_stubs_answers_or_solution_markers():
     with pytest.raises(ValueError, match="nested"):
         GEN.replace_regions("### BEGIN CORE\n### BEGIN CORE", GEN.BEGIN_CORE, GEN.END_CORE,
                             "stub")
+
+
+def test_the_command_line_check_finds_nothing_stale(monkeypatch, capsys):
+    committed = {n: (COURSE / "release" / n / f"{n}.ipynb").read_text(encoding="utf-8")
+                 for name in LESSONS for n in (name, name + GEN.IMPLEMENT)}
+    # nbgrader's part is compared in tests/test_nbgrader_course.py; here the rest of the CLI
+    monkeypatch.setattr(GEN, "make_releases", lambda names, **_: {n: committed[n] for n in names})
+    assert GEN.main(["--check"]) == 0, capsys.readouterr().out
+    monkeypatch.setattr(GEN, "make_releases", lambda names, **_: {n: "{}" for n in names})
+    assert GEN.main(["--check", "01"]) == 1
+    assert "out of date: course/release/01_scalar_rnn_cell/" in capsys.readouterr().out
+
+
+def test_start_writes_a_first_source_from_a_lesson_and_its_solutions(tmp_path):
+    shutil.copytree(COURSE, tmp_path / "course", ignore=shutil.ignore_patterns("release"))
+    shutil.copytree(NB, tmp_path / "notebooks")
+    spec = importlib.util.spec_from_file_location("copy_generate",
+                                                  tmp_path / "course" / "generate.py")
+    copy = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(copy)
+    path = copy.start_source("02")
+    assert path == tmp_path / "course" / "source" / "02_vectorized_rnn" / "02_vectorized_rnn.ipynb"
+    made, lesson = read(path), read(NB / "02_vectorized_rnn.ipynb")
+    solved = read(NB / "solutions" / "02_vectorized_rnn_solutions.ipynb")
+    marker = "<!-- course navigation"
+    own = [c for c in lesson.cells if not c.source.startswith(marker)]
+    sol = [c for c in solved.cells if not c.source.startswith(marker)]
+    assert [c.source for c in made.cells] == [c.source for c in own + sol]
+    assert all(GEN.SOLUTIONS_ONLY in GEN.tags(c) for c in made.cells[len(own):])
+    assert len({c.id for c in made.cells}) == len(made.cells)
+    assert not any(c.get("outputs") or "slideshow" in c.metadata for c in made.cells)
+    assert "rise" not in made.metadata
+    with pytest.raises(SystemExit, match="exists already"):
+        copy.start_source("02")
+    assert "02_vectorized_rnn" in copy.lessons()  # and it is now a lesson of the generator

@@ -189,6 +189,14 @@ def test_every_nbgrader_command_in_the_readme_is_run_here(classroom):
     assert commands - {"validate"} <= set(classroom["ran"]), commands - set(classroom["ran"])
 
 
+def test_the_readme_gives_the_points_of_both_versions(classroom):
+    text = (ROOT / "README.md").read_text(encoding="utf-8").split("## For instructors")[1]
+    full, variant = points(classroom["source"]), points(classroom["variant_source"])
+    hidden = sum(v for k, v in full.items() if "hidden" in k)
+    assert f"{sum(full.values())} points" in text and f"{sum(variant.values())} points" in text
+    assert f"({hidden} of the {sum(full.values())} points)" in text
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
