@@ -55,8 +55,17 @@ KNOWN_NOISE = [
     # The stored output of the slider cell names a widget of the kernel that saved the
     # notebook; until that cell runs again JupyterLab logs that the model does not exist.
     ("stored widget output before re-run", re.compile(r"^Error: widget model not found")),
+    # The slideshow page loads every installed JupyterLab extension but offers only part of
+    # JupyterLab. nbgrader's extension (the instructor's Assignments and Formgrader menus) and
+    # Jupyter Notebook's, which comes with nbgrader, need the notebook shell it lacks, so
+    # jupyterlab-rise skips them with these two errors; the slides use neither. Accepted on
+    # the slideshow page only.
+    ("nbgrader's extensions in the slideshow",
+     re.compile(r"^Error: The getter for the shared module is not a function"
+                r"|^ReferenceError: Cannot access '\w+' before initialization\s+at Module\."
+                r"INotebookShell")),
 ]
-RISE_ONLY = {"jupyterlab-rise design tokens"}
+RISE_ONLY = {"jupyterlab-rise design tokens", "nbgrader's extensions in the slideshow"}
 
 
 def free_port():

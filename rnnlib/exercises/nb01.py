@@ -1,9 +1,13 @@
 """Checks for the exercises of notebook 01 (a scalar RNN cell).
 
-Each check compares the learner's answer with a value computed here independently: one
-step of the cell with ``math.tanh`` on plain floats, exact derivatives of a known function,
-and the gradient of ``w_hh`` by forward-mode differentiation (carrying dh_t/dw_hh forwards
-through the steps) instead of BPTT. Common mistakes are recognised and named.
+Each check compares the learner's answer with a value computed here another way: one step
+of the cell with ``math.tanh`` on plain floats, the slope of the softsign cell from its
+pre-activation, and gradients by forward-mode differentiation (carrying dh_t/dw_hh forwards
+through the steps) instead of backpropagation through time. A NOT YET message says what was
+observed (which output, which case, by how much), never the formula or the code to write.
+
+The keyword ``cases`` of some checks replaces the examples they try; a graded notebook's
+hidden tests use it to try examples the learner has not seen.
 """
 
 import math
@@ -52,14 +56,14 @@ def check_step_by_hand(a_t, h_t, hint=False):
     v = STEP_INPUTS
     a = v["w_xh"] * v["x_t"] + v["w_hh"] * v["h_prev"] + v["b_h"]
     h = math.tanh(a)
-    wrong_a = {
-        v["w_xh"] * v["x_t"] + v["w_hh"] * v["h_prev"]: "the bias b_h is missing",
-        v["w_xh"] * v["x_t"] + v["b_h"]: "the recurrent term w_hh * h_{t-1} is missing",
-        v["w_xh"] * v["x_t"] - v["w_hh"] * v["h_prev"] + v["b_h"]:
-            "w_hh is negative here (-0.6): w_hh * h_{t-1} = -0.24",
-        v["w_xh"] * v["h_prev"] + v["w_hh"] * v["x_t"] + v["b_h"]:
-            "the weights are swapped: w_xh multiplies x_t and w_hh multiplies h_{t-1}",
-    }
+    known = [  # (a value a learner may get, what it shows)
+        (v["w_xh"] * v["x_t"] + v["w_hh"] * v["h_prev"], "it is the sum without the bias b_h"),
+        (v["w_xh"] * v["x_t"] + v["b_h"], "it has no contribution from h_{t-1}"),
+        (v["w_xh"] * v["x_t"] - v["w_hh"] * v["h_prev"] + v["b_h"],
+         "it is what you get with w_hh = +0.6; the exercise has w_hh = -0.6"),
+        (v["w_xh"] * v["h_prev"] + v["w_hh"] * v["x_t"] + v["b_h"],
+         "it is what you get with the two weights swapped between x_t and h_{t-1}"),
+    ]
 
     def close(x, y):
         return math.isclose(x, y, rel_tol=1e-3, abs_tol=1e-4)
@@ -72,146 +76,249 @@ def check_step_by_hand(a_t, h_t, hint=False):
         if problem:
             return False, problem
         if not close(got_a, a):
-            for value, why in wrong_a.items():
+            for value, why in known:
                 if close(got_a, value):
                     return False, f"a_t = {got_a:.4g} is not right: {why}"
-            return False, (f"a_t = {got_a:.4g} is not right: add the three terms "
-                           "w_xh * x_t, w_hh * h_{t-1} and b_h with the numbers given")
+            return False, (f"a_t = {got_a:.4g} is not what these five numbers give (h_t is "
+                           "checked once a_t is right)")
         if not close(got_h, h):
             if close(got_h, a):
-                return False, "h_t equals a_t: the state is tanh of the pre-activation"
+                return False, "a_t is right; h_t equals a_t: nothing squashed the pre-activation"
             if close(got_h, 1 / (1 + math.exp(-a))):
-                return False, "that is the logistic sigmoid of a_t; the cell uses tanh"
-            return False, f"a_t is right, but h_t = {got_h:.4g} is not tanh(a_t)"
-        return True, f"a_t = {a:.4g}, h_t = tanh(a_t) = {h:.4g}"
-    return run_check(hint, "step_by_hand", check,
-                     hint="first the pre-activation a_t from the three terms of the "
-                          "equation, then squash it")
+                return False, ("a_t is right; h_t is the logistic sigmoid of a_t, which lies in "
+                               "(0, 1); the cell's squashing function is another one")
+            return False, f"a_t is right, but h_t = {got_h:.4g} is not the state it gives"
+        return True, f"a_t = {a:.4g}, h_t = {h:.4g}"
+    return run_check(hint, "step_by_hand", check, hint=(
+        "first the pre-activation, from the three terms of the cell's equation in section 3 "
+        "(mind the signs), then squash it",
+        "a_t is a weighted input plus a weighted previous state plus the bias; "
+        "h_t is the cell's squashing function applied to a_t"))
 
 
-def check_backward_factor(backward_factor, hint=False):
-    """Exercise 2: backward_factor(w_hh, h_t) = dh_t/dh_{t-1} = w_hh * (1 - h_t**2)."""
-    cases = [(0.8, 0.3), (-1.5, -0.7), (0.5, 0.0), (2.0, 0.95)]
-    wrong = [
-        (lambda w, h: w * (1 - h), "square h_t: tanh'(a_t) = 1 - tanh(a_t)**2 = 1 - h_t**2"),
-        (lambda w, h: w * (1 - math.tanh(h) ** 2),
-         "h_t is already tanh(a_t): use 1 - h_t**2, not 1 - tanh(h_t)**2"),
-        (lambda w, h: 1 - h * h, "w_hh is missing: h_{t-1} enters a_t multiplied by w_hh"),
-        (lambda w, h: w, "tanh's slope 1 - h_t**2 is missing"),
-        (lambda w, h: w * h * (1 - h), "h (1 - h) is the slope of the sigmoid; tanh's is 1 - h**2"),
-    ]
+# Exercise 2: the softsign cell h_t = a_t / (1 + |a_t|).
+SOFTSIGN_CASES = [(0.8, 0.3), (-1.5, 0.3), (-1.5, -0.6), (0.5, 0.0), (2.0, 0.9), (1.0, -0.5),
+                  (1.0, 0.5)]
+
+
+def _softsign_slope(w_hh, h_t):
+    """dh_t/dh_{t-1} of the softsign cell, from its pre-activation a_t (not from h_t)."""
+    a = h_t / (1 - abs(h_t))  # the a_t for which a / (1 + |a|) = h_t
+    return w_hh / (1 + abs(a)) ** 2
+
+
+def _one_step_difference(w_hh, h_t, eps=1e-6):
+    """The same slope measured: a centred difference of one softsign step in h_{t-1}."""
+    a = h_t / (1 - abs(h_t))
+    def step(shift):
+        b = a + w_hh * shift
+        return b / (1 + abs(b))
+    return (step(eps) - step(-eps)) / (2 * eps)
+
+
+def check_softsign_factor(softsign_factor, hint=False, cases=None):
+    """Exercise 2: softsign_factor(w_hh, h_t) = dh_t/dh_{t-1} of the softsign cell."""
+    cases = SOFTSIGN_CASES if cases is None else cases
 
     def check():
+        got, wrong = {}, []
         for w, h in cases:
-            got, problem = _returned(backward_factor(w, h), f"backward_factor({w}, {h})")
+            value, problem = _returned(softsign_factor(w, h), f"softsign_factor({w}, {h})")
             if problem:
                 return False, problem
-            if not _near(got, w * (1 - h * h)):
-                for fn, why in wrong:
-                    if _near(got, fn(w, h)):
-                        return False, why
-                return False, (f"backward_factor({w}, {h}) = {got:.6g}, "
-                               f"expected {w * (1 - h * h):.6g}")
-        return True, f"right for {len(cases)} pairs (w_hh, h_t)"
-    return run_check(hint, "backward_factor", check,
-                     hint="h_{t-1} enters h_t through a_t; the chain rule multiplies two "
-                          "derivatives, and tanh's can be written with h_t itself")
+            got[w, h] = value
+            if not _near(value, _softsign_slope(w, h)):
+                wrong.append((w, h))
+        if not wrong:
+            return True, f"right for {len(cases)} pairs (w_hh, h_t), negative h_t included"
+        w, h = wrong[0]
+        seen = (f"at w_hh = {w}, h_t = {h} your factor is {got[w, h]:.4g}; a centred "
+                f"difference of one softsign step gives {_one_step_difference(w, h):.4g}")
+        if all(_near(got[c], c[0] * (1 - c[1] ** 2)) for c in cases):
+            return False, f"these are the tanh cell's factors, in every case: {seen}"
+        if all(c[1] < 0 for c in wrong):
+            return False, f"right for every h_t >= 0, off for h_t < 0: {seen}"
+        ratios = [got[c] / _softsign_slope(*c) for c in cases if _softsign_slope(*c) != 0]
+        if all(_near(r, ratios[0]) for r in ratios):
+            if ratios[0] == 0:
+                return False, f"your factor is 0 in every case: {seen}"
+            return False, (f"your factor is {ratios[0]:.4g} times the slope of the cell "
+                           f"in every case: {seen}")
+        by_h = {}
+        for (_w, h), value in got.items():
+            by_h.setdefault(h, set()).add(round(value, 9))
+        if any(len(ws) == 1 and len([c for c in cases if c[1] == h]) > 1
+               for h, ws in by_h.items()):
+            return False, f"your factor does not change when w_hh does: {seen}"
+        right = [c for c in cases if c not in wrong]
+        if right and all(c[1] == 0 for c in right):
+            return False, f"right where h_t = 0 and nowhere else: {seen}"
+        return False, f"right for {len(right)} of {len(cases)} pairs; {seen}"
+    return run_check(hint, "softsign_factor", check, hint=(
+        "as for tanh, the chain rule multiplies how h_t moves with a_t by how a_t moves "
+        "with h_{t-1}; differentiate a / (1 + |a|) separately for a > 0 and for a < 0",
+        "for a >= 0, h = a / (1 + a), so 1 - h = 1 / (1 + a); find the matching expression "
+        "for a < 0 and compare both with the slope you found"))
 
 
-def check_centred_difference(centred_difference, hint=False):
-    """Exercise 3: centred_difference(f, w, eps) ~ f'(w) for a function f of one float."""
-    def f(w):
-        return math.exp(w) * math.sin(3 * w)
-
-    w, eps = 0.7, 1e-5
-    exact = math.exp(w) * (math.sin(3 * w) + 3 * math.cos(3 * w))
-    one_sided = (f(w + eps) - f(w)) / eps, (f(w) - f(w - eps)) / eps
-
-    def check():
-        got, problem = _returned(centred_difference(f, w, eps), "your estimate")
-        if problem:
-            return False, problem
-        if _near(got, exact, rtol=1e-8, atol=1e-8):
-            return True, f"f'(0.7) ~ {got:.6g}, exact {exact:.6g}"
-        if any(_near(got, v, rtol=1e-9) for v in one_sided):
-            return False, ("that is a one-sided difference (error ~ eps); the centred one, "
-                           "(f(w + eps) - f(w - eps)) / (2 eps), has error ~ eps**2")
-        if _near(got, 2 * exact, rtol=1e-6):
-            return False, "twice the derivative: w + eps and w - eps are 2 eps apart"
-        return False, f"estimate {got:.8g}, but f'(0.7) = {exact:.8g}"
-    return run_check(hint, "centred_difference", check,
-                     hint="evaluate f on both sides of w, at w + eps and at w - eps, and divide "
-                          "the difference by the distance between those two points")
+# Exercise 3: a window whose gradient for w_hh vanishes whatever w_hh, w_hy, b_y and y are.
+WINDOW_CELL = {"w_xh": 0.5, "b_h": 0.1}
+WINDOW_CASES = [  # (w_hh, w_hy, b_y, y)
+    (0.8, 1.2, -0.1, 1.0), (-1.3, 0.7, 0.4, -2.0), (0.25, -2.0, 0.0, 0.5)]
 
 
-def _forward_mode_grad_w_hh(xs, y, p):
-    """dL/dw_hh for L = (y_hat - y)^2, by carrying dh_t/dw_hh forwards (no BPTT)."""
-    h, dh_dw = 0.0, 0.0
-    for x in xs:
+def _forward_mode(xs, p, ys=None):
+    """Loss gradients (dL/dw_hh, dL/db_h) by carrying dh_t/dtheta forwards (no BPTT).
+
+    With ``ys`` a float: L = (w_hy h_T + b_y - ys)^2. With ``ys`` a list: the loss at every
+    step, L = sum_t (w_hy h_t + b_y - ys[t])^2.
+    """
+    h, dh_dw, dh_db = 0.0, 0.0, 0.0
+    dw = db = 0.0
+    for t, x in enumerate(xs):
         h_prev = h
         h = math.tanh(p["w_xh"] * x + p["w_hh"] * h_prev + p["b_h"])
-        # a_t depends on w_hh directly (w_hh h_{t-1}) and through h_{t-1}
+        # a_t depends on w_hh directly (w_hh h_{t-1}) and through h_{t-1}; on b_h likewise
         dh_dw = (1 - h * h) * (h_prev + p["w_hh"] * dh_dw)
-    y_hat = p["w_hy"] * h + p["b_y"]
-    return 2 * (y_hat - y) * p["w_hy"] * dh_dw
+        dh_db = (1 - h * h) * (1 + p["w_hh"] * dh_db)
+        if isinstance(ys, list):
+            err = 2 * (p["w_hy"] * h + p["b_y"] - ys[t]) * p["w_hy"]
+            dw, db = dw + err * dh_dw, db + err * dh_db
+    if not isinstance(ys, list):
+        err = 2 * (p["w_hy"] * h + p["b_y"] - ys) * p["w_hy"]
+        dw, db = err * dh_dw, err * dh_db
+    return dw, db
 
 
-def _buggy_bptt(xs, y, p, carry_da=True, use_prev=True, only_last=False):
-    """Reverse-mode dL/dw_hh with one of the usual mistakes switched on (for diagnosis)."""
-    hs = [0.0]
+def _states(xs, p):
+    h, hs = 0.0, []
     for x in xs:
-        hs.append(math.tanh(p["w_xh"] * x + p["w_hh"] * hs[-1] + p["b_h"]))
-    dh = 2 * (p["w_hy"] * hs[-1] + p["b_y"] - y) * p["w_hy"]
-    grad = 0.0
-    for t in range(len(xs), 0, -1):
-        da = dh * (1 - hs[t] ** 2)
-        grad += da * (hs[t - 1] if use_prev else hs[t])
-        if only_last:
-            break
-        dh = (da if carry_da else dh) * p["w_hh"]
-    return grad
+        h = math.tanh(p["w_xh"] * x + p["w_hh"] * h + p["b_h"])
+        hs.append(h)
+    return hs
 
 
-def check_grad_w_hh(grad_w_hh, hint=False):
-    """Exercise 4: grad_w_hh(xs, y, p) = dL/dw_hh for one window, L = (y_hat - y)**2."""
-    p = {"w_xh": 0.9, "w_hh": -0.7, "b_h": 0.2, "w_hy": 1.3, "b_y": -0.1}
-    # T = 5, 3 and the edge T = 1 (there h_0 = 0, so the exact gradient is 0)
-    windows = [([0.5, -1.2, 0.3, 2.0, -0.7], 0.4), ([1.0, 0.2, -0.5], -1.0), ([0.8], 0.3)]
-    mistakes = [
-        ({"only_last": True}, "only the last step is counted: w_hh is used at every step, "
-                              "so add dL/da_t * h_{t-1} over all steps, carrying dL/dh back"),
-        ({"carry_da": False}, "the gradient carried to h_{t-1} must pass through tanh: "
-                              "dL/dh_{t-1} = dL/dh_t * (1 - h_t**2) * w_hh"),
-        ({"use_prev": False}, "w_hh multiplies h_{t-1} in a_t, so step t adds "
-                              "dL/da_t * h_{t-1}, not dL/da_t * h_t"),
-    ]
+def check_zero_gradient_window(xs, hint=False, cases=None):
+    """Exercise 3: five inputs for which dL/dw_hh = 0 but dL/db_h is not, for any w_hh etc."""
+    cases = WINDOW_CASES if cases is None else cases
 
     def check():
-        for xs, y in windows:
-            exact = _forward_mode_grad_w_hh(xs, y, p)
-            steps = f"{len(xs)} step" + ("s" if len(xs) > 1 else "")
-            try:
-                answer = grad_w_hh(list(xs), y, dict(p))
-            except Exception as err:  # name the window: T = 1 is the usual trap
-                return False, (f"for a window of {steps} your code raised "
-                               f"{type(err).__name__}: {err}")
-            got, problem = _returned(answer, "your gradient")
+        if xs is Ellipsis or xs is None:
+            return False, f"the window is {xs!r}; it should be a list of 5 numbers"
+        if isinstance(xs, (list, tuple)) and any(x is Ellipsis for x in xs):
+            return False, "the window still contains `...`; replace each with a number"
+        try:
+            window = [float(x) for x in xs]
+        except (TypeError, ValueError):
+            return False, "the window should be a list of 5 numbers"
+        if len(window) != 5:
+            return False, f"the window has {len(window)} inputs; the exercise asks for T = 5"
+        if not all(math.isfinite(x) for x in window):
+            return False, "the window contains a number that is not finite"
+        found = []
+        for w_hh, w_hy, b_y, y in cases:
+            p = dict(WINDOW_CELL, w_hh=w_hh, w_hy=w_hy, b_y=b_y)
+            found.append((f"w_hh = {w_hh}, w_hy = {w_hy}, b_y = {b_y}, y = {y}",
+                          *_forward_mode(window, p, y), _states(window, p)))
+        bad = [f for f in found if abs(f[1]) > 1e-12]
+        if bad:
+            where, dw = bad[0][0], bad[0][1]
+            if len(bad) < len(found):
+                good = next(f for f in found if f not in bad)[0]
+                return False, (f"dL/dw_hh is 0 with {good}, but {dw:.4g} with {where}: the "
+                               "window has to make it 0 whatever w_hh, w_hy, b_y and y are")
+            return False, f"dL/dw_hh = {dw:.4g} with {where} (and not 0 in the other cases)"
+        flat = [f for f in found if abs(f[2]) < 1e-6]
+        if flat:
+            where, hs = flat[0][0], flat[0][3]
+            if any(abs(h) == 1.0 for h in hs):
+                return False, (f"with {where} dL/db_h is {flat[0][2]:.3g} too: a state rounds "
+                               "to exactly +-1, where tanh is flat to double precision, so "
+                               "every gradient vanishes there; find a window where only "
+                               "dL/dw_hh does")
+            return False, f"with {where} dL/db_h is {flat[0][2]:.3g} too; it should not be 0"
+        return True, (f"dL/dw_hh = 0 and dL/db_h != 0 in all {len(cases)} settings of "
+                      "(w_hh, w_hy, b_y, y) tried")
+    return run_check(hint, "zero_gradient_window", check, hint=(
+        "dL/dw_hh is a sum over the steps (section 6): look at the factor that multiplies "
+        "each step's term",
+        "each step's term carries a state as a factor; which inputs make a state exactly 0 "
+        "with w_xh = 0.5 and b_h = 0.1, and which of the states appear in the sum?"))
+
+
+# Exercise 4: the gradient of w_hh when the cell predicts at every step.
+EVERY_STEP_P = {"w_xh": 0.9, "w_hh": -0.7, "b_h": 0.2, "w_hy": 1.3, "b_y": -0.1}
+EVERY_STEP_CASES = [  # (xs, ys): T = 5, 3 and the edge T = 1 (h_0 = 0: the gradient is 0)
+    ([0.5, -1.2, 0.3, 2.0, -0.7], [0.4, -0.3, 0.8, 0.1, -0.5]),
+    ([1.0, 0.2, -0.5], [-1.0, 0.6, 0.2]),
+    ([0.8], [0.3]),
+]
+
+
+def _one_error_windows(p, T=4):
+    """Windows of T steps where only step k's prediction is off (k = 1..T), targets exact else."""
+    xs = [0.6, -0.9, 1.1, 0.4, -0.3, 0.7][:T]
+    hs = _states(xs, p)
+    exact_ys = [p["w_hy"] * h + p["b_y"] for h in hs]
+    return [(xs, [y - (0.5 if t == k else 0.0) for t, y in enumerate(exact_ys)])
+            for k in range(T)]
+
+
+def check_every_step_grad(grad_w_hh_every_step, hint=False, cases=None, p=None):
+    """Exercise 4: dL/dw_hh for L = sum_t (w_hy h_t + b_y - y_t)^2 over one window."""
+    p = dict(EVERY_STEP_P if p is None else p)
+    cases = EVERY_STEP_CASES if cases is None else cases
+
+    def run(xs, ys):
+        steps = f"{len(xs)} step" + ("s" if len(xs) > 1 else "")
+        try:
+            answer = grad_w_hh_every_step(list(xs), list(ys), dict(p))
+        except Exception as err:  # name the window: T = 1 is the usual trap
+            return None, (f"for a window of {steps} your code raised "
+                          f"{type(err).__name__}: {err}")
+        return _returned(answer, "your gradient")
+
+    def check():
+        wrong = []
+        for xs, ys in cases:
+            got, problem = run(xs, ys)
             if problem:
                 return False, problem
-            if _near(got, exact):
-                continue
-            for flags, why in mistakes:
-                if _near(got, _buggy_bptt(xs, y, p, **flags)):
-                    return False, why
-            if _near(got, -exact):
-                return False, "the sign is flipped: dL/dy_hat = 2 (y_hat - y)"
-            if _near(got, exact / 2):
-                return False, ("half the gradient: L = (y_hat - y)**2 gives "
-                               "dL/dy_hat = 2 (y_hat - y)")
-            return False, (f"for a window of {steps} you gave {got:.6g}, "
-                           f"expected {exact:.6g}")
-        return True, "right for windows of 5, 3 and 1 steps"
-    return run_check(hint, "grad_w_hh", check,
-                     hint="keep every h_t on the way forward; on the way back, each step "
-                          "passes the gradient through tanh's slope, adds its own "
-                          "contribution to dw_hh, and hands the rest to the step before")
+            exact = _forward_mode(xs, p, list(ys))[0]
+            if not _near(got, exact):
+                wrong.append((len(xs), got, exact))
+        if not wrong:
+            return True, "right for windows of " + ", ".join(str(len(c[0])) for c in cases) + \
+                " steps"
+        T, got, exact = wrong[0]
+        first = f"for a window of {T} steps you gave {got:.6g}, the gradient is {exact:.6g}"
+        probes = []
+        for k, (xs, ys) in enumerate(_one_error_windows(p), 1):
+            value, problem = run(xs, ys)
+            if problem:
+                return False, problem
+            probes.append((k, value, _forward_mode(xs, p, ys)[0]))
+        off = [k for k, value, exact in probes if not _near(value, exact)]
+        zero = [k for k, value, exact in probes if k in off and abs(value) < 1e-12]
+        ratios = {round(v / e, 6) for _, v, e in probes if abs(e) > 1e-12}
+        if len(ratios) == 1 and off:
+            ratio = ratios.pop()
+            if ratio == 0:
+                return False, f"your gradient is 0 in every case: {first}"
+            return False, f"your gradient is {ratio:.4g} times the right one: {first}"
+        if off:
+            ks = ", ".join(map(str, off))
+            last = len(probes)
+            text = (f"in a window of {last} steps where only step k's prediction is off "
+                    f"(all other targets exact), your gradient is wrong for k = {ks}")
+            if zero == off and last not in off:
+                text += (" (it is 0 there, although the loss changes with w_hh); "
+                         f"right for k = {last}")
+            return False, f"{text}; {first}"
+        return False, first
+    return run_check(hint, "every_step_grad", check, hint=(
+        "each state now reaches the loss in more than one way; for every h_t, list the parts "
+        "of the loss it changes, then follow the lesson's backward loop with that in mind",
+        "going back, dL/dh_t has two parts: what step t's own prediction sends to it, and "
+        "what comes back from step t + 1; both must be in dL/dh_t before it goes through "
+        "the slope of step t"))
