@@ -163,13 +163,18 @@ def test_step_by_hand_names_the_mistake():
     def msg(a, h):
         return nb01.check_step_by_hand(a, h).message
 
-    assert "without the bias" in msg(0.76, math.tanh(0.76))
-    assert "no contribution from h_{t-1}" in msg(1.1, math.tanh(1.1))
-    assert "w_hh = +0.6" in msg(1.34, math.tanh(1.34))
-    assert "swapped" in msg(-0.9, math.tanh(-0.9))
+    # What the wrong a_t matches, observed; which term or sign to change is left to the learner.
+    assert "one of its three terms missing" in msg(0.76, math.tanh(0.76))  # no bias
+    assert "one of its three terms missing" in msg(1.1, math.tanh(1.1))  # no w_hh h_{t-1}
+    assert "sign of one of its three terms flipped" in msg(1.34, math.tanh(1.34))
+    assert "each weight multiplying the other term's input" in msg(-0.9, math.tanh(-0.9))
     assert "nothing squashed" in msg(0.86, 0.86)
     assert "sigmoid" in msg(0.86, 1 / (1 + math.exp(-0.86)))
     assert "is not the state it gives" in msg(0.86, 0.5)
+    for near in (0.69, 0.70, 0.6890, math.tanh(0.86) + 0.009):  # rounded too early or too far
+        assert "close to the state it gives" in msg(0.86, near), near
+        assert "check how you rounded" in msg(0.86, near)
+    assert "close" not in msg(0.86, 0.68)  # 0.016 off: no longer a rounding matter
     assert "should be one number" in msg([0.86, 0.86], 0.5)
     assert "not what these five numbers give" in msg(2.0, math.tanh(2.0))
 
@@ -231,7 +236,18 @@ def test_every_step_grad_says_what_it_observed():
     assert "wrong for k =" in msg(before_slope=False)
     assert "wrong for k =" in msg(own_error=False)
     r = nb01.check_every_step_grad(lambda xs, ys, p: 2 * every_step_grad(xs, ys, p))
-    assert "2 times the right one" in r.message
+    assert "2 times the right one in every window tried" in r.message
+
+    # The mean over the steps instead of the sum: the factor is 1/T, so the message gives it
+    # for the same window as the numbers it prints, and says that it changes with T.
+    r = nb01.check_every_step_grad(lambda xs, ys, p: every_step_grad(xs, ys, p) / len(xs))
+    assert not r
+    T, xs, ys = 5, *nb01.EVERY_STEP_CASES[0]
+    right = every_step_grad(xs, ys, nb01.EVERY_STEP_P)
+    assert r.message.startswith(f"for a window of {T} steps you gave {right / T:.6g}, "
+                                f"the gradient is {right:.6g}: 0.2 times it;"), r.message
+    assert "changes with the window length (0.3333 for 3 steps, 0.25 for 4 steps)" in r.message
+    assert "0.25 times" not in r.message
     r = nb01.check_every_step_grad(lambda xs, ys, p: -every_step_grad(xs, ys, p))
     assert "-1 times the right one" in r.message
 
@@ -243,6 +259,16 @@ def test_every_step_grad_says_what_it_observed():
     assert not r and "window of 1 step your code raised" in r.message
 
 
+def test_a_pass_says_why_it_works_in_one_line():
+    r = repr(nb01.check_zero_gradient_window([-0.2, -0.2, -0.2, -0.2, 1.5]))
+    assert r.startswith("PASS") and "x_5 is free because h_5 never multiplies w_hh" in r
+    r = repr(nb01.check_every_step_grad(every_step_grad))
+    assert r.startswith("PASS") and "notebook 04" in r
+    for result in (nb01.check_zero_gradient_window([-0.2] * 5),
+                   nb01.check_every_step_grad(every_step_grad)):
+        assert "\n" not in repr(result) and len(repr(result)) < 160
+
+
 # ---------------------------------------------------------------- no answer in any message
 
 
@@ -250,7 +276,7 @@ def wrong_answers():
     """(check, answer) pairs covering every kind of wrong answer the checks recognise."""
     yield nb01.check_step_by_hand, (..., ...)
     for a, h in [(0.76, 0.64), (1.1, 0.8), (1.34, 0.87), (-0.9, -0.7), (2.0, 0.96),
-                 (0.86, 0.86), (0.86, 0.7027), (0.86, 0.5)]:
+                 (0.86, 0.86), (0.86, 0.7027), (0.86, 0.5), (0.86, 0.69), (0.86, 0.70)]:
         yield nb01.check_step_by_hand, (a, h)
     for fn in [stub, lambda w, h: w * (1 - h * h), lambda w, h: w * (1 - h) ** 2,
                lambda w, h: (1 - abs(h)) ** 2, lambda w, h: 2 * softsign_factor(w, h),
@@ -262,6 +288,9 @@ def wrong_answers():
                     {"own_error": False}]:
         yield nb01.check_every_step_grad, (
             lambda xs, ys, p, m=mistake: every_step_grad(xs, ys, p, **m),)
+    for scale in (lambda T: 1 / T, lambda T: 2.0, lambda T: 0.0):  # mean instead of sum, ...
+        yield nb01.check_every_step_grad, (
+            lambda xs, ys, p, f=scale: f(len(xs)) * every_step_grad(xs, ys, p),)
     yield nb01.check_every_step_grad, (stub,)
 
 
@@ -273,9 +302,12 @@ ANSWERS = {
     "check_zero_gradient_window": ["-0.2", "−0.2", "-b_h / w_xh", "-b_h/w_xh", "-0.1 / 0.5",
                                    "x_5", "last input", "first four"],
     "check_every_step_grad": ["+=", "dh =", "da =", "2 * (", "2(y", "* p[", "w_hy *",
-                              "(1 - h"],
+                              "(1 - h", "mean", "/ T", "1/T", "divide", "instead of"],
 }
 CODE = ["np.", "def ", "return w", "return g", "lambda", "math.", "for t in"]
+# A NOT YET message says what it observed; naming the term or sign to change is left to the
+# hints (which may point that far, and only when asked).
+FIXES = {"check_step_by_hand": ["bias", "b_h", "+0.6", "-0.6", "swap", "h_{t-1}"]}
 
 
 @pytest.mark.parametrize("check, answer", list(wrong_answers()),
@@ -285,3 +317,6 @@ def test_messages_and_hints_give_no_answer(check, answer):
     assert text.startswith("NOT YET") and "hint 2:" in text
     for leak in ANSWERS[check.__name__] + CODE:
         assert leak not in text, f"{check.__name__} gives away {leak!r}:\n{text}"
+    message = check(*answer).message
+    for fix in FIXES.get(check.__name__, []):
+        assert fix not in message, f"{check.__name__} names the fix {fix!r}: {message}"

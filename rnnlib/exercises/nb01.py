@@ -56,13 +56,14 @@ def check_step_by_hand(a_t, h_t, hint=False):
     v = STEP_INPUTS
     a = v["w_xh"] * v["x_t"] + v["w_hh"] * v["h_prev"] + v["b_h"]
     h = math.tanh(a)
-    known = [  # (a value a learner may get, what it shows)
-        (v["w_xh"] * v["x_t"] + v["w_hh"] * v["h_prev"], "it is the sum without the bias b_h"),
-        (v["w_xh"] * v["x_t"] + v["b_h"], "it has no contribution from h_{t-1}"),
+    missing = "it is what the equation gives with one of its three terms missing"
+    known = [  # (a value a learner may get, what it shows: an observation, not the fix)
+        (v["w_xh"] * v["x_t"] + v["w_hh"] * v["h_prev"], missing),
+        (v["w_xh"] * v["x_t"] + v["b_h"], missing),
         (v["w_xh"] * v["x_t"] - v["w_hh"] * v["h_prev"] + v["b_h"],
-         "it is what you get with w_hh = +0.6; the exercise has w_hh = -0.6"),
+         "it is what the equation gives with the sign of one of its three terms flipped"),
         (v["w_xh"] * v["h_prev"] + v["w_hh"] * v["x_t"] + v["b_h"],
-         "it is what you get with the two weights swapped between x_t and h_{t-1}"),
+         "it is what the equation gives with each weight multiplying the other term's input"),
     ]
 
     def close(x, y):
@@ -87,6 +88,10 @@ def check_step_by_hand(a_t, h_t, hint=False):
             if close(got_h, 1 / (1 + math.exp(-a))):
                 return False, ("a_t is right; h_t is the logistic sigmoid of a_t, which lies in "
                                "(0, 1); the cell's squashing function is another one")
+            if abs(got_h - h) < 1e-2:
+                return False, (f"a_t is right, and h_t = {got_h:.4g} is close to the state it "
+                               "gives (within 0.01) but not equal to it to 4 significant "
+                               "digits: check how you rounded")
             return False, f"a_t is right, but h_t = {got_h:.4g} is not the state it gives"
         return True, f"a_t = {a:.4g}, h_t = {h:.4g}"
     return run_check(hint, "step_by_hand", check, hint=(
@@ -199,7 +204,8 @@ def _states(xs, p):
 
 
 def check_zero_gradient_window(xs, hint=False, cases=None):
-    """Exercise 3: five inputs for which dL/dw_hh = 0 but dL/db_h is not, for any w_hh etc."""
+    """Exercise 3: five inputs for which dL/dw_hh = 0 for any w_hh, w_hy, b_y and y, while
+    dL/db_h is not 0 in general (it is checked to be nonzero in every setting tried)."""
     cases = WINDOW_CASES if cases is None else cases
 
     def check():
@@ -238,7 +244,8 @@ def check_zero_gradient_window(xs, hint=False, cases=None):
                                "dL/dw_hh does")
             return False, f"with {where} dL/db_h is {flat[0][2]:.3g} too; it should not be 0"
         return True, (f"dL/dw_hh = 0 and dL/db_h != 0 in all {len(cases)} settings of "
-                      "(w_hh, w_hy, b_y, y) tried")
+                      "(w_hh, w_hy, b_y, y) tried; x_5 is free because h_5 never multiplies "
+                      "w_hh")
     return run_check(hint, "zero_gradient_window", check, hint=(
         "dL/dw_hh is a sum over the steps (section 6): look at the factor that multiplies "
         "each step's term",
@@ -264,6 +271,23 @@ def _one_error_windows(p, T=4):
             for k in range(T)]
 
 
+def _ratio_by_length(windows):
+    """{T: your value / the gradient} if that ratio is one number per window length T (over
+    every window whose gradient is not 0), else None."""
+    by_length = {}
+    for T, got, exact in windows:
+        if abs(exact) > 1e-12:
+            by_length.setdefault(T, []).append(got / exact)
+    if not by_length:
+        return None
+    ratios = {}
+    for T, values in by_length.items():
+        if not all(_near(r, values[0]) for r in values):
+            return None
+        ratios[T] = round(values[0], 9)
+    return ratios
+
+
 def check_every_step_grad(grad_w_hh_every_step, hint=False, cases=None, p=None):
     """Exercise 4: dL/dw_hh for L = sum_t (w_hy h_t + b_y - y_t)^2 over one window."""
     p = dict(EVERY_STEP_P if p is None else p)
@@ -279,17 +303,18 @@ def check_every_step_grad(grad_w_hh_every_step, hint=False, cases=None, p=None):
         return _returned(answer, "your gradient")
 
     def check():
-        wrong = []
+        seen, wrong = [], []  # (T, your value, the gradient) for every window tried
         for xs, ys in cases:
             got, problem = run(xs, ys)
             if problem:
                 return False, problem
-            exact = _forward_mode(xs, p, list(ys))[0]
-            if not _near(got, exact):
-                wrong.append((len(xs), got, exact))
+            seen.append((len(xs), got, _forward_mode(xs, p, list(ys))[0]))
+            if not _near(got, seen[-1][2]):
+                wrong.append(seen[-1])
         if not wrong:
-            return True, "right for windows of " + ", ".join(str(len(c[0])) for c in cases) + \
-                " steps"
+            return True, ("right for windows of " + ", ".join(str(c[0]) for c in seen)
+                          + " steps; notebook 04 backpropagates its loss at every step "
+                          "the same way")
         T, got, exact = wrong[0]
         first = f"for a window of {T} steps you gave {got:.6g}, the gradient is {exact:.6g}"
         probes = []
@@ -300,15 +325,21 @@ def check_every_step_grad(grad_w_hh_every_step, hint=False, cases=None, p=None):
             probes.append((k, value, _forward_mode(xs, p, ys)[0]))
         off = [k for k, value, exact in probes if not _near(value, exact)]
         zero = [k for k, value, exact in probes if k in off and abs(value) < 1e-12]
-        ratios = {round(v / e, 6) for _, v, e in probes if abs(e) > 1e-12}
-        if len(ratios) == 1 and off:
-            ratio = ratios.pop()
-            if ratio == 0:
-                return False, f"your gradient is 0 in every case: {first}"
-            return False, f"your gradient is {ratio:.4g} times the right one: {first}"
+        last = len(probes)
+        ratios = _ratio_by_length(seen + [(last, v, e) for _, v, e in probes])
+        if ratios and off and T in ratios:
+            if all(_near(r, ratios[T]) for r in ratios.values()):
+                ratio = ratios[T]
+                if ratio == 0:
+                    return False, f"your gradient is 0 in every case: {first}"
+                return False, (f"your gradient is {ratio:.4g} times the right one in every "
+                               f"window tried: {first}")
+            others = ", ".join(f"{r:.4g} for {n} steps" for n, r in sorted(ratios.items())
+                               if n != T)
+            return False, (f"{first}: {ratios[T]:.4g} times it; the factor changes with the "
+                           f"window length ({others})")
         if off:
             ks = ", ".join(map(str, off))
-            last = len(probes)
             text = (f"in a window of {last} steps where only step k's prediction is off "
                     f"(all other targets exact), your gradient is wrong for k = {ks}")
             if zero == off and last not in off:
