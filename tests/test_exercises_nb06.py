@@ -1,134 +1,491 @@
-"""Each nb06 exercise check passes a right answer and fails wrong ones with a useful message."""
+"""Each nb06 exercise check passes right answers, however written, and fails wrong ones with a
+message that says what it observed, never the answer."""
+
+import math
 
 import numpy as np
-from exercise_helpers import hint_only_on_request
+import pytest
+from exercise_helpers import hint_only_on_request, stub
 
+import rnnlib
 from rnnlib.exercises import nb06
 
+# ---------------------------------------------------------------- references, written here
 
-def one_hot(indices, V):
-    out = np.zeros((len(indices), V))
-    out[np.arange(len(indices)), indices] = 1.0
+
+def zero_gradients(inputs, targets, V):
+    return set(range(V)) - set(inputs), set()
+
+
+def zero_gradients_masks(inputs, targets, V):  # another right way: boolean masks
+    return ~np.isin(np.arange(V), inputs), np.zeros(V, dtype=bool)
+
+
+def zero_gradients_lists(inputs, targets, V):  # and a third: sorted lists
+    return [c for c in range(V) if c not in inputs], []
+
+
+def step_losses(params, inputs, targets, state, mistake=None):
+    """Per-step -log p(target) by column lookups; ``mistake`` switches on a usual one."""
+    h, out = (np.zeros_like(state) if mistake == "zeros" else state), []
+    for x, y in zip(inputs, targets, strict=True):
+        before = h
+        h = np.tanh(params["W_xh"][:, x] + params["W_hh"] @ h + params["b_h"])
+        s = params["W_hy"] @ (before if mistake == "lag" else h) + params["b_y"]
+        s = s - s.max()
+        out.append(np.log(np.exp(s).sum()) - s[x if mistake == "inputs" else y])
+    losses = np.array(out)
+    if mistake == "bits":
+        losses = losses / np.log(2)
+    if mistake == "cumsum":
+        losses = np.cumsum(losses)
+    if mistake == "sign":
+        losses = -losses
+    return losses, (state if mistake == "same state" else h)
+
+
+def step_losses_one_hot(params, inputs, targets, state):  # one-hot products, all at once
+    V = params["W_xh"].shape[1]
+    X = np.eye(V)[inputs]  # (T, V)
+    hs, h = [], state
+    for x in X:
+        h = np.tanh(params["W_xh"] @ x + params["W_hh"] @ h + params["b_h"])
+        hs.append(h)
+    S = np.array(hs) @ params["W_hy"].T + params["b_y"]  # (T, V)
+    logp = S - S.max(axis=1, keepdims=True)
+    logp -= np.log(np.exp(logp).sum(axis=1, keepdims=True))
+    return list(-logp[np.arange(len(targets)), targets]), h[None, :]  # a list, and (1, H)
+
+
+def step_losses_rnnlib(params, inputs, targets, state):  # the library, with state (1, H)
+    scores, last = rnnlib.char_rnn_scores(params, np.asarray(inputs)[None], state[None])
+    logp = rnnlib.log_softmax(scores[0])
+    return -logp[np.arange(len(targets)), targets], last
+
+
+def rmsprop(param, grad, mem, lr, beta, eps=1e-8):
+    mem *= beta
+    mem += (1 - beta) * grad * grad
+    param -= lr * grad / np.sqrt(mem + eps)
+
+
+def rmsprop_slices(param, grad, mem, lr, beta, eps=1e-8):  # another right way
+    mem[:] = beta * mem + (1 - beta) * grad**2
+    param[:] = param - lr * grad / np.sqrt(mem + eps)
+
+
+def rmsprop_loops(param, grad, mem, lr, beta, eps=1e-8):  # and entry by entry
+    for i in np.ndindex(param.shape):
+        mem[i] = beta * mem[i] + (1 - beta) * grad[i] ** 2
+        param[i] -= lr * grad[i] / math.sqrt(mem[i] + eps)
+
+
+def _sum(param, grad, mem, lr, beta, eps=1e-8):  # AdaGrad's memory
+    mem += grad * grad
+    param -= lr * grad / np.sqrt(mem + eps)
+
+
+def _swapped(param, grad, mem, lr, beta, eps=1e-8):
+    mem[:] = (1 - beta) * mem + beta * grad * grad
+    param -= lr * grad / np.sqrt(mem + eps)
+
+
+def _fixed_beta(param, grad, mem, lr, beta, eps=1e-8):
+    mem[:] = 0.9 * mem + 0.1 * grad * grad
+    param -= lr * grad / np.sqrt(mem + eps)
+
+
+def _no_square(param, grad, mem, lr, beta, eps=1e-8):
+    mem[:] = beta * mem + (1 - beta) * grad
+    param -= lr * grad / np.sqrt(np.abs(mem) + eps)
+
+
+def _eps_outside(param, grad, mem, lr, beta, eps=1e-8):  # PyTorch's variant
+    rmsprop(param, grad, mem, lr, beta, eps=0.0)
+    param += lr * grad / np.sqrt(mem) - lr * grad / (np.sqrt(mem) + eps)
+
+
+def _old_memory(param, grad, mem, lr, beta, eps=1e-8):
+    param -= lr * grad / np.sqrt(mem + eps)
+    mem[:] = beta * mem + (1 - beta) * grad * grad
+
+
+def _no_sqrt(param, grad, mem, lr, beta, eps=1e-8):
+    mem[:] = beta * mem + (1 - beta) * grad * grad
+    param -= lr * grad / (mem + eps)
+
+
+def _new_arrays(param, grad, mem, lr, beta, eps=1e-8):  # right numbers, lost on return
+    mem = beta * mem + (1 - beta) * grad * grad
+    return param - lr * grad / np.sqrt(mem + eps), mem
+
+
+def _param_only(param, grad, mem, lr, beta, eps=1e-8):  # a new local mem, the step in place
+    mem = beta * mem + (1 - beta) * grad * grad
+    param -= lr * grad / np.sqrt(mem + eps)
+
+
+def _mem_only(param, grad, mem, lr, beta, eps=1e-8):  # the memory in place, a new param
+    mem[:] = beta * mem + (1 - beta) * grad * grad
+    return param - lr * grad / np.sqrt(mem + eps)
+
+
+RMS_MISTAKES = {"sum": _sum, "swapped": _swapped, "fixed beta": _fixed_beta,
+                "no square": _no_square, "eps outside": _eps_outside, "old memory": _old_memory,
+                "no sqrt": _no_sqrt, "new arrays": _new_arrays, "param only": _param_only,
+                "mem only": _mem_only}
+
+
+def top_p(probs, top_p):
+    order = np.argsort(probs)[::-1]
+    count = np.searchsorted(np.cumsum(probs[order]), top_p) + 1
+    out = np.zeros_like(probs)
+    out[order[:count]] = probs[order[:count]]
+    return out / out.sum()
+
+
+def top_p_loop(probs, top_p):  # another right way: a loop over the sorted characters
+    kept, total = [], 0.0
+    for i in sorted(range(len(probs)), key=lambda i: -probs[i]):
+        if total >= top_p:
+            break
+        kept.append(i)
+        total += probs[i]
+    out = [probs[i] / total if i in kept else 0.0 for i in range(len(probs))]
     return out
 
 
-def softmax_t(scores, temperature):
-    z = scores / temperature
-    e = np.exp(z - z.max())
-    return e / e.sum()
+def top_p_mask(probs, top_p):  # and a third: a threshold on the probabilities
+    ranked = np.sort(probs)[::-1]
+    cutoff = ranked[np.argmax(np.cumsum(ranked) >= top_p)] if ranked.sum() >= top_p else 0.0
+    out = np.where(probs >= cutoff, probs, 0.0)
+    return out / out.sum()
 
 
-def adagrad(param, grad, mem, lr):
-    mem += grad * grad
-    param -= lr * grad / np.sqrt(mem + 1e-8)
+def test_references_match_an_independent_computation():
+    """The right answers used below agree with rnnlib and with values worked out by hand."""
+    rng = np.random.default_rng(0)
+    V, H = 6, 5
+    params = rnnlib.init_char_rnn_params(V, hidden_size=H, rng=1, init_scale=0.5)
+    inputs, targets = np.array([0, 2, 2, 5, 1]), np.array([2, 2, 5, 1, 3])
+    state = rng.normal(0, 0.5, H)
+    loss, grads, last = rnnlib.char_rnn_loss(params, inputs[None], targets[None], state[None])
+    zero_xh, zero_hy = zero_gradients(list(inputs), list(targets), V)
+    assert zero_xh == {c for c in range(V) if not grads["W_xh"][:, c].any()} == {3, 4}
+    assert zero_hy == {c for c in range(V) if not grads["W_hy"][c].any()} == set()
+    losses, h = step_losses(params, inputs, targets, state)
+    assert math.isclose(losses.sum(), loss, rel_tol=1e-12) and np.allclose(h, last[0])
+    p, m = np.array([1.0]), np.array([0.5])  # by hand: m = 0.8 * 0.5 + 0.2 * 4 = 1.2
+    rmsprop(p, np.array([2.0]), m, 0.1, 0.8)
+    assert np.allclose(m, 1.2) and np.allclose(p, 1.0 - 0.2 / math.sqrt(1.2 + 1e-8))
+    probs = np.array([0.05, 0.40, 0.10, 0.30, 0.15])  # by hand: 0.4 + 0.3 + 0.15 >= 0.8
+    assert np.allclose(top_p(probs, 0.8), np.array([0, 0.4, 0, 0.3, 0.15]) / 0.85)
 
 
-def seq_loss(params, inputs, targets, h0):
-    h, loss = h0, 0.0
-    for x, y in zip(inputs, targets, strict=True):
-        h = np.tanh(params["W_xh"][:, x] + params["W_hh"] @ h + params["b_h"])
-        s = params["W_hy"] @ h + params["b_y"]
-        loss += np.log(np.exp(s - s.max()).sum()) - (s[y] - s.max())
-    return loss, h
+# Exercise 4's four step sizes, worked out by hand: lr / sqrt(k) and lr / sqrt(1 - 0.9^k).
+STEPS = (0.1 / 2, 0.1 / 10, 0.1 / math.sqrt(1 - 0.9**4), 0.1 / math.sqrt(1 - 0.9**100))
 
 
-def cut_share(T, k):
-    return min(1.0, (k - 1) / T)
+# ---------------------------------------------------------------- right answers pass
 
 
-def test_right_answers_pass():
-    assert nb06.check_one_hot(one_hot)
-    assert nb06.check_softmax_with_temperature(softmax_t)
-    assert nb06.check_adagrad_update(adagrad)
-    assert nb06.check_sequence_loss(seq_loss)
-    assert nb06.check_cut_share(cut_share)
-    assert repr(nb06.check_one_hot(one_hot)).startswith("PASS")
+def test_right_answers_pass_however_written():
+    results = [nb06.check_zero_gradients(zero_gradients),
+               nb06.check_zero_gradients(zero_gradients_masks),
+               nb06.check_zero_gradients(zero_gradients_lists),
+               nb06.check_step_losses(step_losses),
+               nb06.check_step_losses(step_losses_one_hot),
+               nb06.check_step_losses(step_losses_rnnlib),
+               nb06.check_rmsprop_update(rmsprop),
+               nb06.check_rmsprop_update(rmsprop_slices),
+               nb06.check_rmsprop_update(rmsprop_loops),
+               nb06.check_step_sizes(*STEPS),
+               nb06.check_step_sizes(0.05, 0.01, 0.171, 0.1),  # 3 significant digits
+               nb06.check_step_sizes(*(np.float64(s) for s in STEPS)),
+               nb06.check_top_p(top_p),
+               nb06.check_top_p(top_p_loop),
+               nb06.check_top_p(top_p_mask)]
+    for result in results:
+        assert result, repr(result)
+        assert repr(result).startswith("PASS")
+        assert result.assert_pass() is None
 
 
-def test_stubs_fail_with_a_message():
-    r = nb06.check_one_hot(lambda indices, V: None)
-    assert not r and "returned None" in repr(r)
-    assert hint_only_on_request(nb06.check_one_hot, lambda indices, V: None)
-    assert not nb06.check_softmax_with_temperature(lambda s, t: None)
-    assert not nb06.check_adagrad_update(lambda p, g, m, lr: None)
-    assert not nb06.check_sequence_loss(lambda *a: None)
-    assert not nb06.check_cut_share(lambda T, k: None)
-    assert hint_only_on_request(nb06.check_cut_share, lambda T, k: None)
-    assert hint_only_on_request(nb06.check_adagrad_update, lambda p, g, m, lr: None)
+HIDDEN = {  # the cases of the source's hidden tests
+    "zero": [([7, 1, 1, 6, 0], [1, 1, 6, 0, 3], 8), ([2], [5], 8), ([3, 0, 3], [0, 3, 0], 4)],
+    "steps": [(7, 3, 9, 11), (4, 6, 2, 12)],
+    "rms": [(0.9, 0.01), (0.99, 0.2)],
+    "top_p": [([0.5, 0.3, 0.2], 1.0), ([0.01, 0.97, 0.01, 0.01], 0.9),
+              ([0.12, 0.03, 0.25, 0.08, 0.3, 0.02, 0.2], 0.5),
+              ([0.12, 0.03, 0.25, 0.08, 0.3, 0.02, 0.2], 0.9)],
+}
 
 
-def test_no_message_spells_out_code():
-    """A NOT YET message says what is wrong, never the line to write (item: hints on request)."""
-    stub_results = [nb06.check_one_hot(lambda i, V: None),
-                    nb06.check_softmax_with_temperature(lambda s, t: None),
-                    nb06.check_adagrad_update(lambda p, g, m, lr: None),
-                    nb06.check_sequence_loss(lambda *a: None),
-                    nb06.check_cut_share(lambda T, k: None)]
-    for r in stub_results:
-        text = repr(r)
-        assert not r and "hint:" not in text
-        for code in ("+=", "-=", "np.", "sqrt(", "min("):
-            assert code not in text, (code, text)
+def test_hidden_cases_are_checked_too():
+    assert nb06.check_zero_gradients(zero_gradients, cases=HIDDEN["zero"])
+    assert nb06.check_step_losses(step_losses, cases=HIDDEN["steps"])
+    assert nb06.check_rmsprop_update(rmsprop, cases=HIDDEN["rms"])
+    for answer in (top_p, top_p_loop, top_p_mask):
+        assert nb06.check_top_p(answer, cases=HIDDEN["top_p"])
+
+    def fitted(probs, p):  # right on the visible cases only
+        seen = [(np.array(c), t) for c, t in nb06.TOP_P_CASES]
+        if any(np.array_equal(probs, c) and p == t for c, t in seen):
+            return top_p(probs, p)
+        return probs
+
+    assert nb06.check_top_p(fitted)
+    assert not nb06.check_top_p(fitted, cases=HIDDEN["top_p"])
+
+    def two_steps_at_least(params, inputs, targets, state):  # breaks at a chunk of 2 steps
+        if len(inputs) == 2:
+            raise IndexError("index 2 is out of bounds")
+        return step_losses(params, inputs, targets, state)
+
+    assert nb06.check_step_losses(two_steps_at_least)
+    r = nb06.check_step_losses(two_steps_at_least, cases=HIDDEN["steps"])
+    assert not r and "chunk of 2 steps your code raised IndexError" in r.message
+
+    def only_these_chars(inputs, targets, V):  # assumes V = 6
+        return set(range(6)) - set(inputs), set()
+
+    assert nb06.check_zero_gradients(only_these_chars)
+    assert not nb06.check_zero_gradients(only_these_chars, cases=HIDDEN["zero"])
 
 
-def test_cut_share_known_values_and_typical_mistakes():
-    # by hand: T = 12, k = 6 -> offsets 7..11 of 12 are cut; T = 3 < k - 1 -> all are cut
-    assert nb06.check_cut_share(lambda T, k: {(12, 6): 5 / 12}.get((T, k), cut_share(T, k)))
-    r = nb06.check_cut_share(lambda T, k: min(1.0, k / T))      # off by one
-    assert not r and "k - 1 steps after" in repr(r)
-    r = nb06.check_cut_share(lambda T, k: (k - 1) / T)          # no cap at 1
-    assert not r and "cannot exceed 1" in repr(r)
-    r = nb06.check_cut_share(lambda T, k: 1 - (k - 1) / T)      # the share kept, not cut
-    assert not r and "expected 0.4167" in repr(r)
-    r = nb06.check_cut_share(lambda T, k: min(1.0, (k - 1) / T) if T > 1 else 0.5)   # T = 1
-    assert not r and "T = 1" in repr(r)
+# ---------------------------------------------------------------- stubs and hints
 
 
-def test_wrong_answers_fail_with_specific_messages():
-    r = nb06.check_one_hot(lambda ix, V: one_hot(ix, V).T)
-    assert not r and "shape" in repr(r)
-    r = nb06.check_softmax_with_temperature(lambda s, t: softmax_t(s * t, 1.0))
-    assert not r and "temperature 0.5" in repr(r)
-    r = nb06.check_softmax_with_temperature(
-        lambda s, t: np.exp(s / t) / np.exp(s / t).sum())
-    assert not r and "overflow" in repr(r)
+def test_stubs_fail_with_a_message_and_hints_only_on_request():
+    for check in (nb06.check_zero_gradients, nb06.check_step_losses, nb06.check_top_p):
+        r = check(stub)
+        assert not r and repr(r).startswith("NOT YET") and "returned None" in r.message
+        assert hint_only_on_request(check, stub)
+    r = nb06.check_rmsprop_update(stub)
+    assert not r and "changed neither of the arrays" in r.message
+    assert hint_only_on_request(nb06.check_rmsprop_update, stub)
+    r = nb06.check_step_sizes(..., ..., ..., ...)
+    assert not r and "ada_4 is still `...`" in r.message
+    assert hint_only_on_request(nb06.check_step_sizes, ..., ..., ..., ...)
+    with pytest.raises(AssertionError, match="NOT YET top_p: your function returned None"):
+        nb06.check_top_p(stub).assert_pass()
 
-    def old_mem(param, grad, mem, lr):  # uses the memory before adding grad^2
-        param -= lr * grad / np.sqrt(mem + 1e-8)
-        mem += grad * grad
-    r = nb06.check_adagrad_update(old_mem)
-    assert not r and "after this step's update" in repr(r)
 
-    def eps_outside(param, grad, mem, lr):  # PyTorch's variant
-        mem += grad * grad
-        param -= lr * grad / (np.sqrt(mem) + 1e-8)
-    r = nb06.check_adagrad_update(eps_outside)
-    assert not r and "outside the square root" in repr(r)
+def test_a_second_hint_goes_further_and_only_when_asked():
+    for check, answer in [(nb06.check_zero_gradients, (stub,)),
+                          (nb06.check_step_losses, (stub,)),
+                          (nb06.check_rmsprop_update, (stub,)),
+                          (nb06.check_step_sizes, (0.1, 0.1, 0.1, 0.1)),
+                          (nb06.check_top_p, (stub,))]:
+        quiet, one, two = (repr(check(*answer, hint=h)) for h in (False, True, 2))
+        assert "hint=2 for a stronger one" in quiet
+        assert "\n  hint: " in one and "hint 2:" not in one and "(hint=2" in one
+        assert "\n  hint: " in two and "\n  hint 2: " in two
+        first, second = two.split("\n  hint: ")[1].split("\n  hint 2: ")
+        assert first and second and first != second
 
-    def returns_new(param, grad, mem, lr):  # right numbers, but new arrays
-        mem = mem + grad * grad
-        return param - lr * grad / np.sqrt(mem + 1e-8)
-    r = nb06.check_adagrad_update(returns_new)
-    assert not r and "passed in" in repr(r)
 
-    def no_memory(param, grad, mem, lr):  # memory updated, step ignores it (plain SGD)
-        mem += grad * grad
-        param -= lr * grad
-    r = nb06.check_adagrad_update(no_memory)
-    assert not r and "wrong amount" in repr(r)
+# ---------------------------------------------------------------- wrong answers, diagnosed
 
-    def mean_loss(params, inputs, targets, h0):
-        loss, h = seq_loss(params, inputs, targets, h0)
-        return loss / len(inputs), h
-    r = nb06.check_sequence_loss(mean_loss)
-    assert not r and "SUM" in repr(r)
-    r = nb06.check_sequence_loss(lambda p, x, y, h0: seq_loss(p, x, y, np.zeros_like(h0)))
-    assert not r and "carried state" in repr(r)
 
-    r = nb06.check_sequence_loss(lambda p, x, y, h0: (seq_loss(p, x, y, h0)[0], h0))
-    assert not r and "h_last is not" in repr(r)
+def test_zero_gradients_says_what_it_observed():
+    def msg(fn):
+        r = nb06.check_zero_gradients(fn)
+        assert not r
+        return r.message
 
-    def raises(*args):
-        raise IndexError("boom")
-    r = nb06.check_sequence_loss(raises)
-    assert not r and "IndexError" in repr(r)
+    not_targets = msg(lambda i, t, V: (set(range(V)) - set(t), set()))
+    assert not_targets.startswith("dW_xh: for inputs [0, 2, 2, 5] and targets [2, 2, 5, 1]")
+    assert "you list column 0 as zero, but the gradient has entries up to" in not_targets
+    assert "column 1 is exactly zero and not in your list" in not_targets
+    neither = msg(lambda i, t, V: (set(range(V)) - set(i) - set(t), set()))
+    assert "column 1 is exactly zero" in neither and "you list" not in neither
+    rows = msg(lambda i, t, V: (set(range(V)) - set(i), set(range(V)) - set(t)))
+    assert rows.startswith("the columns of dW_xh are right in every case; dW_hy:")
+    assert "you list rows 0, 3 and 4 as zero" in rows
+    unused_rows = msg(lambda i, t, V: (set(range(V)) - set(i), set(range(V)) - set(i) - set(t)))
+    assert "you list rows 3 and 4 as zero" in unused_rows
+    flipped = msg(lambda i, t, V: (set(i), set()))
+    assert "the columns you list are exactly the ones whose gradient is not zero" in flipped
+    assert "should hold character indices" in msg(lambda i, t, V: ({"a"}, set()))
+    assert "outside 0 to 5" in msg(lambda i, t, V: ({6}, set()))
+    assert "a mask needs (6,)" in msg(lambda i, t, V: (np.ones(3, bool), set()))
+    assert "returned 3 values" in msg(lambda i, t, V: (set(), set(), set()))
+    assert "returned a set" in msg(lambda i, t, V: set())
+
+
+def test_step_losses_says_what_it_observed():
+    def msg(mistake=None, fn=None):
+        fn = fn or (lambda p, x, y, s: step_losses(p, x, y, s, mistake))
+        r = nb06.check_step_losses(fn)
+        assert not r
+        return r.message
+
+    assert "starts from a zero state" in msg("zeros")
+    assert "before that step's input was read" in msg("lag")
+    assert "score each step's input character, not its target" in msg("inputs")
+    assert "running total" in msg("cumsum")
+    assert "opposite sign" in msg("sign")
+    assert "1.443 times the expected one" in msg("bits")
+    assert "the state you return is the one you were given" in msg("same state")
+    total = msg(fn=lambda p, x, y, s: (step_losses(p, x, y, s)[0].sum(), s))
+    assert "one number, equal to the chunk's total loss" in total
+    short = msg(fn=lambda p, x, y, s: (step_losses(p, x, y, s)[0][1:], step_losses(p, x, y, s)[1]))
+    assert "your losses have shape (5,); expected one per step, (6,)" in short
+
+    def one_step_short(p, x, y, s):
+        losses, _ = step_losses(p, x, y, s)
+        return losses, step_losses(p, x[:-1], y[:-1], s)[1] if len(x) > 1 else s
+
+    assert "the one after the step before the last" in msg(fn=one_step_short)
+
+    def off_from_step_3(p, x, y, s):
+        losses, h = step_losses(p, x, y, s)
+        return np.where(np.arange(len(losses)) >= 2, losses + 0.5, losses), h
+
+    third = msg(fn=off_from_step_3)
+    assert "right for steps 1 to 2, then off" in third and "at step 3 your loss is" in third
+    assert "returned 3 values" in msg(fn=lambda p, x, y, s: (*step_losses(p, x, y, s), None))
+    assert "raised KeyError" in msg(fn=lambda p, x, y, s: p["U"])
+
+
+def test_rmsprop_update_says_what_it_observed():
+    def msg(kind):
+        r = nb06.check_rmsprop_update(RMS_MISTAKES[kind])
+        assert not r, kind
+        return r.message
+
+    assert msg("sum").endswith("as in AdaGrad: nothing is ever forgotten")
+    assert "weight 1 - beta and the squared gradient the weight beta" in msg("swapped")
+    assert "what beta = 0.9 gives, but the call passed beta = 0.8" in msg("fixed beta")
+    assert "mem became negative" in msg("no square")
+    assert "eps added outside the square root" in msg("eps outside")
+    assert "the memory as it was before this update" in msg("old memory")
+    assert "param[0, 0] moved by" in msg("no sqrt")
+    assert "changed neither of the arrays" in msg("new arrays")
+    assert "the mem array you were given did not change" in msg("param only")
+    assert "mem is right but param did not change" in msg("mem only")
+
+
+def test_step_sizes_say_what_they_observed_without_the_numbers():
+    def msg(*values):
+        r = nb06.check_step_sizes(*values)
+        assert not r
+        return r.message
+
+    ada, ada100, rms, rms100 = STEPS
+    no_shrink = msg(ada, ada, rms, rms100)
+    assert "ada_100 is as large as your ada_4" in no_shrink and "(right: ada_4, rms_4" in no_shrink
+    assert "your rms_4 is AdaGrad's step at the same update" in msg(ada, ada100, ada, rms100)
+    assert "your rms_100 is AdaGrad's step at the same update" in msg(ada, ada100, rms, ada100)
+    assert "as large as RMSProp's 4th step" in msg(ada, ada100, rms, rms)
+    assert "ada_4 is the plain SGD step" in msg(0.02, ada100, rms, rms100)
+    assert "your ada_4 is as large as AdaGrad's first step" in msg(0.1, ada100, rms, rms100)
+    assert "ada_100 = 0.001 is too small" in msg(ada, 0.001, rms, rms100)
+    assert "rms_4 = 1 is too large" in msg(ada, ada100, 1.0, rms100)
+    assert "asks for the size of a step" in msg(-ada, ada100, rms, rms100)
+    in_units_of_lr = msg(*(s / 0.1 for s in STEPS))
+    assert "all four are 10 times the step sizes measured" in in_units_of_lr
+    assert "should be one number" in msg(ada, [ada100], rms, (rms100, 1))
+    assert "should be a number, got dict" in msg({}, ada100, rms, rms100)
+
+
+def test_top_p_says_what_it_observed():
+    def msg(fn):
+        r = nb06.check_top_p(fn)
+        assert not r
+        return r.message
+
+    def keep_first(probs, p):  # the first characters in index order, not the likeliest
+        k = int(np.searchsorted(np.cumsum(probs), p)) + 1
+        out = np.where(np.arange(len(probs)) < k, probs, 0.0)
+        return out / out.sum()
+
+    def one_too_few(probs, p):
+        order = np.argsort(probs)[::-1]
+        k = max(1, int(np.sum(np.cumsum(probs[order]) < p)))
+        out = np.zeros_like(probs)
+        out[order[:k]] = probs[order[:k]]
+        return out / out.sum()
+
+    def one_too_many(probs, p):
+        order = np.argsort(probs)[::-1]
+        k = min(len(probs), int(np.searchsorted(np.cumsum(probs[order]), p)) + 2)
+        out = np.zeros_like(probs)
+        out[order[:k]] = probs[order[:k]]
+        return out / out.sum()
+
+    def in_place(probs, p):
+        kept = top_p(probs, p)
+        probs[kept == 0] = 0.0
+        return kept
+
+    at = "for probs [0.05, 0.4, 0.1, 0.3, 0.15] and top_p = 0.8"
+    assert msg(keep_first).startswith(f"{at} you kept index 0 (probability 0.05)")
+    assert f"{at} you kept {{1, 3}}, whose probabilities add up to 0.7" in msg(one_too_few)
+    many = msg(one_too_many)
+    assert "without the least likely of them (index 2), the others already add up" in many
+    assert "right numbers at the wrong positions" in msg(lambda q, p: np.sort(top_p(q, p)))
+    assert "your probabilities add up to 0.85" in msg(
+        lambda q, p: np.where(top_p(q, p) > 0, q, 0.0))
+    assert "not in the proportions they have" in msg(lambda q, p: (top_p(q, p) > 0) / 3.0)
+    assert "changed the probs array it was given" in msg(in_place)
+    assert "has shape (4,), expected (5,)" in msg(lambda q, p: top_p(q, p)[:4])
+    assert "negative or not finite" in msg(lambda q, p: top_p(q, p) - 0.01)
+
+
+# ---------------------------------------------------------------- no answer in any message
+
+
+def wrong_answers():
+    """(check, answer) pairs covering every kind of wrong answer the checks recognise."""
+    for fn in [stub, lambda i, t, V: (set(range(V)) - set(t), set()),
+               lambda i, t, V: (set(range(V)) - set(i) - set(t), set()),
+               lambda i, t, V: (set(range(V)) - set(i), set(range(V)) - set(t)),
+               lambda i, t, V: (set(i), set()), lambda i, t, V: (set(), set())]:
+        yield nb06.check_zero_gradients, (fn,)
+    for mistake in ["zeros", "lag", "inputs", "cumsum", "sign", "bits", "same state"]:
+        yield nb06.check_step_losses, (
+            lambda p, x, y, s, m=mistake: step_losses(p, x, y, s, m),)
+    yield nb06.check_step_losses, (lambda p, x, y, s: (step_losses(p, x, y, s)[0].sum(), s),)
+    yield nb06.check_step_losses, (stub,)
+    for kind in RMS_MISTAKES:
+        yield nb06.check_rmsprop_update, (RMS_MISTAKES[kind],)
+    ada, ada100, rms, rms100 = STEPS
+    for values in [(ada, ada, rms, rms100), (ada, ada100, ada, rms100), (ada, ada100, rms, ada100),
+                   (ada, ada100, rms, rms), (0.02, ada100, rms, rms100), (0.1, ada100, rms, rms100),
+                   (ada, 0.001, rms, rms100), (ada, ada100, 1.0, rms100), (0.1, 0.1, 0.1, 0.1),
+                   tuple(s / 0.1 for s in STEPS), (..., ..., ..., ...)]:
+        yield nb06.check_step_sizes, values
+    for fn in [stub, lambda q, p: np.sort(top_p(q, p)),
+               lambda q, p: np.where(top_p(q, p) > 0, q, 0.0), lambda q, p: q,
+               lambda q, p: (np.arange(len(q)) < 2) / 2.0]:
+        yield nb06.check_top_p, (fn,)
+
+
+# What would give an answer away: its numbers, its formula, its code.
+ANSWERS = {
+    "check_zero_gradients": ["set(range", "not in inputs", "not an input", "not among the",
+                             "that are not inputs", "no row", "no zero row", "none of the rows",
+                             "empty set", "set()"],
+    "check_step_losses": ["W_xh[:", "[:, x]", "np.tanh", "log(np", "- s.max", "s[y]",
+                          "W_hy @"],
+    "check_rmsprop_update": ["mem *=", "*= beta", "beta * mem", "(1 - beta) * g",
+                             "np.sqrt(mem", "mem[:]", "-= lr"],
+    "check_step_sizes": ["0.05", "0.01", "0.17", "0.316", "1/sqrt", "/ sqrt", "sqrt(k",
+                         "sqrt(1", "1 - beta**", "1 - beta^", "beta**k", "beta^k", "3.16",
+                         "lr / ", "half"],
+    "check_top_p": ["argsort", "cumsum", "searchsorted", "[::-1]", "/ out.sum",
+                    "np.sort"],
+}
+CODE = ["np.", "def ", "lambda", "math.", "for i in", "+=", "-=", "return out", "return set",
+        "return np", "return e /"]
+
+
+@pytest.mark.parametrize("check, answer", list(wrong_answers()),
+                         ids=lambda v: getattr(v, "__name__", None))
+def test_messages_and_hints_give_no_answer(check, answer):
+    text = repr(check(*answer, hint=2))
+    assert text.startswith("NOT YET") and "hint 2:" in text
+    for leak in ANSWERS[check.__name__] + CODE:
+        assert leak not in text, f"{check.__name__} gives away {leak!r}:\n{text}"
