@@ -45,10 +45,11 @@ Conventions (the same in every module and every notebook):
 Modules: activations (sigmoid, softmax, log_softmax), layers (RNN step/sequence, affine,
 last real step of a padded sequence), gated (LSTM, GRU), losses (with softmax_cross_entropy,
 the one home of the cross-entropy), models (every model as a loss; CHAR_MODELS), char_rnn,
-gated_models (the char LSTM and GRU), sampling, optim, train (loops, TrainConfig,
+gated_models (the char LSTM and GRU), sampling, optim, train (loops, freeze, TrainConfig,
 CharRNNTrainer, blas_threads), checkpoints, datasets, markov, text, baselines, gradcheck (and
-its policy, GRAD_TOL), diagnostics, initializers, plots (matplotlib loads on first plot),
-exercises (the notebooks' checks). ``python -m rnnlib train|sample`` is the command line.
+its policy, GRAD_TOL), diagnostics, initializers, recall (the long-range task of notebooks 05
+and 08, with its controls), plots (matplotlib loads on first plot), exercises (the notebooks'
+checks). ``python -m rnnlib train|sample`` is the command line.
 """
 
 from ._checks import make_rng
@@ -144,8 +145,8 @@ from .models import (
 )
 from .optim import SGD, AdaGrad, clip_by_global_norm, clip_by_value, global_norm
 from .plots import plot_losses, smooth
-from .recall import init_recall_params, recall_loss, train_recall
+from .recall import fit_readout, init_recall_params, recall_loss, recall_readout, train_recall
 from .sampling import sample, sample_indices
 from .text import Vocabulary, load_text, train_val_split
-from .train import CharRNNTrainer, TrainConfig, blas_threads, train
+from .train import CharRNNTrainer, TrainConfig, blas_threads, freeze, train
 

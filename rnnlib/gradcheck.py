@@ -3,11 +3,12 @@
 The course's one policy (notebook 03 derives it and shows it at work):
 
 - float64 always: in float32 the rounding of the differences alone swamps the bugs;
-- centred differences (f(x + h) - f(x - h)) / 2h with the step h = GRAD_STEP = 1e-5;
+- centred differences (f(x + eps) - f(x - eps)) / 2 eps with the step eps = GRAD_STEP = 1e-5
+  (called eps, epsilon, so that h stays the hidden state);
 - a gradient passes if its relative error (rel_error) is below GRAD_TOL = 1e-7.
 
-The tolerance is tied to the step. A centred difference is off by about h^2 |f'''| / 6
-(truncation, near 1e-11 for h = 1e-5) plus the loss's rounding, about 1e-16 |L| / h (again
+The tolerance is tied to the step. A centred difference is off by about eps^2 |f'''| / 6
+(truncation, near 1e-11 for eps = 1e-5) plus the loss's rounding, about 1e-16 |L| / eps (again
 near 1e-11). For gradient entries of ordinary size that is a relative error near 1e-10, so
 1e-7 leaves a factor of about a thousand. Two limits: gradients whose entries are tiny
 (below about 1e-4, e.g. at weights of 0.01) lift the rounding part towards the tolerance,
@@ -22,8 +23,8 @@ import numpy as np
 
 from ._checks import check_positive, validated
 
-GRAD_STEP = 1e-5  # h of the centred differences
-GRAD_TOL = 1e-7  # largest relative error accepted at h = GRAD_STEP, in float64
+GRAD_STEP = 1e-5  # eps, the step of the centred differences
+GRAD_TOL = 1e-7  # largest relative error accepted at eps = GRAD_STEP, in float64
 
 
 def _no_argument_function(name, f, example):
@@ -40,23 +41,23 @@ def _no_argument_function(name, f, example):
         pass
 
 
-def _numerical_args(f, x, h=GRAD_STEP):
+def _numerical_args(f, x, eps=GRAD_STEP):
     _no_argument_function("f", f, "lambda: loss_fn(params, x, y)[0]")
     _require_float64("x", x)
-    check_positive("h", h)
+    check_positive("eps", eps)
 
 
 @validated(_numerical_args)
-def numerical_gradient(f, x, h=GRAD_STEP):
+def numerical_gradient(f, x, eps=GRAD_STEP):
     """Centred-difference gradient of a scalar function with respect to an array.
 
-    df/dx[i] ~ (f(x + h e_i) - f(x - h e_i)) / (2h), one entry at a time. ``x`` is
+    df/dx[i] ~ (f(x + eps e_i) - f(x - eps e_i)) / (2 eps), one entry at a time. ``x`` is
     changed in place during the call and restored exactly afterwards.
 
     Inputs:
     - f: function of no arguments that reads x and returns a float.
     - x: float64 array to differentiate with respect to.
-    - h: step size.
+    - eps: the step (epsilon).
 
     Returns:
     - grad: array of x's shape.
@@ -66,12 +67,12 @@ def numerical_gradient(f, x, h=GRAD_STEP):
     for _ in it:
         i = it.multi_index
         old = x[i]
-        x[i] = old + h
+        x[i] = old + eps
         f_plus = f()
-        x[i] = old - h
+        x[i] = old - eps
         f_minus = f()
         x[i] = old  # restore exactly
-        grad[i] = (f_plus - f_minus) / (2 * h)
+        grad[i] = (f_plus - f_minus) / (2 * eps)
     return grad
 
 
@@ -91,7 +92,7 @@ def rel_error(a, b):
     the loss does not depend on) do not blow up the ratio. Two all-zero arrays give 0.
 
     Returns a float in [0, 1]: about 1e-10 for a correct float64 backward pass checked with
-    h = GRAD_STEP; the course accepts below GRAD_TOL. A wrong gradient can give any value,
+    eps = GRAD_STEP; the course accepts below GRAD_TOL. A wrong gradient can give any value,
     down to the share of the gradient it gets wrong, so a small error alone is no proof.
     """
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
@@ -99,24 +100,24 @@ def rel_error(a, b):
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
 
 
-def _check_args(loss_and_grads, params, h=GRAD_STEP):
+def _check_args(loss_and_grads, params, eps=GRAD_STEP):
     _no_argument_function("loss_and_grads", loss_and_grads, "lambda: loss_fn(params, x, y)")
     if not isinstance(params, dict) or not params:
         raise TypeError("params: expected a non-empty dict of name -> array")
     for name, p in params.items():
         _require_float64(f"params[{name!r}]", p)
-    check_positive("h", h)
+    check_positive("eps", eps)
 
 
 @validated(_check_args)
-def check_gradients(loss_and_grads, params, h=GRAD_STEP):
+def check_gradients(loss_and_grads, params, eps=GRAD_STEP):
     """Check every parameter's analytic gradient against finite differences.
 
     Inputs:
     - loss_and_grads: function of no arguments returning ``(loss, grads)``, computed from
       the current contents of ``params`` (e.g. ``lambda: model.loss(x, y)``).
     - params: dict name -> float64 array, the arrays loss_and_grads reads.
-    - h: finite-difference step.
+    - eps: the finite-difference step (epsilon).
 
     Returns:
     - errors: dict name -> relative error (see rel_error), one per parameter.
@@ -127,7 +128,7 @@ def check_gradients(loss_and_grads, params, h=GRAD_STEP):
         raise ValueError(f"grads: no gradient for {sorted(missing)}")
     errors = {}
     for name, p in params.items():
-        num = numerical_gradient(lambda: loss_and_grads()[0], p, h)
+        num = numerical_gradient(lambda: loss_and_grads()[0], p, eps)
         errors[name] = rel_error(grads[name], num)
     return errors
 

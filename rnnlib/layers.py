@@ -9,6 +9,12 @@ Sizes: N sequences in a batch, T time steps, D input features, H hidden units, O
 Every ``*_forward`` returns ``(out, cache)``, the cache a named tuple; the matching
 ``*_backward(dout, cache)`` returns the gradient of the loss with respect to each input of
 the forward function. Each function's door check sits just above it (see rnnlib/__init__.py).
+
+The RNN step and sequence functions write ``W.mT`` (NumPy's transpose of the last two axes)
+where the equations write W.T, and sum over ``axis=-2``, so that, like rnnlib.gated, they
+also run a stack of S independent models at once: data (S, N, T, D), states (S, N, H),
+weights (S, H, D) and (S, H, H), bias (S, 1, H). A 3-D W_hh announces the stack.
+rnnlib.recall trains several seeds side by side that way.
 """
 
 from collections import namedtuple
@@ -25,13 +31,17 @@ LastStepCache = namedtuple("LastStepCache", "h_shape lengths")
 
 
 def _rnn_args(x, h0, W_xh, W_hh, b_h, *, step=False):
-    """x, the weights, then the state (h_prev of one step, or h0 of a sequence)."""
+    """x, the weights, then the state (h_prev of one step, or h0 of a sequence).
+
+    A 3-D W_hh (S, H, H) is a stack of S models: then every array has the leading S axis.
+    """
     dims = {}
-    checks.check_array("x", x, "N D" if step else "N T D", dims)
-    checks.check_array("W_xh", W_xh, "H D", dims)
-    checks.check_array("W_hh", W_hh, "H H", dims)
-    checks.check_array("b_h", b_h, "H", dims)
-    checks.check_state("h_prev" if step else "h0", h0, x, dims)
+    S = "S " if isinstance(W_hh, np.ndarray) and W_hh.ndim == 3 else ""
+    checks.check_array("x", x, S + ("N D" if step else "N T D"), dims)
+    checks.check_array("W_xh", W_xh, S + "H D", dims)
+    checks.check_array("W_hh", W_hh, S + "H H", dims)
+    checks.check_array("b_h", b_h, S + "1 H" if S else "H", dims)  # a stack: one row per model
+    checks.check_state("h_prev" if step else "h0", h0, x, dims, S)
 
 
 def _rnn_step_args(x, h_prev, W_xh, W_hh, b_h):
@@ -53,14 +63,16 @@ def rnn_step_forward(x, h_prev, W_xh, W_hh, b_h):
     - h: (N, H) the new hidden state.
     - cache: what rnn_step_backward needs.
     """
-    a = x @ W_xh.T + h_prev @ W_hh.T + b_h  # (N, D)@(D, H) + (N, H)@(H, H) -> (N, H)
+    a = x @ W_xh.mT + h_prev @ W_hh.mT + b_h  # (N, D)@(D, H) + (N, H)@(H, H) -> (N, H)
     h = np.tanh(a)  # (N, H)
     return h, RNNStepCache(x, h_prev, h, W_xh, W_hh)
 
 
 def _rnn_step_backward_args(dh, cache):
+    """dh of the cached h's shape, ([S,] N, H)."""
     h = checks.check_cache("cache", cache, RNNStepCache).h
-    checks.check_array("dh", dh, "N H", dict(zip("NH", h.shape, strict=True)))
+    names = "SNH"[-h.ndim:]
+    checks.check_array("dh", dh, " ".join(names), dict(zip(names, h.shape, strict=True)))
 
 
 @validated(_rnn_step_backward_args)
@@ -79,9 +91,9 @@ def rnn_step_backward(dh, cache):
     da = dh * (1.0 - h * h)  # tanh'(a) = 1 - tanh(a)^2 = 1 - h^2, (N, H)
     dx = da @ W_xh  # (N, H)@(H, D) -> (N, D)
     dh_prev = da @ W_hh  # (N, H)@(H, H) -> (N, H)
-    dW_xh = da.T @ x  # (H, N)@(N, D) -> (H, D)
-    dW_hh = da.T @ h_prev  # (H, N)@(N, H) -> (H, H)
-    db_h = da.sum(axis=0)  # (H,)
+    dW_xh = da.mT @ x  # (H, N)@(N, D) -> (H, D)
+    dW_hh = da.mT @ h_prev  # (H, N)@(N, H) -> (H, H)
+    db_h = da.sum(axis=-2, keepdims=da.ndim == 3)  # (H,); a stack's (S, 1, H)
     return dx, dh_prev, dW_xh, dW_hh, db_h
 
 
@@ -98,20 +110,22 @@ def rnn_forward(x, h0, W_xh, W_hh, b_h):
     - h: (N, T, H) hidden state after every step; h[:, -1] is the final state.
     - cache: what rnn_backward needs.
     """
-    N, T, _ = x.shape
-    h = np.empty((N, T, W_hh.shape[0]), dtype=np.result_type(x, h0, W_xh, W_hh, b_h))
+    h = np.empty(x.shape[:-1] + W_hh.shape[-1:], dtype=np.result_type(x, h0, W_xh, W_hh, b_h))
     step_caches = []
     h_prev = h0
-    for t in range(T):
-        h_prev, step_cache = rnn_step_forward(x[:, t, :], h_prev, W_xh, W_hh, b_h)
-        h[:, t, :] = h_prev
+    for t in range(x.shape[-2]):
+        h_prev, step_cache = rnn_step_forward(x[..., t, :], h_prev, W_xh, W_hh, b_h)
+        h[..., t, :] = h_prev  # (N, H) into (N, T, H)
         step_caches.append(step_cache)
     return h, RNNCache(step_caches, x.shape)
 
 
 def _rnn_backward_args(dh, cache):
-    step_caches, (N, T, _) = checks.check_cache("cache", cache, RNNCache)
-    checks.check_array("dh", dh, "N T H", {"N": N, "T": T, "H": step_caches[0].h.shape[1]})
+    """dh ([S,] N, T, H) for the sequence cache."""
+    step_caches, x_shape = checks.check_cache("cache", cache, RNNCache)
+    shape = (*x_shape[:-1], step_caches[0].h.shape[-1])  # ([S,] N, T, H)
+    names = "SNTH"[-len(shape):]
+    checks.check_array("dh", dh, " ".join(names), dict(zip(names, shape, strict=True)))
 
 
 @validated(_rnn_backward_args)
@@ -126,18 +140,18 @@ def rnn_backward(dh, cache):
     Returns a tuple of:
     - dx: (N, T, D), dh0: (N, H), dW_xh: (H, D), dW_hh: (H, H), db_h: (H,).
     """
-    step_caches, (N, T, D) = cache
+    step_caches, x_shape = cache
     W_xh, W_hh = step_caches[0].W_xh, step_caches[0].W_hh
-    H = W_hh.shape[0]
-    dx = np.empty((N, T, D), dtype=dh.dtype)
+    dx = np.empty(x_shape, dtype=dh.dtype)  # (N, T, D)
     dW_xh = np.zeros_like(W_xh)
     dW_hh = np.zeros_like(W_hh)
-    db_h = np.zeros(H, dtype=W_hh.dtype)
-    dh_next = np.zeros((N, H), dtype=dh.dtype)  # gradient arriving from step t+1
-    for t in reversed(range(T)):
+    db_h = np.zeros(W_hh.shape[:-2] + (1,) * (W_hh.ndim - 2) + W_hh.shape[-1:],
+                    dtype=W_hh.dtype)  # (H,); a stack's (S, 1, H)
+    dh_next = np.zeros_like(dh[..., 0, :])  # (N, H): the gradient arriving from step t+1
+    for t in reversed(range(dh.shape[-2])):
         # h_t feeds the loss directly (dh[:, t]) and through h_{t+1} (dh_next): add both.
-        dx[:, t, :], dh_next, dW_xh_t, dW_hh_t, db_h_t = rnn_step_backward(
-            dh[:, t, :] + dh_next, step_caches[t]
+        dx[..., t, :], dh_next, dW_xh_t, dW_hh_t, db_h_t = rnn_step_backward(
+            dh[..., t, :] + dh_next, step_caches[t]
         )
         # BPTT: the weights are shared by every step, so their gradients add up over time.
         dW_xh += dW_xh_t

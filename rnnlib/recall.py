@@ -1,58 +1,51 @@
-"""The recall task (notebooks 05 and 08): many seeds trained side by side, with a control.
+"""The recall task (notebooks 05 and 08): many seeds trained side by side, and its controls.
 
-One function trains S models at once, one per seed, on rnnlib.recall_first_data: every array
-gets a leading S axis, so a rate over seeds costs about one run. The kinds are the vanilla
-RNN ("rnn"), the LSTM and the GRU. The LSTM and the GRU run through rnnlib.gated's own
-functions, which accept the leading S axis. The vanilla RNN has a stacked copy of
-rnnlib.rnn_forward / rnn_backward here (``_rnn_forward``, ``_rnn_backward``): the layers of
-notebooks 02-04 are written for one model (``W_xh.T``, sums over ``axis=0``), which is
-how they are taught, and looping them seed by seed costs about three times as long. The
-tests check the copy against rnnlib.many_to_many_loss and rnnlib.train, seed by seed.
+``train_recall`` trains S models at once, one per seed, on rnnlib.recall_first_data: every
+array gets a leading S axis, so a rate over seeds costs about one run. The kinds are the
+vanilla RNN ("rnn"), the LSTM and the GRU; each runs through its layer's own functions
+(rnnlib.rnn_forward, lstm_forward, gru_forward and their backward passes), which accept the
+leading S axis. A model is one of the course's loss functions, ``recall_loss(params, x,
+labels)``; the keys of params say which kind it is.
 
-``train_recall(..., readout_only=True)`` is the control every result on this task needs: a
-model that trains only its output layer on the untrained recurrence. Where it succeeds, the
-task can be solved without carrying anything through learnt recurrent weights, and the full
-model's success there says nothing about how far a gradient can travel.
+A success on this task says that a network recalls the bit, not that it had to learn to
+carry it over the distance. Two controls, each answering its own question (notebook 05):
+
+- ``recall_readout``: can the untrained network already deliver the bit to the last step?
+  Only the output layer is fitted, to convergence (``fit_readout``), on the last states of
+  the initial network for the same sequences the full model trains on.
+- ``train_recall(..., trained="readout+distractor")``: can the network succeed, with the same
+  budget, without changing how it carries the bit? Only the output layer and the input
+  weights of the distractor channel learn. Turning the distractor input down needs no
+  gradient across the distance, and with it at zero the two classes are mirror images of
+  each other at every step (notebook 05): a shortcut this control can take.
 """
 
 import numpy as np
 
 from ._checks import check_array, check_labels, check_positive, make_rng, validated
+from .activations import sigmoid
 from .datasets import recall_first_data
-from .gated import gru_backward, gru_forward, lstm_backward, lstm_forward
+from .gated import (
+    gru_backward,
+    gru_forward,
+    gru_step_forward,
+    lstm_backward,
+    lstm_forward,
+    lstm_step_forward,
+)
 from .gated_models import recurrent_uniform
+from .layers import rnn_backward, rnn_forward, rnn_step_forward
+from .losses import softmax_cross_entropy
 from .models import init_rnn_params
 from .optim import AdaGrad
+from .train import blas_threads
 
 RECALL_KINDS = ("rnn", "lstm", "gru")
-_BIASES = {"rnn": ("b",), "lstm": ("b",), "gru": ("b_x", "b_h")}
-
-
-def _rnn_forward(x, h0, W_x, W_h, b):
-    """rnnlib.rnn_forward's equations on a stack of models (any leading axes)."""
-    h = np.empty(x.shape[:-1] + h0.shape[-1:])  # (S, N, T, H)
-    h_prev = h0
-    for t in range(x.shape[-2]):
-        h_prev = np.tanh(x[..., t, :] @ W_x.mT + h_prev @ W_h.mT + b)  # (S, N, H)
-        h[..., t, :] = h_prev
-    return h, (x, h0, h, W_x, W_h)
-
-
-def _rnn_backward(dh, cache):
-    """BPTT for _rnn_forward; returns dW_x, dW_h, db (db keeps the bias's (S, 1, H) shape)."""
-    x, h0, h, W_x, W_h = cache
-    dW_x, dW_h = np.zeros_like(W_x), np.zeros_like(W_h)
-    db = np.zeros(W_h.shape[:-2] + (1, W_h.shape[-1]))
-    dh_next = np.zeros_like(h0)
-    for t in reversed(range(x.shape[-2])):
-        da = (dh[..., t, :] + dh_next) * (1.0 - h[..., t, :] ** 2)  # (S, N, H)
-        h_prev = h[..., t - 1, :] if t > 0 else h0
-        # BPTT: the weights are shared by every step, so their gradients add up over time.
-        dW_x += da.mT @ x[..., t, :]  # (S, H, N)@(S, N, D) -> (S, H, D)
-        dW_h += da.mT @ h_prev  # (S, H, N)@(S, N, H) -> (S, H, H)
-        db += da.sum(axis=-2, keepdims=True)
-        dh_next = da @ W_h  # (S, N, H)@(S, H, H) -> (S, N, H)
-    return dW_x, dW_h, db
+# each kind's recurrent layer: the input weights first, then the recurrent weights and biases
+_RECURRENT = {"rnn": ("W_xh", "W_hh", "b_h"), "lstm": ("W_x", "W_h", "b"),
+              "gru": ("W_x", "W_h", "b_x", "b_h")}
+_GATES = {"rnn": 1, "lstm": 4, "gru": 3}  # rows of the input weights: gates x H
+TRAINED = ("all", "readout+distractor")
 
 
 def _kind(kind):
@@ -60,26 +53,36 @@ def _kind(kind):
         raise ValueError(f"kind: expected one of {RECALL_KINDS}, got {kind!r}")
 
 
+def recall_kind(params):
+    """The kind of a recall model, read from the keys of its params: "rnn", "lstm" or "gru"."""
+    for kind, names in _RECURRENT.items():
+        if isinstance(params, dict) and set(params) == {*names, "W_hy", "b_y"}:
+            return kind
+    got = sorted(params) if isinstance(params, dict) else type(params).__name__
+    raise ValueError("params: expected the keys of one recall model (from init_recall_params): "
+                     + "; ".join(f"{k} {[*n, 'W_hy', 'b_y']}" for k, n in _RECURRENT.items())
+                     + f"; got {got}")
+
+
 def init_recall_params(kind, H, rng, forget_bias=1.0, update_bias=0.0):
     """Parameters of a two-class recall model (D = 2 inputs, O = 2 outputs).
 
-    kind "rnn" uses rnnlib.init_rnn_params (as notebook 05 does); "lstm" and "gru" use
+    kind "rnn" is rnnlib.init_rnn_params (as notebook 05 starts it); "lstm" and "gru" use
     PyTorch's uniform default for the recurrent weights, the same Xavier-style output layer,
     zero biases except the gate that keeps the old state: the LSTM's forget gate
     (forget_bias) and the GRU's update gate (update_bias, put in b_x[H:2H]).
 
     Returns:
-    - params: dict W_x (kH, 2), W_h (kH, H), the biases, W_hy (2, H), b_y (2,), with k = 1,
-      4 or 3; the biases are b (kH,) for "rnn" and "lstm", b_x and b_h (3H,) for "gru".
+    - params: for "rnn" W_xh (H, 2), W_hh (H, H), b_h (H,); for "lstm" W_x (4H, 2),
+      W_h (4H, H), b (4H,); for "gru" W_x (3H, 2), W_h (3H, H), b_x, b_h (3H,); and for
+      every kind the output layer W_hy (2, H), b_y (2,).
     """
     _kind(kind)
     check_positive("H", H, integer=True)
     rng = make_rng(rng)
     if kind == "rnn":
-        p = init_rnn_params(2, H, 2, rng)
-        return {"W_x": p["W_xh"], "W_h": p["W_hh"], "b": p["b_h"], "W_hy": p["W_hy"],
-                "b_y": p["b_y"]}
-    k = 4 if kind == "lstm" else 3
+        return init_rnn_params(2, H, 2, rng)
+    k = _GATES[kind]
     params = {"W_x": recurrent_uniform((k * H, 2), H, rng),
               "W_h": recurrent_uniform((k * H, H), H, rng)}
     if kind == "lstm":
@@ -93,62 +96,61 @@ def init_recall_params(kind, H, rng, forget_bias=1.0, update_bias=0.0):
     return params
 
 
-def _recall_loss_args(kind, params, x, labels):
-    _kind(kind)
-    names = ("W_x", "W_h", *_BIASES[kind], "W_hy", "b_y")
-    if not isinstance(params, dict) or any(n not in params for n in names):
-        raise ValueError(f"params: expected a dict with keys {list(names)} "
-                         f"(from init_recall_params({kind!r}, ...))")
+def _recall_loss_args(params, x, labels):
+    kind = recall_kind(params)
     stack = "S " if isinstance(x, np.ndarray) and x.ndim == 4 else ""
     dims = {}
     check_array("x", x, stack + "N T 2", dims)
     check_labels("labels", labels, stack + "N", dims, 2)
-    check_array("params['W_h']", params["W_h"], stack + "kH H", dims)
     check_array("params['W_hy']", params["W_hy"], stack + "2 H", dims)
+    kH = str(_GATES[kind] * dims["H"])
+    inputs, recurrent, *biases = _RECURRENT[kind]
+    check_array(f"params[{inputs!r}]", params[inputs], f"{stack}{kH} 2", dims)
+    check_array(f"params[{recurrent!r}]", params[recurrent], f"{stack}{kH} H", dims)
+    for name, size in [(b, kH) for b in biases] + [("b_y", "2")]:  # a stack: (S, 1, size)
+        check_array(f"params[{name!r}]", params[name], f"S 1 {size}" if stack else size, dims)
 
 
-def _scores(kind, params, x):
-    """Last-step scores (S, N, 2) and what the backward pass needs."""
-    N, H = x.shape[-3], params["W_h"].shape[-1]
-    h0 = np.zeros(x.shape[:-3] + (N, H))
-    W_x, W_h = params["W_x"], params["W_h"]
-    if kind == "rnn":
-        hs, cache = _rnn_forward(x, h0, W_x, W_h, params["b"])
-    elif kind == "lstm":
-        hs, cache = lstm_forward(x, h0, h0, W_x, W_h, params["b"])
-    else:
-        hs, cache = gru_forward(x, h0, W_x, W_h, params["b_x"], params["b_h"])
-    scores = hs[..., -1, :] @ params["W_hy"].mT + params["b_y"]  # (S, N, H)@(S, H, 2)
-    return scores, (hs, cache)
+def _run(kind, params, x):
+    """Hidden states (..., N, T, H) of the recurrent layer from a zero state, and the cache."""
+    h0 = np.zeros(x.shape[:-2] + params["W_hy"].shape[-1:])  # (N, H)
+    weights = [params[n] for n in _RECURRENT[kind]]
+    if kind == "lstm":
+        return lstm_forward(x, h0, h0, *weights)
+    return (rnn_forward if kind == "rnn" else gru_forward)(x, h0, *weights)
 
 
-def _last_step_loss(scores, labels):
-    """Softmax cross-entropy, mean over N, and its gradient on the scores (S, N, 2)."""
-    shifted = scores - scores.max(axis=-1, keepdims=True)
-    p = np.exp(shifted)
-    p /= p.sum(axis=-1, keepdims=True)  # (S, N, 2) softmax
-    picked = np.take_along_axis(p, labels[..., None], axis=-1)[..., 0]  # (S, N)
-    loss = -np.log(picked).mean(axis=-1)
-    dscores = p.copy()
-    np.put_along_axis(dscores, labels[..., None], picked[..., None] - 1.0, axis=-1)
-    dscores /= scores.shape[-2]  # the mean over N
-    return loss, dscores
+def _last_state(kind, params, x):
+    """The last hidden state (..., N, H) alone: step by step, keeping no cache."""
+    h = c = np.zeros(x.shape[:-2] + params["W_hy"].shape[-1:])  # (N, H)
+    weights = [params[n] for n in _RECURRENT[kind]]
+    for t in range(x.shape[-2]):
+        if kind == "lstm":
+            h, c, _ = lstm_step_forward(x[..., t, :], h, c, *weights)
+        else:
+            h, _ = (rnn_step_forward if kind == "rnn" else gru_step_forward)(x[..., t, :], h,
+                                                                            *weights)
+    return h
 
 
-def _readout_grads(params, hs, dscores):
-    """Gradients of the output layer, which reads the last state only."""
-    return {"W_hy": dscores.mT @ hs[..., -1, :],  # (S, 2, N)@(S, N, H) -> (S, 2, H)
-            "b_y": dscores.sum(axis=-2).reshape(params["b_y"].shape)}
+def _scores(params, h):
+    return h @ params["W_hy"].mT + params["b_y"]  # (N, H)@(H, 2) -> (N, 2)
+
+
+def _mean_cross_entropy(scores, labels):
+    """Softmax cross-entropy, mean over the N sequences, of scores (..., N, 2); its gradient."""
+    nll, dscores = softmax_cross_entropy(scores.reshape(-1, 2), labels.reshape(-1))
+    N = scores.shape[-2]
+    return nll.reshape(labels.shape).mean(axis=-1), dscores.reshape(scores.shape) / N
 
 
 @validated(_recall_loss_args)
-def recall_loss(kind, params, x, labels):
+def recall_loss(params, x, labels):
     """Cross-entropy at the last step of a recall model, for one model or a stack of S.
 
     Inputs:
-    - kind: "rnn", "lstm" or "gru".
-    - params: from init_recall_params; for a stack every array has a leading S axis and
-      every bias has shape (S, 1, size).
+    - params: from init_recall_params (the keys say the kind); for a stack every array has a
+      leading S axis and every bias has shape (S, 1, size).
     - x: (N, T, 2) inputs, or (S, N, T, 2); labels: (N,) or (S, N) classes 0/1.
 
     Returns a tuple of:
@@ -156,45 +158,138 @@ def recall_loss(kind, params, x, labels):
     - grads: dict parallel to params.
     - scores: (N, 2) or (S, N, 2), the last step's scores.
     """
-    scores, (hs, cache) = _scores(kind, params, x)
-    loss, dscores = _last_step_loss(scores, labels)
-    grads = _readout_grads(params, hs, dscores)
+    kind = recall_kind(params)
+    hs, cache = _run(kind, params, x)
+    h_last = hs[..., -1, :]  # (N, H)
+    scores = _scores(params, h_last)
+    loss, dscores = _mean_cross_entropy(scores, labels)
+    grads = {"W_hy": dscores.mT @ h_last,  # (2, N)@(N, H) -> (2, H)
+             "b_y": dscores.sum(axis=-2).reshape(params["b_y"].shape)}
     dhs = np.zeros_like(hs)
     dhs[..., -1, :] = dscores @ params["W_hy"]  # only the last step meets the loss
-    if kind == "rnn":
-        grads["W_x"], grads["W_h"], db = _rnn_backward(dhs, cache)
-        grads["b"] = db.reshape(params["b"].shape)
-    elif kind == "lstm":
-        _, _, _, grads["W_x"], grads["W_h"], grads["b"] = lstm_backward(dhs, cache)
+    if kind == "lstm":
+        layer_grads = lstm_backward(dhs, cache)[3:]  # after dx, dh0, dc0
     else:
-        _, _, grads["W_x"], grads["W_h"], grads["b_x"], grads["b_h"] = gru_backward(dhs, cache)
+        layer_grads = (rnn_backward if kind == "rnn" else gru_backward)(dhs, cache)[2:]
+    grads.update(zip(_RECURRENT[kind], layer_grads, strict=True))
     return loss, grads, scores
 
 
-def _train_recall_args(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.05,
-                       noise=2.0, clip_norm=5.0, n_val=300, forget_bias=1.0, update_bias=0.0,
-                       length=None, readout_only=False):
+def _fit_readout_args(h, labels, l2=1e-8):
+    dims = {}
+    check_array("h", h, "N H", dims)
+    check_labels("labels", labels, "N", dims, 2)
+    check_positive("l2", l2)
+
+
+@validated(_fit_readout_args)
+def fit_readout(h, labels, l2=1e-8):
+    """The best linear readout of two classes from fixed states: logistic regression, converged.
+
+    The two scores of an output layer, s = h @ W_hy.T + b_y, enter a 2-class softmax only
+    through their difference s_1 - s_0 = w . z + c, a logistic regression. It is fitted by
+    Newton's method (halving a step until the objective falls enough) to the minimum of
+
+        mean over the N rows of the cross-entropy  +  (l2 / 2) |w|^2
+
+    where z are the states standardised unit by unit (mean 0, standard deviation 1 over the N
+    rows; a unit that never varies gets weight 0), so that l2 means the same for any scale
+    of states. The objective is convex; the fit stops when the next Newton step would change
+    no weight in its first 10 digits or the objective by 1e-20.
+
+    l2 is there only to keep the weights finite when the two classes are separable (as
+    without distractors, notebook 05). The default, 1e-8, is small enough to leave the best
+    fit of the data in place: on the recall cells of notebooks 05 and 08, 1e-10 moves no
+    held-out accuracy by more than one sequence in 300, while 1e-4 moves some by 0.1.
+
+    Inputs:
+    - h: (N, H) states, e.g. the last hidden state of each sequence.
+    - labels: (N,) classes 0 or 1.
+    - l2: the penalty on the standardised weights, > 0.
+
+    Returns a tuple of:
+    - W_hy: (2, H), b_y: (2,): an output layer in the units of h, the difference split evenly
+      between the two scores (W_hy = [-w, w] / 2 after undoing the standardisation).
+    """
+    varies = h.max(axis=0) > h.min(axis=0)  # (H,) a constant unit's z is 0, its weight too
+    mu, sd = h.mean(axis=0), np.where(varies, h.std(axis=0), 1.0)
+    z = np.where(varies, (h - mu) / sd, 0.0)  # (N, H) the standardised states
+    X = np.hstack([z, np.ones((len(h), 1))])  # (N, H + 1): z and a 1 for c
+    y = labels.astype(np.float64)
+    penalty = np.r_[np.full(h.shape[1], l2), 0.0]  # on w, not on c
+
+    def objective(w):
+        s = X @ w  # (N,) the score difference
+        return np.mean(np.logaddexp(0.0, s) - y * s) + 0.5 * np.sum(penalty * w * w)
+
+    w, f = np.zeros(X.shape[1]), objective(np.zeros(X.shape[1]))
+    for _ in range(100):
+        p = sigmoid(X @ w)  # (N,) probability of class 1
+        grad = X.T @ (p - y) / len(y) + penalty * w
+        hess = (X.T * (p * (1.0 - p))) @ X / len(y) + np.diag(penalty)  # (H + 1, H + 1)
+        step = np.linalg.solve(hess, grad)
+        decrement = grad @ step  # about twice the height above the minimum
+        if decrement < 1e-20 or np.max(np.abs(step)) < 1e-10 * (1.0 + np.max(np.abs(w))):
+            break  # converged: no step left that rounding does not swamp
+        t = 1.0
+        while (decrement > 1e-8 and t > 1e-10
+               and objective(w - t * step) > f - 0.25 * t * decrement):
+            t /= 2.0  # far from the minimum a full step can overshoot: halve it
+        w = w - t * step
+        f = objective(w)
+    else:
+        raise FloatingPointError("fit_readout: Newton's method did not converge in 100 steps; "
+                                 "try a larger l2")
+    w_h = w[:-1] / sd  # back to the units of h
+    c = w[-1] - w_h @ mu
+    return np.stack([-w_h, w_h]) / 2.0, np.array([-c, c]) / 2.0
+
+
+def _task_args(kind, T, seeds, hidden, steps, batch, noise, n_val, length):
     _kind(kind)
     for name, value in (("T", T), ("hidden", hidden), ("steps", steps), ("batch", batch),
                         ("n_val", n_val)):
         check_positive(name, value, integer=True)
-    for name, value in (("lr", lr), ("clip_norm", clip_norm)):
-        check_positive(name, value)
     check_positive("noise", noise, allow_zero=True)
     if length is not None and check_positive("length", length, integer=True) < T:
         raise ValueError(f"length: expected at least T = {T} steps (the bit comes T steps "
                          f"before the end), got {length}")
-    if not isinstance(readout_only, bool):
-        raise TypeError(f"readout_only: expected True or False, got {readout_only!r}")
     if (not isinstance(seeds, (list, tuple)) or not seeds
             or not all(isinstance(s, (int, np.integer)) for s in seeds)):
         raise TypeError(f"seeds: expected a non-empty list of integers, got {seeds!r}")
 
 
+def _start(kind, T, seeds, hidden, noise, n_val, length, forget_bias, update_bias):
+    """Each seed's Generator makes its initial parameters, then its held-out set; stacked."""
+    rngs = [np.random.default_rng(s) for s in seeds]
+    singles = [init_recall_params(kind, hidden, r, forget_bias, update_bias) for r in rngs]
+    params = {n: np.stack([p[n] for p in singles]) for n in singles[0]}  # (S, ...)
+    for n in params:
+        if params[n].ndim == 2:  # a bias (S, size) becomes (S, 1, size): one row per model
+            params[n] = params[n][:, None, :]
+    return rngs, params, _batch(rngs, n_val, T, noise, length)
+
+
+def _batch(rngs, n, T, noise, length):
+    """n sequences from each seed's Generator: x (S, n, length, 2), last-step labels (S, n)."""
+    data = [recall_first_data(n, T, r, noise, length) for r in rngs]
+    return np.stack([d[0] for d in data]), np.stack([d[1][:, -1] for d in data])
+
+
+def _train_recall_args(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.05,
+                       noise=2.0, clip_norm=5.0, n_val=300, forget_bias=1.0, update_bias=0.0,
+                       length=None, trained="all"):
+    _task_args(kind, T, seeds, hidden, steps, batch, noise, n_val, length)
+    for name, value in (("lr", lr), ("clip_norm", clip_norm)):
+        check_positive(name, value)
+    if trained not in TRAINED:
+        raise ValueError(f"trained: expected one of {TRAINED}, got {trained!r}")
+
+
 @validated(_train_recall_args)
 def train_recall(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.05, noise=2.0,
                  clip_norm=5.0, n_val=300, forget_bias=1.0, update_bias=0.0, length=None,
-                 readout_only=False):
+                 trained="all"):
     """Train one model per seed on rnnlib.recall_first_data, all seeds at once.
 
     Seed s does exactly what a single run would: its own Generator makes the initial
@@ -203,52 +298,83 @@ def train_recall(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.05, noi
     The matrices are small, so it runs with one BLAS thread (faster, and unaffected by
     other programs competing for the cores); the results do not depend on the thread count.
 
-    readout_only=True is the control that learns nothing through the recurrence: the same
-    start, data and budget, but only the output layer (W_hy, b_y) is trained, on the states
-    of the untrained recurrent layer, which stays exactly as initialised (no BPTT is run).
-    The clipping then acts on the output layer's gradient alone.
+    trained="readout+distractor" is a control: the same start, data and budget, but only the
+    output layer (W_hy, b_y) and the column of the input weights that reads the distractor
+    channel (input 1) learn; the recurrent weights, the biases and the bit's input column
+    stay exactly as initialised. The clipping then acts on the learning weights alone.
 
     Inputs:
     - kind: "rnn", "lstm" or "gru"; T: the distance to recall over (see recall_first_data).
     - seeds: list of S integer seeds.
     - hidden, steps, batch, lr, noise, clip_norm, n_val: the budget and the task.
     - forget_bias, update_bias: see init_recall_params.
-    - length: sequence length (default T: the bit comes first); readout_only: see above.
+    - length: sequence length (default T: the bit comes first).
+    - trained: "all" (the model) or "readout+distractor" (the control above).
 
     Returns a tuple of:
     - accuracy: (S,) held-out accuracy of each seed after training.
     - losses: (steps, S) training loss of each seed before each update.
     """
-    from threadpoolctl import threadpool_limits
-
-    rngs = [np.random.default_rng(s) for s in seeds]
-    singles = [init_recall_params(kind, hidden, r, forget_bias, update_bias) for r in rngs]
-    params = {n: np.stack([p[n] for p in singles]) for n in singles[0]}  # (S, ...)
-    for n in params:
-        if params[n].ndim == 2:  # a bias (S, size) becomes (S, 1, size): one row per model
-            params[n] = params[n][:, None, :]
-    trained = {n: params[n] for n in (("W_hy", "b_y") if readout_only else params)}
-    val = [recall_first_data(n_val, T, r, noise, length) for r in rngs]
-    x_val = np.stack([v[0] for v in val])  # (S, n_val, length, 2)
-    y_val = np.stack([v[1][:, -1] for v in val])  # (S, n_val)
+    rngs, params, (x_val, y_val) = _start(kind, T, seeds, hidden, noise, n_val, length,
+                                          forget_bias, update_bias)
+    inputs = _RECURRENT[kind][0]
+    learning = {n: params[n] for n in (params if trained == "all" else ("W_hy", "b_y", inputs))}
     opt = AdaGrad(lr=lr)
     losses = np.empty((steps, len(seeds)))
-    with threadpool_limits(limits=1, user_api="blas"):
+    with blas_threads(1):
         for step in range(steps):
-            data = [recall_first_data(batch, T, r, noise, length) for r in rngs]
-            x = np.stack([d[0] for d in data])  # (S, batch, length, 2)
-            y = np.stack([d[1][:, -1] for d in data])  # (S, batch)
-            if readout_only:  # the output layer's gradient only: no backward through time
-                scores, (hs, _) = _scores(kind, params, x)
-                losses[step], dscores = _last_step_loss(scores, y)
-                grads = _readout_grads(params, hs, dscores)
-            else:
-                losses[step], grads, _ = recall_loss(kind, params, x, y)
+            x, y = _batch(rngs, batch, T, noise, length)
+            losses[step], grads, _ = recall_loss(params, x, y)
+            grads = {n: grads[n] for n in learning}
+            if trained != "all":
+                grads[inputs][..., 0] = 0.0  # the bit's input column keeps its start
             norms = np.sqrt(sum((g * g).reshape(len(seeds), -1).sum(axis=1)
                                 for g in grads.values()))  # (S,) global norm of each seed
             scale = np.minimum(1.0, clip_norm / np.maximum(norms, 1e-300))
             for g in grads.values():
                 g *= scale.reshape((-1,) + (1,) * (g.ndim - 1))
-            opt.step(trained, grads)
-        scores, _ = _scores(kind, params, x_val)
+            opt.step(learning, grads)
+        scores = _scores(params, _last_state(kind, params, x_val))
     return (scores.argmax(axis=-1) == y_val).mean(axis=1), losses
+
+
+def _recall_readout_args(kind, T, seeds, *, hidden=16, steps=100, batch=32, noise=2.0,
+                         n_val=300, forget_bias=1.0, update_bias=0.0, length=None, l2=1e-8):
+    _task_args(kind, T, seeds, hidden, steps, batch, noise, n_val, length)
+    check_positive("l2", l2)
+
+
+@validated(_recall_readout_args)
+def recall_readout(kind, T, seeds, *, hidden=16, steps=100, batch=32, noise=2.0, n_val=300,
+                   forget_bias=1.0, update_bias=0.0, length=None, l2=1e-8):
+    """The readout-only control, converged: the best linear readout of the untrained network.
+
+    For each seed, the same start, held-out set and training sequences as train_recall (the
+    steps batches of batch sequences, here all at once): the recurrent layer stays exactly
+    as initialised, and only the output layer is fitted, to convergence, on its last states
+    (fit_readout with penalty l2). Where it succeeds, the start already delivers the bit to
+    the last step, and a trained model's success there needs no learning at all.
+
+    Inputs: as train_recall (no optimizer: nothing is trained step by step); l2: see
+    fit_readout.
+
+    Returns a tuple of:
+    - accuracy: (S,) held-out accuracy of each seed's readout.
+    - loss: (S,) its mean cross-entropy on the steps * batch training sequences.
+    """
+    rngs, params, (x_val, y_val) = _start(kind, T, seeds, hidden, noise, n_val, length,
+                                          forget_bias, update_bias)
+    h, y = [], []
+    with blas_threads(1):
+        for _ in range(steps):  # the full model's batches, one by one (small arrays are faster)
+            x_b, y_b = _batch(rngs, batch, T, noise, length)
+            h.append(_last_state(kind, params, x_b))
+            y.append(y_b)
+        h_val = _last_state(kind, params, x_val)
+    h, y = np.concatenate(h, axis=1), np.concatenate(y, axis=1)  # (S, steps * batch, H), (S, .)
+    accuracy, loss = np.empty(len(seeds)), np.empty(len(seeds))
+    for s in range(len(seeds)):
+        readout = dict(zip(("W_hy", "b_y"), fit_readout(h[s], y[s], l2), strict=True))
+        accuracy[s] = np.mean(_scores(readout, h_val[s]).argmax(axis=1) == y_val[s])
+        loss[s] = _mean_cross_entropy(_scores(readout, h[s]), y[s])[0]
+    return accuracy, loss

@@ -1,7 +1,8 @@
 """Training loops: ``train`` for the notebooks' models, ``CharRNNTrainer`` for char models.
 
 ``train(loss_fn, params, optimizer, batches, steps)`` calls ``loss_fn(params, *batch)`` (any
-model of rnnlib.models) and steps the optimizer.
+model of rnnlib.models) and steps the optimizer. ``freeze(loss_fn, names)`` is the same loss
+with some weights held at their values (a control that trains only the output layer).
 
 ``CharRNNTrainer`` runs truncated BPTT over a text with any char model of the protocol in
 rnnlib/__init__.py: the vanilla char-RNN, the LSTM or the GRU (``config.cell``), or a model
@@ -98,6 +99,47 @@ def train(loss_fn, params, optimizer, batches, steps, *, clip_value=None,
         if print_every and ((step + 1) % print_every == 0 or step == 0):
             log(f"step {step + 1:>{len(str(steps))}}/{steps}  loss {loss:.4g}")
     return losses
+
+
+def _freeze_args(loss_fn, names):
+    if not callable(loss_fn):
+        raise TypeError(f"loss_fn: expected a function (params, *batch) -> (loss, grads), got "
+                        f"{type(loss_fn).__name__}")
+    if (not isinstance(names, (list, tuple)) or not names
+            or not all(isinstance(n, str) for n in names)):
+        raise TypeError(f"names: expected a non-empty list or tuple of parameter names, e.g. "
+                        f"('W_xh', 'W_hh', 'b_h'), got {names!r}")
+
+
+@validated(_freeze_args)
+def freeze(loss_fn, names):
+    """The same loss, with the weights in ``names`` frozen: their gradients are zero.
+
+    ``rnnlib.train(rnnlib.freeze(rnnlib.regression_loss, ("W_xh", "W_hh", "b_h")), ...)``
+    trains only the output layer. A zero gradient leaves a weight exactly as it is under SGD
+    and AdaGrad (bit for bit) and adds nothing to a global norm, so clipping by norm acts on
+    the trained weights alone.
+
+    Inputs:
+    - loss_fn: function (params, *batch) -> (loss, grads, ...), e.g. rnnlib.many_to_many_loss.
+    - names: list or tuple of the keys of params to freeze.
+
+    Returns:
+    - frozen_loss: function with loss_fn's arguments and results, whose grads hold zeros for
+      ``names``. A name that is not a key of the gradients raises ValueError at the first call.
+    """
+    names = tuple(names)
+
+    def frozen_loss(params, *batch, **kwargs):
+        loss, grads, *more = loss_fn(params, *batch, **kwargs)  # more: a char model's state
+        unknown = [n for n in names if n not in grads]
+        if unknown:
+            raise ValueError(f"names: {unknown} are not weights of this model; its weights are "
+                             f"{list(grads)}")
+        return (loss, {k: np.zeros_like(g) if k in names else g for k, g in grads.items()},
+                *more)
+
+    return frozen_loss
 
 
 CLIP_OPTIONS = ("clip", "clip_norm")  # None switches them off

@@ -180,6 +180,9 @@ CASES.update({
     "gradient check of a one-argument function": (
         rnnlib.check_gradients, (lambda params: (0.0, params), {"w": np.zeros(2)}), TypeError,
         r"loss_and_grads: expected a function of no arguments .*needs \['params'\]"),
+    "gradient check with a step of 0": (
+        rnnlib.check_gradients, (lambda: (0.0, {"w": np.zeros(2)}), {"w": np.zeros(2)}, 0.0),
+        ValueError, r"eps: expected a finite value > 0, got 0.0"),
     "cross-entropy label out of range": (rnnlib.softmax_cross_entropy,
                                          (np.zeros((2, 3)), np.array([0, 3])), ValueError,
                                          r"labels: class indices must lie in \[0, 2\]"),

@@ -13,8 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import rnnlib
-from rnnlib import check_gradients, rel_error, sigmoid
+from rnnlib import check_gradients, sigmoid
 from rnnlib.gated import (
     gru_backward,
     gru_forward,
@@ -33,7 +32,7 @@ from rnnlib.gated_models import (
     init_char_gru_params,
     init_char_lstm_params,
 )
-from rnnlib.recall import init_recall_params, recall_loss, train_recall
+from rnnlib.recall import init_recall_params
 
 size = st.integers(1, 3)
 seed = st.integers(0, 2**32 - 1)
@@ -425,146 +424,6 @@ def test_char_loss_bad_input():
         char_lstm_loss(params, ix.tolist(), ix, None)
     with pytest.raises(ValueError, match=r"targets: expected shape \(B, T\) = \(2, 4\)"):
         char_gru_loss(init_char_gru_params(5, 3, 0), ix, ix[:, :3], None)
-
-
-# ------------------------------------------------------------------- recall task, stacked
-
-
-@pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
-def test_recall_loss_gradients_and_stack(kind):
-    rng = np.random.default_rng(4)
-    x, y, _ = rnnlib.recall_first_data(3, 4, rng, noise=1.0)
-    singles = [init_recall_params(kind, 3, s) for s in (0, 1)]
-    p = singles[0]
-    errors = check_gradients(lambda: recall_loss(kind, p, x, y[:, -1])[:2], p)
-    assert max(errors.values()) < TOL
-    # a stack of two models on two data sets = the two models one at a time
-    stack = {n: np.stack([q[n] for q in singles]) for n in p}
-    stack = {n: v[:, None] if v.ndim == 2 else v for n, v in stack.items()}
-    x2, y2 = np.stack([x, x[::-1]]), np.stack([y[:, -1], y[::-1, -1]])
-    loss, grads, _ = recall_loss(kind, stack, x2, y2)
-    for s, (q, xs, ys) in enumerate(zip(singles, x2, y2, strict=True)):
-        loss_s, grads_s, _ = recall_loss(kind, q, xs, ys)
-        assert math.isclose(loss[s], loss_s, rel_tol=1e-12)
-        for n in q:
-            np.testing.assert_allclose(grads[n][s].reshape(q[n].shape), grads_s[n],
-                                       rtol=1e-10, atol=1e-14)
-
-
-def test_recall_rnn_matches_the_vanilla_library():
-    # kind "rnn" is rnnlib's many_to_many_loss with the mask on the last step only
-    x, y, m = rnnlib.recall_first_data(4, 5, 0, noise=1.0)
-    p = init_recall_params("rnn", 3, 1)
-    loss, grads, _ = recall_loss("rnn", p, x, y[:, -1])
-    vanilla = {"W_xh": p["W_x"], "W_hh": p["W_h"], "b_h": p["b"], "W_hy": p["W_hy"],
-               "b_y": p["b_y"]}
-    loss_v, grads_v = rnnlib.many_to_many_loss(vanilla, x, y, m)
-    assert math.isclose(loss, loss_v, rel_tol=1e-12)
-    for mine, theirs in zip(("W_x", "W_h", "b", "W_hy", "b_y"), vanilla, strict=True):
-        assert rel_error(grads[mine], grads_v[theirs]) < 1e-12
-
-
-def test_train_recall_equals_one_run_per_seed():
-    # seeds side by side = each seed trained alone with rnnlib.train (AdaGrad, clipping)
-    T, steps, seeds = 3, 4, [0, 7]
-    acc, losses = train_recall("rnn", T, seeds, hidden=4, steps=steps, batch=5, n_val=20)
-    for j, s in enumerate(seeds):
-        rng = np.random.default_rng(s)
-        params = rnnlib.init_rnn_params(2, 4, 2, rng)
-        x_val, y_val, m_val = rnnlib.recall_first_data(20, T, rng, 2.0)
-
-        def batch(step, rng=rng):
-            return rnnlib.recall_first_data(5, T, rng, 2.0)  # (x, labels, mask)
-
-        alone = rnnlib.train(rnnlib.many_to_many_loss, params, rnnlib.AdaGrad(lr=0.05), batch,
-                             steps, clip_norm=5.0)
-        np.testing.assert_allclose(losses[:, j], alone, rtol=1e-10)
-        scores = rnnlib.rnn_scores(params, x_val)
-        assert acc[j] == rnnlib.masked_accuracy(scores, y_val, m_val)
-
-
-@pytest.mark.parametrize("length", [None, 6])
-def test_train_recall_with_a_longer_sequence_equals_one_run_per_seed(length):
-    # the distance T = 3 inside sequences of `length` steps, seed by seed with rnnlib.train
-    acc, losses = train_recall("rnn", 3, [2, 5], hidden=4, steps=3, batch=5, n_val=20,
-                               noise=1.0, length=length)
-    for j, s in enumerate([2, 5]):
-        rng = np.random.default_rng(s)
-        params = rnnlib.init_rnn_params(2, 4, 2, rng)
-        x_val, y_val, m_val = rnnlib.recall_first_data(20, 3, rng, 1.0, length=length)
-        assert x_val.shape[1] == (length or 3)
-        alone = rnnlib.train(rnnlib.many_to_many_loss, params, rnnlib.AdaGrad(lr=0.05),
-                             lambda step, rng=rng: rnnlib.recall_first_data(5, 3, rng, 1.0,
-                                                                            length=length),
-                             3, clip_norm=5.0)
-        np.testing.assert_allclose(losses[:, j], alone, rtol=1e-10)
-        assert acc[j] == rnnlib.masked_accuracy(rnnlib.rnn_scores(params, x_val), y_val, m_val)
-
-
-def _frozen_states(kind, p, x):
-    # last hidden state of the untrained recurrent layer, through rnnlib's public layers
-    h0 = np.zeros((len(x), p["W_h"].shape[1]))
-    if kind == "rnn":
-        h, _ = rnnlib.rnn_forward(x, h0, p["W_x"], p["W_h"], p["b"])
-    elif kind == "lstm":
-        h, _ = lstm_forward(x, h0, h0, p["W_x"], p["W_h"], p["b"])
-    else:
-        h, _ = gru_forward(x, h0, p["W_x"], p["W_h"], p["b_x"], p["b_h"])
-    return h[:, -1]
-
-
-@pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
-def test_train_recall_readout_only_keeps_the_recurrence_as_initialised(kind):
-    # readout_only = a softmax classifier trained on the states of the initial recurrent
-    # layer: recompute it seed by seed with rnnlib.train on those frozen states. Every loss
-    # before every update depends on the recurrent weights, so any change to them would show.
-    T, steps, seeds = 4, 6, [1, 3]
-    acc, losses = train_recall(kind, T, seeds, hidden=3, steps=steps, batch=6, n_val=30,
-                               lr=0.5, clip_norm=0.05, readout_only=True)
-    for j, s in enumerate(seeds):
-        rng = np.random.default_rng(s)
-        p = init_recall_params(kind, 3, rng)
-        x_val, y_val, _ = rnnlib.recall_first_data(30, T, rng, 2.0)
-        readout = {"W_hy": p["W_hy"].copy(), "b_y": p["b_y"].copy()}
-
-        def loss_fn(q, x, labels, mask, p=p):
-            h = _frozen_states(kind, p, x)[:, None]  # (N, 1, H): the frozen last state
-            scores, cache = rnnlib.temporal_affine_forward(h, q["W_hy"], q["b_y"])
-            loss, dscores = rnnlib.temporal_softmax_cross_entropy_loss(
-                scores, labels[:, -1:], mask[:, -1:])
-            _, dW_hy, db_y = rnnlib.temporal_affine_backward(dscores, cache)
-            return loss, {"W_hy": dW_hy, "b_y": db_y}
-
-        alone = rnnlib.train(loss_fn, readout, rnnlib.AdaGrad(lr=0.5),
-                             lambda step, rng=rng: rnnlib.recall_first_data(6, T, rng, 2.0),
-                             steps, clip_norm=0.05)
-        np.testing.assert_allclose(losses[:, j], alone, rtol=1e-10)
-        scores = _frozen_states(kind, p, x_val) @ readout["W_hy"].T + readout["b_y"]
-        assert acc[j] == np.mean(scores.argmax(axis=1) == y_val[:, -1])
-    # and the test can fail: training everything moves the losses away after the first step
-    _, full = train_recall(kind, T, seeds, hidden=3, steps=steps, batch=6, n_val=30, lr=0.5,
-                           clip_norm=0.05)
-    np.testing.assert_allclose(full[0], losses[0], rtol=1e-12)
-    assert np.all(np.abs(full[1:] - losses[1:]) > 1e-9)
-
-
-def test_recall_bad_input_is_named():
-    with pytest.raises(ValueError, match=r"kind: expected one of"):
-        train_recall("lstn", 4, [0])
-    with pytest.raises(TypeError, match=r"seeds: expected a non-empty list of integers"):
-        train_recall("rnn", 4, 3)
-    with pytest.raises(ValueError, match=r"T: expected a finite value > 0, got 0"):
-        train_recall("rnn", 0, [0])
-    with pytest.raises(ValueError, match=r"length: expected at least T = 8 steps"):
-        train_recall("rnn", 8, [0], length=4)
-    with pytest.raises(TypeError, match=r"readout_only: expected True or False"):
-        train_recall("rnn", 4, [0], readout_only="yes")
-    p = init_recall_params("gru", 3, 0)
-    x, y, _ = rnnlib.recall_first_data(4, 5, 0)
-    with pytest.raises(ValueError, match=r"labels: expected 1-D array of shape \(N,\)"):
-        recall_loss("gru", p, x, y)  # every step's labels instead of the last step's
-    with pytest.raises(ValueError, match=r"params: expected a dict with keys \['W_x', 'W_h', 'b'"):
-        recall_loss("lstm", p, x, y[:, -1])  # GRU parameters for an LSTM
 
 
 def test_torch_comparison_script_runs_without_torch_or_agrees_with_it():

@@ -79,7 +79,7 @@ def test_check_catches_the_shortcut_bptt_shown_in_notebook_03():
 
 def test_policy_tolerance_separates_round_off_from_a_small_bug():
     """GRAD_TOL at GRAD_STEP: a correct gradient of a smooth function sits far below it; the
-    truncation error of a larger step (for sin, exactly 1 - sin(h)/h, about h^2/6) sits
+    truncation error of a larger step (for sin, exactly 1 - sin(eps)/eps, about eps^2/6) sits
     above it; and a bug of relative size 1e-5 is caught."""
     assert rnnlib.GRAD_STEP == 1e-5 and rnnlib.GRAD_TOL == 1e-7
     p = {"w": np.array([0.3, -1.1, 2.0])}
@@ -91,7 +91,7 @@ def test_policy_tolerance_separates_round_off_from_a_small_bug():
         return right()[0], {"w": np.cos(p["w"]) * (1 + 2e-5)}
 
     assert max(check_gradients(right, p).values()) < rnnlib.GRAD_TOL / 100
-    h = 2e-3  # the centred difference of sin(w) is cos(w) sin(h) / h
-    assert check_gradients(right, p, h=h)["w"] == pytest.approx(h**2 / 12, rel=1e-3)
-    assert h**2 / 12 > rnnlib.GRAD_TOL
+    eps = 2e-3  # the centred difference of sin(w) is cos(w) sin(eps) / eps
+    assert check_gradients(right, p, eps=eps)["w"] == pytest.approx(eps**2 / 12, rel=1e-3)
+    assert eps**2 / 12 > rnnlib.GRAD_TOL
     assert check_gradients(bug, p)["w"] > rnnlib.GRAD_TOL

@@ -120,6 +120,31 @@ def test_rnn_backward_carries_gradient_to_first_step(rng):
     assert dx[0, 0, 0] == pytest.approx((h2[:, -1].sum() - h[:, -1].sum()) / eps, rel=1e-4)
 
 
+def test_a_stack_of_rnns_equals_each_rnn(rng):
+    # With a leading S axis on every array (weights (S, H, D), bias (S, 1, H)), the sequence
+    # and step functions run S independent models, forward and backward, called directly.
+    S, N, T, D, H = 3, 2, 4, 3, 5
+    x, h0 = rng.normal(size=(S, N, T, D)), rng.normal(size=(S, N, H)) * 0.5
+    W_xh, W_hh = rng.normal(size=(S, H, D)), rng.normal(size=(S, H, H)) * 0.5
+    b_h = rng.normal(size=(S, 1, H))
+    h, cache = rnnlib.rnn_forward(x, h0, W_xh, W_hh, b_h)
+    dh = rng.normal(size=h.shape)
+    grads = rnnlib.rnn_backward(dh, cache)
+    assert grads[-1].shape == (S, 1, H)  # the bias's gradient keeps the bias's shape
+    for s in range(S):
+        h_s, cache_s = rnnlib.rnn_forward(x[s], h0[s], W_xh[s], W_hh[s], b_h[s, 0])
+        np.testing.assert_allclose(h[s], h_s, rtol=1e-12)
+        for g, g_s in zip(grads, rnnlib.rnn_backward(dh[s], cache_s), strict=True):
+            np.testing.assert_allclose(g[s].reshape(g_s.shape), g_s, rtol=1e-10, atol=1e-12)
+    step, step_cache = rnnlib.rnn_step_forward(x[:, :, 0], h0, W_xh, W_hh, b_h)
+    np.testing.assert_allclose(step, h[:, :, 0], rtol=1e-12)
+    assert rnnlib.rnn_step_backward(dh[:, :, 0], step_cache)[-1].shape == (S, 1, H)
+    with pytest.raises(ValueError, match=r"b_h: expected 3-D array of shape \(S, 1, H\)"):
+        rnnlib.rnn_forward(x, h0, W_xh, W_hh, b_h[:, 0])
+    with pytest.raises(ValueError, match=r"h0: expected 3-D array of shape \(S, N, H\)"):
+        rnnlib.rnn_forward(x, h0[0], W_xh, W_hh, b_h)
+
+
 @pytest.mark.parametrize("N,T,D,H,O", SHAPES)
 def test_affine_gradients(rng, N, T, D, H, O):
     p = {"h": rng.normal(size=(N, H)), "W": rng.normal(size=(O, H)), "b": rng.normal(size=O)}
