@@ -58,12 +58,13 @@ KNOWN_NOISE = [
     # The slideshow page loads every installed JupyterLab extension but offers only part of
     # JupyterLab. nbgrader's extension (the instructor's Assignments and Formgrader menus) and
     # Jupyter Notebook's, which comes with nbgrader, need the notebook shell it lacks, so
-    # jupyterlab-rise skips them with these two errors; the slides use neither. Accepted on
-    # the slideshow page only.
+    # jupyterlab-rise skips them with these two errors (which of Notebook's modules is named
+    # depends on the order the modules load in); the slides use neither. Accepted on the
+    # slideshow page only.
     ("nbgrader's extensions in the slideshow",
      re.compile(r"^Error: The getter for the shared module is not a function"
-                r"|^ReferenceError: Cannot access '\w+' before initialization\s+at Module\."
-                r"INotebookShell")),
+                r"|^ReferenceError: Cannot access '\w+' before initialization\s+at Module\.\w+ "
+                r"\(\S*/lab/extensions/@jupyter-notebook/lab-extension/")),
 ]
 RISE_ONLY = {"jupyterlab-rise design tokens", "nbgrader's extensions in the slideshow"}
 
