@@ -1,109 +1,425 @@
-"""Each nb02 exercise check passes a right answer and fails wrong ones with a useful message."""
+"""Each nb02 exercise check passes right answers, however written, and fails wrong ones with a
+message that says what it observed, never the answer."""
+
+import math
 
 import numpy as np
+import pytest
 from exercise_helpers import hint_only_on_request, stub
 
 from rnnlib import rnn_forward
 from rnnlib.exercises import nb02
 
+# ---------------------------------------------------------------- references, written here
 
-def rnn_step(x, h_prev, W_xh, W_hh, b_h):
-    return np.tanh(x @ W_xh.T + h_prev @ W_hh.T + b_h)
-
-
-def standardise(train, other):
-    mu, sd = train.mean(), train.std()
-    return (train - mu) / sd, (other - mu) / sd
+N, T = 4, 6
 
 
-def final_state(x, w_x, w_h, b):
-    h, _ = rnn_forward(x, np.zeros((x.shape[0], w_h.shape[0])), w_x.T, w_h.T, b)
-    return h[:, -1]
+def reach_answers():
+    """The three masks of exercise 1, written out by hand."""
+    x = np.zeros((N, T), dtype=bool)
+    x[2, 3:] = True  # sequence 2, steps 3, 4, 5
+    w = np.ones((N, T), dtype=bool)
+    w[:, 0] = False  # W_hh h_0 = 0 at step 0
+    return x, w, np.ones((N, T), dtype=bool)
 
 
-def fit_linear(x, y):
-    A = np.hstack([x, np.ones((len(x), 1))])
-    p = np.linalg.lstsq(A, y, rcond=None)[0]
-    return p[:-1], p[-1]
+def split_kernel(kernel, D):
+    return kernel[:D].T, kernel[D:].T
 
 
-def k_step_mse(phi1, phi2, sigma, K):
+def split_kernel_by_loops(kernel, D):  # another right way: entry by entry, returned as a list
+    H = kernel.shape[1]
+    W_xh = [[kernel[j, i] for j in range(D)] for i in range(H)]
+    W_hh = [[kernel[D + k, i] for k in range(H)] for i in range(H)]
+    return [W_xh, W_hh]
+
+
+def split_kernel_np(kernel, D):  # and a third: np.split of the transposed kernel
+    W_xh, W_hh = np.split(kernel.T, [D], axis=1)
+    return W_xh, W_hh
+
+
+def jordan(params, x, targets=None, mistake=None):
+    """Batched forward of the cell that feeds back its output; ``mistake`` plants a usual one."""
+    n, steps, _ = x.shape
+    W_xh, W_yh, W_hy = params["W_xh"], params["W_yh"], params["W_hy"]
+    b_h, b_y = params["b_h"], params["b_y"]
+    y = np.zeros((n, steps, len(b_y)))
+    fed = np.zeros((n, len(b_y)))
+    for t in range(steps):
+        if mistake == "wrap" and targets is not None:
+            fed = targets[:, t - 1]  # at t = 0 this is the last target
+        if mistake == "own target" and targets is not None and t > 0:
+            fed = targets[:, t]
+        recurrent = fed @ (W_yh if mistake == "W_yh as (in, out)" else W_yh.T)
+        h = np.tanh(x[:, t] @ W_xh.T + recurrent + (0 if mistake == "no b_h" else b_h))
+        y[:, t] = h @ W_hy.T + (0 if mistake == "no b_y" else b_y)
+        if mistake == "states":
+            fed, y[:, t] = y[:, t].copy(), h
+        else:
+            fed = y[:, t] if targets is None or mistake == "ignore targets" else targets[:, t]
+    return y
+
+
+def jordan_per_example(params, x, targets=None):  # another right way: one row at a time
+    out = []
+    for n in range(x.shape[0]):
+        prev, row = np.zeros(params["b_y"].shape), []
+        for t in range(x.shape[1]):
+            h = np.tanh(params["W_xh"] @ x[n, t] + params["W_yh"] @ prev + params["b_h"])
+            row.append(params["W_hy"] @ h + params["b_y"])
+            prev = row[-1] if targets is None else targets[n, t]
+        out.append(row)
+    return np.array(out)
+
+
+def jordan_einsum(params, x, targets=None):  # and a third: (in, out) copies and einsum
+    w_x, w_y, w_o = params["W_xh"].T, params["W_yh"].T, params["W_hy"].T
+    outputs = []
+    for t in range(x.shape[1]):
+        if t == 0:
+            previous = np.zeros((x.shape[0], w_o.shape[1]))
+        elif targets is None:
+            previous = outputs[-1]
+        else:
+            previous = targets[:, t - 1]
+        state = np.tanh(np.einsum("nd,dh->nh", x[:, t], w_x) + previous @ w_y + params["b_h"])
+        outputs.append(state @ w_o + params["b_y"])
+    return np.stack(outputs, axis=1)
+
+
+def jordan_feeds_state(params, x, targets=None):
+    h = np.zeros((x.shape[0], params["W_hh" if "W_hh" in params else "W_yh"].shape[0]))
+    ys = []
+    for t in range(x.shape[1]):
+        h = np.tanh(x[:, t] @ params["W_xh"].T + h @ params["W_yh"].T + params["b_h"])
+        ys.append(h @ params["W_hy"].T + params["b_y"])
+    return np.stack(ys, axis=1)
+
+
+def best_mse(phi1, phi2, sigma, K):
+    """sigma^2 sum_{j<k} psi_j^2 from the psi recursion (section 11), for the tests."""
     psi = [1.0, phi1][:K]
     while len(psi) < K:
         psi.append(phi1 * psi[-1] + phi2 * psi[-2])
     return sigma**2 * np.cumsum(np.square(psi))
 
 
-def test_k_step_mse_reference_by_hand():
+# ---------------------------------------------------------------- the references themselves
+
+
+def test_the_reach_found_by_running_is_the_one_worked_out_by_hand():
+    truth = nb02._reach_truth()
+    for name, mask in zip(("reach_x", "reach_W_hh", "reach_W_hh_warm"), reach_answers(),
+                          strict=True):
+        assert np.array_equal(truth[name], mask), name
+
+
+def test_the_stacked_network_is_rnnlib_with_the_blocks_turned():
+    rng = np.random.default_rng(0)
+    kernel, bias, x = rng.normal(size=(7, 4)), rng.normal(size=4), rng.normal(size=(2, 5, 3))
+    h, _ = rnn_forward(x, np.zeros((2, 4)), kernel[:3].T, kernel[3:].T, bias)
+    assert np.allclose(nb02._stacked_states(kernel, bias, x), h[:, -1])
+
+
+def test_the_feedback_loop_matches_a_batched_forward_and_teacher_forcing_its_own_outputs():
+    p, x, targets = nb02._jordan_case(3, 5, 2, 4, 3)
+    free = nb02._jordan_loop(p, x)
+    assert np.allclose(free, jordan(p, x))
+    assert np.allclose(nb02._jordan_loop(p, x, targets), jordan(p, x, targets))
+    assert np.allclose(nb02._jordan_loop(p, x, free), free)  # fed its own outputs: the same
+    assert not np.allclose(nb02._jordan_loop(p, x, targets), free)
+
+
+def test_the_k_day_errors_by_matrix_powers_match_the_recursion():
     # phi = (0.7, 0.2), sigma = 0.5: psi = 1, 0.7, 0.69, so 0.25, 0.25 * 1.49, 0.25 * 1.9661
-    assert np.allclose(nb02._psi_by_matrix_powers(0.7, 0.2, 3), [1.0, 0.7, 0.69])
-    assert np.allclose(k_step_mse(0.7, 0.2, 0.5, 3), [0.25, 0.3725, 0.491525])
+    assert np.allclose(nb02._best_k_mse(0.7, 0.2, 3), [0.25, 0.3725, 0.491525])
+    for phi1, phi2 in [(0.0, 0.8), (0.5, -0.3), (1.2, -0.5), (0.0, -0.6)]:
+        assert np.allclose(nb02._best_k_mse(phi1, phi2, 6), best_mse(phi1, phi2, 0.5, 6))
+    # the variance of section 11 against the long-run sum sigma^2 sum_j psi_j^2
+    assert math.isclose(nb02._series_variance(0.7, 0.2), best_mse(0.7, 0.2, 0.5, 400)[-1])
+    assert math.isclose(nb02._series_variance(0.0, 0.8), 0.25 / (1 - 0.64))
 
 
-def test_right_answers_pass():
-    for result in (nb02.check_rnn_step(rnn_step), nb02.check_standardise(standardise),
-                   nb02.check_final_state(final_state), nb02.check_fit_linear(fit_linear),
-                   nb02.check_k_step_mse(k_step_mse)):
+# ---------------------------------------------------------------- right answers pass
+
+
+def test_right_answers_pass_however_written():
+    x, w, warm = reach_answers()
+    results = [
+        nb02.check_reach(x, w, warm),
+        nb02.check_reach(x.astype(int), w.astype(float), warm.tolist()),
+        nb02.check_reach(np.arange(T)[None, :] >= np.array([9, 9, 3, 9])[:, None],
+                         np.tile(np.arange(T) > 0, (N, 1)), np.full((N, T), True)),
+        nb02.check_split_kernel(split_kernel),
+        nb02.check_split_kernel(split_kernel_by_loops),
+        nb02.check_split_kernel(split_kernel_np),
+        nb02.check_jordan_forward(jordan),
+        nb02.check_jordan_forward(jordan_per_example),
+        nb02.check_jordan_forward(jordan_einsum),
+        nb02.check_two_days(0, 0.8, 0.41),
+        nb02.check_two_days(0.0, -0.6, 0.25 * 1.36),
+        nb02.check_two_days(np.float64(-0.0), np.array(0.9), 0.4525),  # 0.453 or 0.452 both
+        nb02.check_two_days(0, 0.9, 0.452),
+        nb02.check_two_days(0, 0.9, 0.453),
+        nb02.check_two_days(0, 0.5, 0.3125),  # on the boundary: MSE(1) is exactly 3/4 of
+        nb02.check_two_days(0, -0.5, 0.313),  # the variance, which float64 computes exactly
+    ]
+    for result in results:
         assert result, repr(result)
         assert repr(result).startswith("PASS")
+        assert result.assert_pass() is None
 
 
-def test_stubs_fail_with_a_message():
-    for check in (nb02.check_rnn_step, nb02.check_standardise, nb02.check_final_state,
-                  nb02.check_fit_linear, nb02.check_k_step_mse):
-        result = check(stub)
-        assert not result and repr(result).startswith("NOT YET")
-        assert hint_only_on_request(check, stub)
+def test_hidden_cases_are_checked_too():
+    assert nb02.check_split_kernel(split_kernel, cases=[(4, 3), (5, 5), (1, 1)])
+    cases = [(4, 7, 1, 5, 1), (1, 3, 4, 2, 2), (2, 6, 3, 3, 3)]
+    assert nb02.check_jordan_forward(jordan, cases=cases)
+    assert nb02.check_jordan_forward(jordan_per_example, cases=cases)
+
+    def fitted(params, x, targets=None):  # right whenever there is more than one output
+        y = jordan(params, x, targets)
+        return y if y.shape[2] > 1 else np.zeros_like(y)
+
+    assert nb02.check_jordan_forward(fitted)
+    assert not nb02.check_jordan_forward(fitted, cases=cases)
 
 
-def test_wrong_answers_are_explained():
-    r = nb02.check_rnn_step(lambda x, h, Wx, Wh, b: np.tanh(x @ Wx.T + h @ Wh + b))
-    assert not r and "without .T" in r.message
-    r = nb02.check_rnn_step(lambda x, h, Wx, Wh, b: np.tanh(x @ Wx + h @ Wh + b))
-    assert not r and "raised" in r.message  # (N, D) @ (H, D) does not multiply
-    r = nb02.check_standardise(lambda a, b: ((a - a.mean()) / a.std(), (b - b.mean()) / b.std()))
-    assert not r and "its own mean" in r.message
-
-    def no_transpose(x, w_x, w_h, b):
-        h, _ = rnn_forward(x, np.zeros((x.shape[0], w_h.shape[0])), w_x.T, w_h, b)
-        return h[:, -1]
-
-    assert "not transposed" in nb02.check_final_state(no_transpose).message
-
-    def no_carry(x, w_x, w_h, b):
-        return np.tanh(x[:, -1] @ w_x + b)
-
-    assert "not carried" in nb02.check_final_state(no_carry).message
-    r = nb02.check_fit_linear(lambda x, y: (np.linalg.lstsq(x, y, rcond=None)[0], 0.0))
-    assert not r and "intercept" in r.message
-
-    def all_states(x, w_x, w_h, b):
-        return rnn_forward(x, np.zeros((x.shape[0], w_h.shape[0])), w_x.T, w_h.T, b)[0]
-
-    assert "only the last step" in nb02.check_final_state(all_states).message
-    r = nb02.check_rnn_step(lambda x, h, Wx, Wh, b: x @ Wx.T + h @ Wh.T + b)
-    assert not r and "tanh" in r.message
-    r = nb02.check_rnn_step(lambda x, h, Wx, Wh, b: np.tanh(x @ Wx.T + h @ Wh.T))
-    assert not r and "bias" in r.message
+# ---------------------------------------------------------------- stubs and hints
 
 
-def test_k_step_mse_mistakes_are_named():
-    def psi_one_past_the_end(phi1, phi2, sigma, K):  # psi[1] = phi1 fails for K = 1
-        psi = np.zeros(K)
-        psi[0], psi[1] = 1.0, phi1
-        for j in range(2, K):
-            psi[j] = phi1 * psi[j - 1] + phi2 * psi[j - 2]
-        return sigma**2 * np.cumsum(psi**2)
+def test_stubs_fail_with_a_message_and_hints_only_on_request():
+    r = nb02.check_reach(..., ..., ...)
+    assert not r and "replace it with an array" in r.message
+    assert hint_only_on_request(nb02.check_reach, ..., ..., ...)
+    r = nb02.check_two_days(..., ..., ...)
+    assert not r and "replace it with a number" in r.message
+    assert hint_only_on_request(nb02.check_two_days, ..., ..., ...)
+    for check in (nb02.check_split_kernel, nb02.check_jordan_forward):
+        r = check(stub)
+        assert not r and repr(r).startswith("NOT YET")
+        assert "returned None" in r.message and hint_only_on_request(check, stub)
+    with pytest.raises(AssertionError, match="NOT YET split_kernel: your function returned"):
+        nb02.check_split_kernel(stub).assert_pass()
 
-    r = nb02.check_k_step_mse(psi_one_past_the_end)
-    assert not r and ", 1) raised IndexError" in r.message
-    r = nb02.check_k_step_mse(lambda a, b, s, K: k_step_mse(a, b, s, K) / s**2)
-    assert not r and "sigma**2 is missing" in r.message
-    r = nb02.check_k_step_mse(lambda a, b, s, K: k_step_mse(a, b, s, K) / s)
-    assert not r and "not by sigma" in r.message
-    r = nb02.check_k_step_mse(lambda a, b, s, K: k_step_mse(a, b, s, K + 1)[1:])
-    assert not r and "off by one" in r.message
-    r = nb02.check_k_step_mse(lambda a, b, s, K: np.diff(k_step_mse(a, b, s, K), prepend=0))
-    assert not r and "running sum" in r.message
-    r = nb02.check_k_step_mse(lambda a, b, s, K: k_step_mse(a, b, s, K)[:-1])
-    assert not r and "shape" in r.message
+
+def test_a_second_hint_goes_further_and_only_when_asked():
+    for check, answer in [(nb02.check_reach, (np.ones((N, T)),) * 3),
+                          (nb02.check_split_kernel, (stub,)),
+                          (nb02.check_jordan_forward, (stub,)),
+                          (nb02.check_two_days, (0.7, 0.2, 0.5))]:
+        quiet, one, two = (repr(check(*answer, hint=h)) for h in (False, True, 2))
+        assert "hint=2 for a stronger one" in quiet
+        assert "\n  hint: " in one and "hint 2:" not in one and "(hint=2" in one
+        assert "\n  hint: " in two and "\n  hint 2: " in two
+        first, second = two.split("\n  hint: ")[1].split("\n  hint 2: ")
+        assert first and second and first != second
+
+
+# ---------------------------------------------------------------- wrong answers, diagnosed
+
+
+def failing(result, *words):
+    text = result.message
+    return (not result) and all(w in text for w in words)
+
+
+def test_reach_says_which_states_it_saw_move():
+    x, w, warm = reach_answers()
+    every = np.ones((N, T), dtype=bool)
+    r = nb02.check_reach(x, every, warm)  # step 0 marked for W_hh from a zero start
+    assert failing(r, "reach_x right", "reach_W_hh:", "h[0, 0], h[1, 0] and 2 more",
+                   "stay exactly as they were")
+    all_rows = np.zeros((N, T), dtype=bool)
+    all_rows[:, 3:] = True  # the other sequences marked too
+    assert failing(nb02.check_reach(all_rows, w, warm), "reach_x:", "h[0, 3]",
+                   "x[2, 3] changes")
+    only_step = np.zeros((N, T), dtype=bool)
+    only_step[2, 3] = True  # the change not carried on
+    assert failing(nb02.check_reach(only_step, w, warm), "h[2, 4], h[2, 5] move",
+                   "you did not mark them")
+    assert failing(nb02.check_reach(x, w, w), "reach_x and reach_W_hh right",
+                   "reach_W_hh_warm:", "h0 not 0", "you did not mark them")
+    both = only_step | all_rows  # extra and missing at once: both said
+    both[2, 4:] = False
+    r = nb02.check_reach(both, w, warm)
+    assert failing(r, "you marked", "you did not mark")
+    assert failing(nb02.check_reach(x.T, w, warm), "shape (6, 4)", "(N, T) = (4, 6)")
+    assert failing(nb02.check_reach(x * 2, w, warm), "only True and False")
+    assert failing(nb02.check_reach("row 2", w, warm), "True/False", "str")
+    assert failing(nb02.check_reach(x, None, warm), "reach_W_hh is None")
+
+
+def test_split_kernel_says_which_rows_each_matrix_holds():
+    r = nb02.check_split_kernel(lambda k, D: (k[:D], k[D:]))  # no conversion at all
+    assert failing(r, "for D = 3, H = 5, W_xh has shape (3, 5)", "(H, D) = (5, 3)")
+    r = nb02.check_split_kernel(lambda k, D: (k[:D].T, k[D:]))  # the square block as it is
+    assert failing(r, "for D = 3, H = 5", "differ from the stacked network's by up to",
+                   "W_xh is right", "W_hh's rows are the kernel's rows 3 to 7 as they are",
+                   "weights into unit i")
+    r = nb02.check_split_kernel(lambda k, D: (k[k.shape[1]:].T, k[:k.shape[1]].T))
+    assert failing(r, "W_xh's columns are the kernel's rows 5 to 7", "multiplies with h_{t-1}",
+                   "W_hh's columns are the kernel's rows 0 to 4", "partly x_t, partly h_{t-1}")
+
+    def square_only_right_for_w_hh(k, D):  # W_xh as it is: only D = H lets that through
+        return (k[:D] if D == k.shape[1] else k[:D].T), k[D:].T
+
+    r = nb02.check_split_kernel(square_only_right_for_w_hh)
+    assert failing(r, "for D = 2, H = 2", "W_hh is right", "W_xh's rows are the kernel's rows "
+                   "0 to 1 as they are", "multiplies with x_t")
+    r = nb02.check_split_kernel(lambda k, D: (k[:D].T, 2 * k[D:].T))
+    assert failing(r, "W_xh is right", "W_hh holds no block of the kernel's rows")
+    r = nb02.check_split_kernel(lambda k, D: k.T)  # one array, not a pair
+    assert failing(r, "should return a pair")
+    r = nb02.check_split_kernel(lambda k, D: np.split(k, D))
+    assert not r
+    r = nb02.check_split_kernel(lambda k, D: (k[:D].T, k[D + 1:].T))
+    assert failing(r, "for D = 3, H = 5, W_hh has shape (5, 4)", "(H, H) = (5, 5)")
+    r = nb02.check_split_kernel(lambda k, D: (k[:D].T, k[D:D + 2].T))
+    assert failing(r, "W_hh has shape")
+    r = nb02.check_split_kernel(lambda k, D: (k[:D].T, "W_hh"))
+    assert failing(r, "W_hh should be an array of numbers")
+
+
+def test_jordan_forward_says_what_it_observed():
+    def planted(mistake):
+        return lambda params, x, targets=None: jordan(params, x, targets, mistake)
+
+    r = nb02.check_jordan_forward(planted("wrap"))
+    assert failing(r, "with targets", "changing the target of step 3 changes your outputs at "
+                   "step 0")
+    r = nb02.check_jordan_forward(planted("own target"))
+    assert failing(r, "changing the target of step 1 changes your outputs at step 1")
+    r = nb02.check_jordan_forward(planted("ignore targets"))
+    assert failing(r, "your outputs are the free-running ones", "changes none of them")
+    r = nb02.check_jordan_forward(planted("W_yh as (in, out)"))
+    assert failing(r, "D = 3, H = 3, O = 3", "right up to step 0 and differ at step 1",
+                   "W_yh[j, i]", "no shape error")
+    r = nb02.check_jordan_forward(planted("no b_y"))
+    assert failing(r, "differ already at step 0", "b_y left out")
+    r = nb02.check_jordan_forward(planted("no b_h"))
+    assert failing(r, "b_h left out")
+    r = nb02.check_jordan_forward(planted("states"))
+    assert failing(r, "the states h_t of the cell")
+    r = nb02.check_jordan_forward(jordan_feeds_state)
+    assert failing(r, "feeds back its state h_{t-1}")
+
+    def nothing_fed_back(params, x, targets=None):
+        return jordan(dict(params, W_yh=0 * params["W_yh"]), x)
+
+    assert failing(nb02.check_jordan_forward(nothing_fed_back),
+                   "do not change when W_yh changes")
+
+    def states_shape(params, x, targets=None):
+        return np.zeros(x.shape[:2] + (params["W_hy"].shape[1],))
+
+    r = nb02.check_jordan_forward(states_shape, cases=[(3, 5, 2, 4, 3)])
+    assert failing(r, "shape (3, 5, 4) (the shape of the states h)", "(N, T, O) = (3, 5, 3)")
+    r = nb02.check_jordan_forward(lambda p, x, targets=None: jordan(p, x, targets).swapaxes(0, 1),
+                                  cases=[(3, 5, 2, 4, 3)])
+    assert failing(r, "(time first)")
+
+    def raises_with_targets(params, x, targets=None):
+        if targets is not None:
+            raise KeyError("targets")
+        return jordan(params, x)
+
+    assert failing(nb02.check_jordan_forward(raises_with_targets), "with targets, your code "
+                   "raised KeyError")
+    assert failing(nb02.check_jordan_forward(lambda p, x, targets=None: "y"), "expected an array")
+    assert failing(nb02.check_jordan_forward(lambda p, x, targets=None: jordan(p, x) * np.nan),
+                   "not finite")
+
+
+def test_two_days_says_what_it_observed():
+    assert failing(nb02.check_two_days(0.7, 0.2, 0.5), "MSE(2) = 0.3725", "0.122 °C² more")
+    assert failing(nb02.check_two_days(0.1, 0.8, 0.5), "0.0025 °C² more than MSE(1)")
+    assert failing(nb02.check_two_days(0, 0.3, 0.27), "MSE(1) = MSE(2)", "0.91 of the series'",
+                   "by only 9.0%")
+    assert failing(nb02.check_two_days(0, 0.49, 0.31), "by only 24.0%")  # just short of 1/4
+    assert failing(nb02.check_two_days(0, 1.0, 0.5), "does not settle", "|phi2| = 1")
+    assert failing(nb02.check_two_days(0.5, 0.6, 0.5), "phi1 + phi2 = 1.1")
+    assert failing(nb02.check_two_days(-0.5, 0.6, 0.5), "phi2 - phi1 = 1.1")
+    assert failing(nb02.check_two_days(0, 0.8, 0.412), "your series is right", "within 1%",
+                   "check its digits")
+    assert failing(nb02.check_two_days(0, 0.8, 1.64), "divided by the noise variance")
+    assert failing(nb02.check_two_days(0, 0.8, 0.25), "its best 2-day error")
+    assert failing(nb02.check_two_days(0, 0.8, 0.45), "0.45 °C² is not its best 3-day error")
+    assert failing(nb02.check_two_days(0, 0.8, "0.41"), "is text (str)", "without quotes")
+    assert failing(nb02.check_two_days(True, 0.8, 0.41), "got a bool")
+    assert failing(nb02.check_two_days(0, [0.8, 0.1], 0.41), "one number")
+    assert failing(nb02.check_two_days(0, 0.8, float("inf")), "not a finite") or failing(
+        nb02.check_two_days(0, 0.8, float("inf")), "expected a finite number")
+
+
+def test_a_pass_says_why_it_works_in_one_line():
+    x, w, warm = reach_answers()
+    results = [nb02.check_reach(x, w, warm), nb02.check_split_kernel(split_kernel),
+               nb02.check_jordan_forward(jordan), nb02.check_two_days(0, 0.8, 0.41)]
+    words = ["rows of a batch never meet", "each stored (in, out)", "its own guess",
+             "multiplies its own 1-day forecast by 0"]
+    for result, word in zip(results, words, strict=True):
+        text = repr(result)
+        assert text.startswith("PASS") and word in text and "\n" not in text
+        assert len(text) < 260
+
+
+# ---------------------------------------------------------------- no answer in any message
+
+
+def wrong_answers():
+    """(check, answer) pairs covering every kind of wrong answer the checks recognise."""
+    x, w, warm = reach_answers()
+    every, none = np.ones((N, T), dtype=bool), np.zeros((N, T), dtype=bool)
+    for masks in [(..., ..., ...), (every, every, every), (none, none, none), (x, every, warm),
+                  (x, w, w), (x.T, w, warm), (every, w, warm)]:
+        yield nb02.check_reach, masks
+    for fn in [stub, lambda k, D: (k[:D], k[D:]), lambda k, D: (k[:D].T, k[D:]),
+               lambda k, D: (k[k.shape[1]:].T, k[:k.shape[1]].T), lambda k, D: k.T,
+               lambda k, D: (k[:D].T, 2 * k[D:].T)]:
+        yield nb02.check_split_kernel, (fn,)
+    for mistake in ["wrap", "own target", "ignore targets", "W_yh as (in, out)", "no b_y",
+                    "no b_h", "states"]:
+        yield nb02.check_jordan_forward, (
+            lambda params, x, targets=None, m=mistake: jordan(params, x, targets, m),)
+    yield nb02.check_jordan_forward, (jordan_feeds_state,)
+    yield nb02.check_jordan_forward, (stub,)
+    for answer in [(..., ..., ...), (0.7, 0.2, 0.5), (0.1, 0.8, 0.41), (0, 0.3, 0.27),
+                   (0, 1.0, 0.5), (0.5, 0.6, 0.5), (0, 0.8, 0.412), (0, 0.8, 1.64),
+                   (0, 0.8, 0.25), (0, 0.8, 0.45), (0, 0.8, "0.41")]:
+        yield nb02.check_two_days, answer
+
+
+# What would give an answer away: its states, its code, its formula, its numbers.
+ANSWERS = {
+    "check_reach": ["3:", "[:, 0]", "[:, 1:]", "h[2, 3:]", "step 0 of every", "every state",
+                    "is zero", "is 0", "= 0 at", "only sequence 2", "from step 3 on"],
+    "check_split_kernel": [".T", "[:D]", "[D:]", "kernel[", "transpose", "first D rows",
+                           "last H rows", "np."],
+    "check_jordan_forward": ["targets[:, t - 1]", "targets[:, t-1]", "y_prev", "ys[-1]", ".T",
+                             "@", "np.", "[-1]"],
+    "check_two_days": ["0.41 °C²", "= 0.41,", "1/2", "0.5 ", "phi1 must", "phi1 = 0 ",
+                       "psi_1 = phi1", "(1 - phi2", "(1 + phi2", "phi2 ** 2", "phi2^2",
+                       "|phi2| >="],
+}
+CODE = ["def ", "return k", "return np", "lambda", "for t in", "np.zeros", "np.ones"]
+# A NOT YET message says what it observed; naming the change to make is left to the hints.
+FIXES = {
+    "check_reach": ["should mark", "instead", "unmark"],
+    "check_split_kernel": ["transpose", "swap", "should be", "instead", "use "],
+    "check_jordan_forward": ["should read", "instead of", "use ", "read the target"],
+    "check_two_days": ["set ", "choose", "should be 0", "should be zero", "make phi"],
+}
+
+
+@pytest.mark.parametrize("check, answer", list(wrong_answers()),
+                         ids=lambda v: getattr(v, "__name__", None))
+def test_messages_and_hints_give_no_answer(check, answer):
+    text = repr(check(*answer, hint=2))
+    assert text.startswith("NOT YET") and "hint 2:" in text
+    for leak in ANSWERS[check.__name__] + CODE:
+        assert leak not in text, f"{check.__name__} gives away {leak!r}:\n{text}"
+    message = check(*answer).message
+    for fix in FIXES[check.__name__]:
+        assert fix not in message, f"{check.__name__} names the fix {fix!r}: {message}"

@@ -1,173 +1,539 @@
-"""Checks for the exercises of notebook 02 (vectorized RNN).
+"""Checks for the exercises of notebook 02 (a vectorized RNN).
 
-Each check calls the learner's function on fixed inputs and compares with an answer
-computed here independently: explicit loops over examples and hidden units, and the
-normal equations for least squares.
+Each check compares the learner's answer with a value found here another way: which states
+move, by running ``rnnlib.rnn_forward`` twice, before and after the change; the stacked network
+run as it is written, one concatenated row times the kernel per step; the cell that feeds back
+its output, one example and one unit at a time with ``math.tanh``; the best k-day errors of an
+AR(2) series from the powers of its companion matrix. A NOT YET message says what was observed
+(which output, which case, which entries, by how much), never the formula or the code to write.
+A number asked for "to three significant digits" passes when it equals the value to three
+significant digits, rounded; within 1% but not equal, the message says it is close.
+
+The keyword ``cases`` of some checks replaces the examples they try; a graded notebook's
+hidden tests use it to try examples the learner has not seen.
 """
 
 import math
 
 import numpy as np
 
-from ._common import differs, returned_nothing, run_check
+from ..layers import rnn_forward
+from ._common import run_check
 
 
-def _loop_step(x, h_prev, W_xh, W_hh, b_h):
-    """One RNN step with rnnlib's (out, in) weights, one example and one unit at a time."""
-    N, D = x.shape
-    H = W_hh.shape[0]
-    out = np.empty((N, H))
-    for n in range(N):
-        for i in range(H):
-            a = b_h[i]
-            a += sum(W_xh[i, j] * x[n, j] for j in range(D))
-            a += sum(W_hh[i, k] * h_prev[n, k] for k in range(H))
-            out[n, i] = math.tanh(a)
-    return out
+def _kind(value):
+    """NumPy's kind letter of ``value`` as an array ("U" for text), "O" when it is none."""
+    try:
+        return np.asarray(value).dtype.kind
+    except (TypeError, ValueError):
+        return "O"
 
 
-def check_rnn_step(rnn_step, hint=False):
-    """Exercise 1: rnn_step(x, h_prev, W_xh, W_hh, b_h) -> (N, H), rnnlib's convention."""
-    rng = np.random.default_rng(21)
-    N, D, H = 3, 2, 4  # D != H, so a missing transpose shows up
-    x, h_prev = rng.normal(size=(N, D)), rng.normal(size=(N, H))
-    W_xh, W_hh, b_h = rng.normal(size=(H, D)), rng.normal(size=(H, H)), rng.normal(size=H)
-    expected = _loop_step(x, h_prev, W_xh, W_hh, b_h)
-
-    def check():
-        got = rnn_step(x, h_prev, W_xh, W_hh, b_h)
-        problem = (returned_nothing(got, f"an (N, H) = ({N}, {H}) array")
-                   or differs(got, expected, "h"))
-        if problem and got is not None and np.shape(got) == expected.shape:
-            a = x @ W_xh.T + h_prev @ W_hh.T  # without the bias
-            if np.allclose(got, np.tanh(x @ W_xh.T + h_prev @ W_hh + b_h)):
-                problem = "W_hh is used without .T: row i of W_hh holds the weights INTO unit i"
-            elif np.allclose(got, a + b_h):
-                problem = "the pre-activation is returned; the state is its tanh"
-            elif np.allclose(got, np.tanh(a)):
-                problem = "the bias b_h is missing"
-        return problem is None, problem or f"right for N={N}, D={D}, H={H}"
-    return run_check(hint, "rnn_step", check,
-                     hint="with one example per row, a matrix-vector product W v of the "
-                          "equation becomes a product with W's transpose on the right")
-
-
-def check_standardise(standardise, hint=False):
-    """Exercise 2: standardise(train, other) scales both with the TRAINING mean and std."""
-    train = np.array([18.0, 20.0, 22.0, 19.0, 21.0])
-    other = np.array([25.0, 24.0, 26.0])
-    mean = sum(train) / len(train)
-    std = math.sqrt(sum((v - mean) ** 2 for v in train) / len(train))
-    exp_train, exp_other = (train - mean) / std, (other - mean) / std
-
-    def check():
-        got = standardise(train.copy(), other.copy())
-        if got is None or not isinstance(got, tuple) or len(got) != 2:
-            return False, "return a tuple (train_scaled, other_scaled)"
-        problem = differs(got[0], exp_train, "train_scaled")
-        if problem:
-            return False, problem
-        own = (other - other.mean()) / other.std()
-        if np.allclose(got[1], own):
-            return False, ("other was scaled with its own mean and std; use the training "
-                           "ones, which is all a model will know when it meets new data")
-        problem = differs(got[1], exp_other, "other_scaled")
-        return problem is None, problem or "both scaled with the training mean and std"
-    return run_check(hint, "standardise", check,
-                     hint="compute the mean and std of train once and use those two numbers "
-                          "for both arrays")
+def _number(value, name):
+    """(float, None) for a real number or size-1 array, else (None, what is wrong)."""
+    if value is Ellipsis:
+        return None, f"{name} is still `...`; replace it with a number"
+    if value is None:
+        return None, f"{name} is None; it should be a number"
+    if isinstance(value, bool):
+        return None, f"{name} should be a number, got a bool"
+    if isinstance(value, str | bytes) or _kind(value) in "US":
+        return None, (f"{name} is text ({type(value).__name__}); it should be a number, "
+                      "written without quotes")
+    if _kind(value) == "c":
+        return None, f"{name} is a complex number; it should be a real number"
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None, f"{name} should be a number, got {type(value).__name__}"
+    if arr.size != 1:
+        return None, f"{name} should be one number, got an array of shape {arr.shape}"
+    number = float(arr.reshape(()))
+    if not math.isfinite(number):
+        return None, f"{name} is {number}; expected a finite number"
+    return number, None
 
 
-def check_final_state(final_state, hint=False):
-    """Exercise 3: final hidden state from weights stored (in, out), as CS231n's code does."""
-    rng = np.random.default_rng(23)
-    N, T, D, H = 2, 4, 3, 5
+def _array(value, name, shape):
+    """(float64 array of ``shape``, None), else (None, what is wrong with ``value``)."""
+    if value is None or value is Ellipsis:
+        return None, f"{name} is {value!r}; it should be an array of shape {shape}"
+    if _kind(value) not in "biuf":
+        return None, f"{name} should be an array of numbers, got {type(value).__name__}"
+    arr = np.asarray(value, dtype=np.float64)
+    if arr.shape != shape:
+        return None, f"{name} has shape {arr.shape}, expected {shape}"
+    if not np.all(np.isfinite(arr)):
+        return None, f"{name} contains a value that is not finite"
+    return arr, None
+
+
+def _three_digits(x, true):
+    """x equals ``true`` to three significant digits: within half a unit of the third."""
+    return abs(x - true) <= 0.5 * 10.0 ** (math.floor(math.log10(abs(true))) - 2) * (1 + 1e-9)
+
+
+def _about(x, y):
+    """x is y up to 1%."""
+    return abs(x - y) <= 0.01 * abs(y)
+
+
+def _steps(ts):
+    """'step 3' or 'steps 1, 2 and 4' (Python's numbering, from 0)."""
+    ts = [int(t) for t in ts]
+    if len(ts) == 1:
+        return f"step {ts[0]}"
+    return "steps " + ", ".join(map(str, ts[:-1])) + f" and {ts[-1]}"
+
+
+# ---------------------------------------------------------------- exercise 1
+
+# The batch of exercise 1: N sequences of T steps, D inputs, H hidden units.
+REACH_SIZES = {"N": 4, "T": 6, "D": 3, "H": 5}
+REACH_CHANGES = {  # the name of each answer: what changes, in the words of the statement
+    "reach_x": "x[2, 3] changes (h0 = 0)",
+    "reach_W_hh": "W_hh[0, 1] changes (h0 = 0)",
+    "reach_W_hh_warm": "W_hh[0, 1] changes (h0 not 0)",
+}
+
+
+def _reach_truth():
+    """{answer name: (N, T) bool, True where some unit of h[n, t] moved}, found by running
+    rnnlib.rnn_forward before and after each change of exercise 1 (weights of no special
+    value, all nonzero)."""
+    N, T, D, H = (REACH_SIZES[k] for k in "NTDH")
+    rng = np.random.default_rng(2)
     x = rng.normal(size=(N, T, D))
-    w_x, w_h, b = rng.normal(0, 0.5, (D, H)), rng.normal(0, 0.5, (H, H)), rng.normal(size=H)
-    h = np.zeros((N, H))
-    for t in range(T):
-        h = _loop_step(x[:, t], h, w_x.T, w_h.T, b)  # (in, out) -> (out, in), step by step
-    h_no_carry = _loop_step(x[:, -1], np.zeros((N, H)), w_x.T, w_h.T, b)
-    h_wrong_wh = np.zeros((N, H))
-    for t in range(T):
-        h_wrong_wh = _loop_step(x[:, t], h_wrong_wh, w_x.T, w_h, b)
+    W_xh, W_hh = rng.normal(0, 0.6, (H, D)), rng.normal(0, 0.6, (H, H))
+    b_h, warm = rng.normal(0, 0.3, H), rng.normal(0, 0.5, (N, H))
+    zero = np.zeros((N, H))
+
+    def moved(before, after):
+        return np.abs(before - after).max(axis=2) > 1e-12  # (N, T)
+
+    x_moved, W_moved = x.copy(), W_hh.copy()
+    x_moved[2, 3] += 0.5
+    W_moved[0, 1] += 0.5
+    base, warm_base = (rnn_forward(x, h0, W_xh, W_hh, b_h)[0] for h0 in (zero, warm))
+    return {"reach_x": moved(base, rnn_forward(x_moved, zero, W_xh, W_hh, b_h)[0]),
+            "reach_W_hh": moved(base, rnn_forward(x, zero, W_xh, W_moved, b_h)[0]),
+            "reach_W_hh_warm": moved(warm_base, rnn_forward(x, warm, W_xh, W_moved, b_h)[0])}
+
+
+def _mask(value, name):
+    """(an (N, T) bool array, None) or (None, what is wrong with the learner's answer)."""
+    N, T = REACH_SIZES["N"], REACH_SIZES["T"]
+    if value is Ellipsis:
+        return None, (f"{name} is still `...`; replace it with an array of True/False of "
+                      f"shape (N, T) = ({N}, {T})")
+    if value is None:
+        return None, f"{name} is None; it should be an array of True/False of shape ({N}, {T})"
+    kind = _kind(value)
+    if kind not in "biuf":
+        return None, f"{name} should be an array of True/False, got {type(value).__name__}"
+    arr = np.asarray(value)
+    if arr.shape != (N, T):
+        return None, (f"{name} has shape {arr.shape}; it should be (N, T) = ({N}, {T}): row n "
+                      "for sequence n, column t for step t")
+    if not np.all((arr == 0) | (arr == 1)):
+        return None, f"{name} should hold only True and False (or 1 and 0)"
+    return arr.astype(bool), None
+
+
+def _states(mask, limit=2):
+    """'h[2, 1]' or 'h[0, 0], h[1, 0] and 2 more states'."""
+    cells = [f"h[{n}, {t}]" for n, t in zip(*np.nonzero(mask), strict=True)]
+    shown = ", ".join(cells[:limit])
+    return shown + (f" and {len(cells) - limit} more" if len(cells) > limit else "")
+
+
+def check_reach(reach_x, reach_W_hh, reach_W_hh_warm, hint=False):
+    """Exercise 1: which states h[n, t] of a batched forward pass move when one input, or one
+    recurrent weight (from a zero start and from a nonzero start), changes."""
+    truth = _reach_truth()
+    given = {"reach_x": reach_x, "reach_W_hh": reach_W_hh, "reach_W_hh_warm": reach_W_hh_warm}
 
     def check():
-        got = final_state(x, w_x, w_h, b)
-        problem = returned_nothing(got, f"an (N, H) = ({N}, {H}) array") or differs(got, h, "h_T")
-        if problem and np.ndim(got) == 3:
-            problem += "; return only the last step's state, h[:, -1]"
-        if problem and got is not None and np.shape(got) == h.shape:
-            if np.allclose(got, h_wrong_wh):
-                problem = ("w_h was not transposed: it is square, so no shape error warns "
-                           "you, but the numbers are wrong")
-            elif np.allclose(got, h_no_carry):
-                problem = "the hidden state is not carried from one step to the next"
-        return problem is None, problem or f"right final state for N={N}, T={T}"
-    return run_check(hint, "final_state", check,
-                     hint="the weights are stored the other way round: convert them once to"
-                          " rnnlib's (out, in) layout first")
-
-
-def check_fit_linear(fit_linear, hint=False):
-    """Exercise 4: least-squares weights and intercept of y ~ x @ w + c on windows x (N, T)."""
-    rng = np.random.default_rng(24)
-    N, T = 40, 3
-    x = rng.normal(size=(N, T))
-    y = x @ np.array([0.5, -1.0, 2.0]) + 3.0 + rng.normal(0, 0.1, N)
-    A = np.hstack([x, np.ones((N, 1))])
-    solution = np.linalg.solve(A.T @ A, A.T @ y)  # normal equations (A^T A) p = A^T y
-
-    def check():
-        got = fit_linear(x, y)
-        if got is None or not isinstance(got, tuple) or len(got) != 2:
-            return False, "return a tuple (w, c): w of shape (T,), c a number"
-        problem = differs(got[0], solution[:T], "w") or differs(got[1], solution[T], "c")
-        if problem and np.allclose(got[1], 0.0):
-            problem += " (did you leave out the intercept column of ones?)"
-        return problem is None, problem or "same weights and intercept as the normal equations"
-    return run_check(hint, "fit_linear", check,
-                     hint="the intercept is one more coefficient: give x a feature that is "
-                          "always 1, then solve a least-squares problem")
-
-
-def _psi_by_matrix_powers(phi1, phi2, K):
-    """psi_0..psi_{K-1} as the top-left entry of powers of the AR(2) companion matrix."""
-    A = np.array([[phi1, phi2], [1.0, 0.0]])
-    return np.array([np.linalg.matrix_power(A, j)[0, 0] for j in range(K)])
-
-
-def check_k_step_mse(k_step_mse, hint=False):
-    """Exercise 5: k_step_mse(phi1, phi2, sigma, K) -> (K,) errors of the best k-day forecasts."""
-    cases = [(0.7, 0.2, 0.5, 10), (0.5, -0.3, 1.5, 6), (1.2, -0.5, 2.0, 8), (0.3, 0.1, 0.5, 1)]
-
-    def check():
-        for phi1, phi2, sigma, K in cases:
-            psi = _psi_by_matrix_powers(phi1, phi2, K)
-            expected = sigma**2 * np.cumsum(psi**2)  # independent route, same definition
-            label = f"k_step_mse({phi1}, {phi2}, {sigma}, {K})"
-            try:
-                got = k_step_mse(phi1, phi2, sigma, K)
-            except Exception as err:  # name the case: K = 1 is the usual trap
-                return False, f"{label} raised {type(err).__name__}: {err}"
-            problem = returned_nothing(got, f"an array of shape ({K},)")
+        right = []
+        for name, value in given.items():
+            got, problem = _mask(value, name)
             if problem:
                 return False, problem
-            problem = differs(got, expected, label)
-            if problem is None:
+            extra, missing = got & ~truth[name], truth[name] & ~got
+            if not extra.any() and not missing.any():
+                right.append(name)
                 continue
-            got = np.asarray(got, dtype=np.float64)
-            if got.shape == expected.shape:
-                if np.allclose(got, expected / sigma**2):
-                    problem += ": the noise variance sigma**2 is missing"
-                elif np.allclose(got, expected / sigma):
-                    problem += ": multiply by the variance sigma**2, not by sigma"
-                elif K > 1 and np.allclose(got[:-1], expected[1:]):
-                    problem += ": off by one, entry k - 1 sums psi_0 .. psi_{k-1} (k terms)"
-                elif np.allclose(got, sigma**2 * psi**2):
-                    problem += ": each entry is a running sum of sigma**2 psi_j**2, not one term"
-            return False, problem
-        return True, "right for four AR(2) processes, K = 10, 6, 8 and 1"
-    return run_check(hint, "k_step_mse", check,
-                     hint="build the psi weights with their recursion (two starting values, "
-                          "then a loop), then a running sum; K = 1 needs only psi_0")
+            seen = []
+            if extra.any():
+                seen.append(f"you marked {_states(extra)}, but when {REACH_CHANGES[name]} "
+                            f"{'it stays' if extra.sum() == 1 else 'they stay'} exactly as "
+                            f"{'it was' if extra.sum() == 1 else 'they were'}")
+            if missing.any():
+                seen.append(f"{_states(missing)} {'moves' if missing.sum() == 1 else 'move'} "
+                            f"when {REACH_CHANGES[name]}, and you did not mark "
+                            f"{'it' if missing.sum() == 1 else 'them'}")
+            before = f"{' and '.join(right)} right; " if right else ""
+            return False, f"{before}{name}: " + "; ".join(seen)
+        return True, ("the rows of a batch never meet, a state reads only its own sequence's "
+                      "past, and W_hh reaches a state only through its product with the state "
+                      "before")
+    return run_check(hint, "reach", check, hint=(
+        "h[n, t] is computed from x[n, t], h[n, t - 1] and the weights, and from nothing else: "
+        "follow each change forward from the step where it enters, one sequence at a time",
+        "no product of the forward pass mixes two rows of the batch; and W_hh enters step t "
+        "only through its product with h[n, t - 1]: what is that product at the first step "
+        "when the start is h0 = 0, and when it is not?"))
+
+
+# ---------------------------------------------------------------- exercise 2
+
+SPLIT_CASES = [(3, 5), (2, 2), (1, 4)]  # (D, H); with D = H a missing transpose raises nothing
+
+
+def _stacked_states(kernel, bias, x):
+    """Final states of the network written with one kernel: tanh([x_t, h_{t-1}] @ kernel + b)."""
+    N, T, _ = x.shape
+    h = np.zeros((N, kernel.shape[1]))
+    for t in range(T):
+        h = np.tanh(np.concatenate([x[:, t], h], axis=1) @ kernel + bias)  # (N, D + H) @ ...
+    return h
+
+
+def _what_rows_meet(r, k, D):
+    """What the stacked network multiplies kernel rows r .. r + k - 1 with."""
+    if r + k <= D:
+        return "x_t"
+    if r >= D:
+        return "h_{t-1}"
+    return "partly x_t, partly h_{t-1}"
+
+
+def _kernel_block(M, kernel):
+    """(first row r, transposed) if M is kernel[r:r + k] or its transpose, else None."""
+    H = kernel.shape[1]
+    k = M.shape[1] if M.shape[0] == H else None
+    if k is not None:
+        for r in range(kernel.shape[0] - k + 1):
+            if np.allclose(M.T, kernel[r:r + k]):
+                return r, True
+    if M.shape[1] == H:
+        k = M.shape[0]
+        for r in range(kernel.shape[0] - k + 1):
+            if np.allclose(M, kernel[r:r + k]):
+                return r, False
+    return None
+
+
+def _which_block(name, M, kernel, D):
+    """An observation of which kernel rows M holds, and how, or '' if none."""
+    found = _kernel_block(M, kernel)
+    if found is None:
+        return ""
+    r, transposed = found
+    k = M.shape[1] if transposed else M.shape[0]
+    rows = f"row {r}" if k == 1 else f"rows {r} to {r + k - 1}"
+    meet = _what_rows_meet(r, k, D)
+    if transposed:
+        return (f"{name}'s columns are the kernel's {rows}, which the stacked network "
+                f"multiplies with {meet}")
+    return (f"{name}'s rows are the kernel's {rows} as they are (the rows the stacked network "
+            f"multiplies with {meet}); rnnlib reads row i of {name} as the weights into unit i, "
+            "and kernel row r holds the weights out of entry r of [x_t, h_{t-1}]")
+
+
+def check_split_kernel(split_kernel, hint=False, cases=None):
+    """Exercise 2: split_kernel(kernel, D) -> (W_xh, W_hh) in rnnlib's layout, for a kernel
+    (D + H, H) that multiplies the row [x_t, h_{t-1}]."""
+    cases = SPLIT_CASES if cases is None else cases
+
+    def one(D, H):
+        rng = np.random.default_rng(100 + 10 * D + H)
+        kernel, bias = rng.normal(0, 0.5, (D + H, H)), rng.normal(0, 0.5, H)
+        x = rng.normal(size=(2, 4, D))
+        where = f"for D = {D}, H = {H}"
+        try:
+            out = split_kernel(kernel.copy(), D)
+        except Exception as err:
+            return f"{where} your code raised {type(err).__name__}: {err}"
+        if out is None:
+            return "your function returned None; it should return a pair (W_xh, W_hh)"
+        if not isinstance(out, tuple | list) or len(out) != 2:
+            return "your function should return a pair (W_xh, W_hh)"
+        W_xh, problem = _array(out[0], "W_xh", np.shape(out[0]))
+        if problem:
+            return problem
+        W_hh, problem = _array(out[1], "W_hh", np.shape(out[1]))
+        if problem:
+            return problem
+        if W_xh.shape != (H, D):
+            return (f"{where}, W_xh has shape {W_xh.shape}; rnnlib's W_xh is (H, D) = "
+                    f"({H}, {D})")
+        if W_hh.shape != (H, H):
+            return f"{where}, W_hh has shape {W_hh.shape}; rnnlib's W_hh is (H, H) = ({H}, {H})"
+        ok_x, ok_h = np.allclose(W_xh, kernel[:D].T), np.allclose(W_hh, kernel[D:].T)
+        if ok_x and ok_h:
+            return None
+        h0 = np.zeros((2, H))
+        gap = np.abs(rnn_forward(x, h0, W_xh, W_hh, bias)[0][:, -1]
+                     - _stacked_states(kernel, bias, x)).max()
+        seen = [f"{where}, rnnlib.rnn_forward with your W_xh and W_hh gives final states that "
+                f"differ from the stacked network's by up to {gap:.3g}"]
+        seen.append("W_xh is right" if ok_x else "W_hh is right" if ok_h else "")
+        for name, M, ok in (("W_xh", W_xh, ok_x), ("W_hh", W_hh, ok_h)):
+            if not ok:
+                seen.append(_which_block(name, M, kernel, D)
+                            or f"{name} holds no block of the kernel's rows, either way round")
+        return "; ".join(s for s in seen if s)
+
+    def check():
+        for D, H in cases:
+            problem = one(D, H)
+            if problem:
+                return False, problem
+        sizes = ", ".join(f"D = {D}, H = {H}" for D, H in cases)
+        return True, (f"the same network as the kernel for {sizes}: a block of rows per part "
+                      "of the concatenated row, each stored (in, out)")
+    return run_check(hint, "split_kernel", check, hint=(
+        "write the product [x_t, h_{t-1}] @ kernel as a sum over the kernel's rows: row r is "
+        "multiplied by entry r of the concatenated row. Which rows meet x_t, which h_{t-1}?",
+        "each of those blocks of rows is a weight matrix stored (in, out), as w_x and w_h of "
+        "section 2 are"))
+
+
+# ---------------------------------------------------------------- exercise 3
+
+# (N, T, D, H, O); the first has D = H = O, where a matrix used the wrong way round raises
+# nothing, and the last T = 1
+JORDAN_CASES = [(2, 4, 3, 3, 3), (3, 5, 2, 4, 3), (2, 1, 2, 3, 2)]
+
+
+def _jordan_params(D, H, O, rng):
+    return {"W_xh": rng.normal(0, 0.7, (H, D)), "W_yh": rng.normal(0, 0.7, (H, O)),
+            "b_h": rng.normal(0, 0.3, H), "W_hy": rng.normal(0, 0.7, (O, H)),
+            "b_y": rng.normal(0, 0.3, O)}
+
+
+def _jordan_loop(p, x, targets=None, feed_state=False, states=False):
+    """The cell one example and one unit at a time: h_t = tanh(W_xh x_t + W_yh y_{t-1} + b_h),
+    y_t = W_hy h_t + b_y, y_0 = 0; with targets, step t reads the target of step t - 1.
+    feed_state=True feeds back h_{t-1} through W_yh instead (possible only when O = H);
+    states=True returns the states h (N, T, H) instead of the outputs."""
+    N, T, D = x.shape
+    H, O = p["W_yh"].shape
+    y, hs = np.zeros((N, T, O)), np.zeros((N, T, H))
+    for n in range(N):
+        fed = [0.0] * O
+        for t in range(T):
+            h = [math.tanh(p["b_h"][i] + sum(p["W_xh"][i, j] * x[n, t, j] for j in range(D))
+                           + sum(p["W_yh"][i, k] * fed[k] for k in range(O)))
+                 for i in range(H)]
+            hs[n, t] = h
+            for o in range(O):
+                y[n, t, o] = p["b_y"][o] + sum(p["W_hy"][o, i] * h[i] for i in range(H))
+            fed = h if feed_state else list(y[n, t] if targets is None else targets[n, t])
+    return hs if states else y
+
+
+def _close(got, expected):
+    return np.isclose(got, expected, rtol=1e-7, atol=1e-9)
+
+
+def _jordan_case(N, T, D, H, O):
+    rng = np.random.default_rng(1000 + 100 * N + 10 * T + D + H + O)
+    p = _jordan_params(D, H, O, rng)
+    return p, rng.normal(size=(N, T, D)), rng.normal(0, 1.5, (N, T, O))
+
+
+def check_jordan_forward(jordan_forward, hint=False, cases=None):
+    """Exercise 3: jordan_forward(params, x, targets=None) -> y (N, T, O), free running
+    without targets, teacher forced with them."""
+    cases = JORDAN_CASES if cases is None else cases
+
+    def run(p, x, targets, where):
+        args = (p, x) if targets is None else (p, x, targets)
+        try:
+            out = jordan_forward(*({k: v.copy() for k, v in args[0].items()},
+                                   *(a.copy() for a in args[1:])))
+        except Exception as err:
+            mode = "free running" if targets is None else "with targets"
+            return None, f"{where}, {mode}, your code raised {type(err).__name__}: {err}"
+        if out is None:
+            return None, "your function returned None; it should return the outputs y"
+        N, T, _ = x.shape
+        O = p["W_hy"].shape[0]
+        if _kind(out) not in "biuf":
+            return None, f"your function returned {type(out).__name__}; expected an array"
+        shape = np.shape(out)
+        if shape != (N, T, O):
+            what = ""
+            if shape == (N, T, p["W_hy"].shape[1]):
+                what = " (the shape of the states h)"
+            elif shape == (T, N, O):
+                what = " (time first)"
+            return None, (f"{where} your outputs have shape {shape}{what}; the outputs y "
+                          f"have shape (N, T, O) = {(N, T, O)}")
+        out = np.asarray(out, dtype=np.float64)
+        if not np.all(np.isfinite(out)):
+            return None, f"{where} your outputs contain a value that is not finite"
+        return out, None
+
+    def first_wrong(got, expected):
+        """(first step whose outputs are off, by how much there); (None, 0.0) if none is."""
+        bad = np.nonzero(~_close(got, expected).all(axis=(0, 2)))[0]
+        if not len(bad):
+            return None, 0.0
+        return int(bad[0]), float(np.abs(got - expected)[:, bad[0]].max())
+
+    def free_problem(p, x, got, where):
+        N, T, D = x.shape
+        H, O = p["W_yh"].shape
+        t, by = first_wrong(got, _jordan_loop(p, x))
+        text = (f"{where}, free running, your outputs are right up to step {t - 1} and "
+                f"differ at step {t} by up to {by:.3g}" if t else
+                f"{where}, free running, your outputs differ already at step 0, where no "
+                f"earlier output is read, by up to {by:.3g}")
+        if T > 1:
+            other = {k: v.copy() for k, v in p.items()}
+            other["W_yh"] = other["W_yh"] + 0.5
+            again, _ = run(other, x, None, where)
+            if again is not None and np.allclose(again, got):
+                return text + "; they do not change when W_yh changes"
+        alternatives = []
+        if O == H:
+            alternatives.append((_jordan_loop(p, x, states=True),
+                                 "the states h_t of the cell, not its outputs y_t"))
+            alternatives.append((_jordan_loop(p, x, feed_state=True),
+                                 "a cell that feeds back its state h_{t-1}, not its output"))
+            alternatives.append((_jordan_loop(dict(p, W_yh=p["W_yh"].T), x),
+                                 f"the cell whose weight from fed-back output j into unit i is "
+                                 f"W_yh[j, i] (O = H = {H}, so no shape error warns)"))
+        if D == H:
+            alternatives.append((_jordan_loop(dict(p, W_xh=p["W_xh"].T), x),
+                                 f"the cell whose weight from input j into unit i is W_xh[j, i] "
+                                 f"(D = H = {H}, so no shape error warns)"))
+        if O == H:
+            alternatives.append((_jordan_loop(dict(p, W_hy=p["W_hy"].T), x),
+                                 f"the cell whose weight from unit j into output i is W_hy[j, i] "
+                                 f"(O = H = {H}, so no shape error warns)"))
+        for bias in ("b_h", "b_y"):
+            alternatives.append((_jordan_loop(dict(p, **{bias: 0 * p[bias]}), x),
+                                 f"the cell with its bias {bias} left out"))
+        for value, what in alternatives:
+            if np.allclose(got, value):
+                return f"{text}: they match {what}"
+        return text
+
+    def teacher_problem(p, x, targets, got, where):
+        N, T, _ = x.shape
+        t, by = first_wrong(got, _jordan_loop(p, x, targets))
+        if np.allclose(got, _jordan_loop(p, x)):
+            return (f"{where}, with targets, your outputs are the free-running ones: "
+                    "changing the targets changes none of them")
+        odd = []  # (s, the steps whose outputs move when the target of step s moves)
+        for s in range(T):
+            moved_targets = targets.copy()
+            moved_targets[:, s] += 1.0
+            again, problem = run(p, x, moved_targets, where)
+            if problem:
+                return problem
+            moved = np.nonzero(np.abs(again - got).max(axis=(0, 2)) > 1e-9)[0]
+            if list(moved) != ([s + 1] if s + 1 < T else []):
+                odd.append((s, moved))
+        if odd:  # an output that sees its own or a later target tells most: report it first
+            s, moved = next(((s, m) for s, m in odd if len(m) and m[0] <= s), odd[0])
+            said = ("your outputs at " + _steps(moved)) if len(moved) else "none of your outputs"
+            return (f"{where}, with targets: changing the target of step {s} changes {said}")
+        return f"{where}, with targets, your outputs differ at step {t} by up to {by:.3g}"
+
+    def check():
+        for N, T, D, H, O in cases:
+            p, x, targets = _jordan_case(N, T, D, H, O)
+            where = f"for N = {N}, T = {T}, D = {D}, H = {H}, O = {O}"
+            got, problem = run(p, x, None, where)
+            if problem:
+                return False, problem
+            if not _close(got, _jordan_loop(p, x)).all():
+                return False, free_problem(p, x, got, where)
+            forced, problem = run(p, x, targets, where)
+            if problem:
+                return False, problem
+            if not _close(forced, _jordan_loop(p, x, targets)).all():
+                return False, teacher_problem(p, x, targets, forced, where)
+        return True, (f"right in both modes for {len(cases)} shapes (O = H and T = 1 among "
+                      "them): teacher forced, a step reads the true previous output; free "
+                      "running, its own guess, errors included")
+    return run_check(hint, "jordan_forward", check, hint=(
+        "one step is section 1's step with the fed-back output and W_yh where h_{t-1} and "
+        "W_hh were, followed by the output layer; loop over the T steps and keep what the "
+        "next step must read",
+        "step t reads zeros at the first step; after that, the output your loop computed one "
+        "step before (free running) or the target one step before (teacher forcing). W_yh is "
+        "stored (out, in): (H, O)"))
+
+
+# ---------------------------------------------------------------- exercise 4
+
+SIGMA = 0.5  # the noise of exercise 4's series, as in section 4
+
+
+def _best_k_mse(phi1, phi2, K, sigma=SIGMA):
+    """sigma^2 sum_{j<k} psi_j^2 for k = 1..K, psi_j the top-left entry of A^j for the
+    companion matrix A = [[phi1, phi2], [1, 0]], which maps (u_{t-1}, u_{t-2}) to (u_t, u_{t-1})."""
+    A = np.array([[phi1, phi2], [1.0, 0.0]])
+    psi = np.array([np.linalg.matrix_power(A, j)[0, 0] for j in range(K)])
+    return sigma**2 * np.cumsum(psi**2)
+
+
+def _series_variance(phi1, phi2, sigma=SIGMA):
+    return sigma**2 * (1 - phi2) / ((1 + phi2) * ((1 - phi2) ** 2 - phi1**2))
+
+
+def check_two_days(my_phi1, my_phi2, my_mse3, hint=False):
+    """Exercise 4: a stationary AR(2) with MSE(2) = MSE(1) and MSE(1) at most 3/4 of its
+    variance, and MSE(3) of it in degrees squared (three significant digits, rounded)."""
+
+    def check():
+        got = {}
+        for name, value in (("my_phi1", my_phi1), ("my_phi2", my_phi2), ("my_mse3", my_mse3)):
+            got[name], problem = _number(value, name)
+            if problem:
+                return False, problem
+        a, b, m3 = got["my_phi1"], got["my_phi2"], got["my_mse3"]
+        series = f"with phi1 = {a:.4g}, phi2 = {b:.4g}"
+        for value, what in ((abs(b), "|phi2|"), (a + b, "phi1 + phi2"), (b - a, "phi2 - phi1")):
+            if value >= 1:
+                return False, (f"{series}, the series does not settle around its level: "
+                               f"{what} = {value:.4g}, and notebook 01's conditions need it "
+                               "below 1")
+        best = _best_k_mse(a, b, 3)
+        if abs(best[1] - best[0]) > 1e-12:
+            return False, (f"{series}, the best 2-day forecast has MSE(2) = {best[1]:.6g} °C², "
+                           f"{best[1] - best[0]:.3g} °C² more than MSE(1) = {best[0]:.4g} °C²")
+        variance = _series_variance(a, b)
+        share = best[0] / variance
+        if share > 0.75 + 1e-12:
+            return False, (f"{series}, MSE(1) = MSE(2), but MSE(1) = {best[0]:.4g} °C² is "
+                           f"{share:.4g} of the series' variance ({variance:.4g} °C²): the best "
+                           f"1-day forecast beats always guessing the level by only "
+                           f"{1 - share:.1%}")
+        if not _three_digits(m3, best[2]):
+            if _about(m3, best[2]):
+                return False, (f"your series is right; my_mse3 = {m3:.4g} is within 1% of its "
+                               "best 3-day error, but not equal to it to three significant "
+                               "digits: check its digits")
+            if _about(m3, best[2] / SIGMA**2):
+                return False, (f"your series is right; my_mse3 = {m3:.4g} is its best 3-day error "
+                               "divided by the noise variance; the question asks for °C²")
+            if _about(m3, best[1]):
+                return False, (f"your series is right; my_mse3 = {m3:.4g} is its best 2-day error, "
+                               "not its 3-day error")
+            return False, (f"your series is right; my_mse3 = {m3:.4g} °C² is not its best 3-day "
+                           "error")
+        return True, (f"{series}: MSE(1) = MSE(2) = {best[0]:.4g} °C², MSE(3) = {best[2]:.4g} "
+                      f"°C², variance {variance:.4g} °C²; two days ahead, the true rule fed "
+                      "itself multiplies its own 1-day forecast by 0")
+    return run_check(hint, "two_days", check, hint=(
+        "write MSE(1) and MSE(2) with section 11's closed form: by how much do they differ, "
+        "and what makes that difference zero?",
+        "the difference fixes one of the two coefficients; then section 11's variance of the "
+        "series, as a function of the other one, says how large that one must be"))
