@@ -416,6 +416,15 @@ def test_a_half_life_answer_within_one_percent_is_called_close_not_wrong(answer)
     assert "within 1% of" in text and "check its digits" in text
 
 
+def test_three_significant_digits_is_half_a_unit_of_the_third_either_way():
+    for k, b in [(K1 + 0.0049, B24), (K1 - 0.0049, B24), (K1, B24 + 0.0049), (K1, B24 - 0.0049)]:
+        assert nb08.check_half_lives(k, b), (k, b)
+    for k, b in [(K1 + 0.0051, B24), (K1 - 0.0051, B24), (K1, B24 + 0.0051), (K1, B24 - 0.0051)]:
+        assert "within 1% of" in half_lives_message(k, b), (k, b)
+    assert nb08.check_cell_path(B24, KEPT + 0.00049) and nb08.check_cell_path(B24, KEPT - 0.00049)
+    assert not nb08.check_cell_path(B24, KEPT + 0.00051)
+
+
 def test_the_half_lives_say_what_the_answer_gives():
     # the gate's value in place of the bias
     assert "lies in (0, 1), where a gate's values lie" in half_lives_message(K1, 0.9715)
