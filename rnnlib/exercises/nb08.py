@@ -1,114 +1,592 @@
 """Checks for the exercises of notebook 08 (LSTM and GRU).
 
-Each check calls the learner's function on fixed inputs and compares it with an answer
-worked out here independently (a scalar formula, a finite difference, a closed count). A
-failed check says what is wrong; its hint is shown only when asked for: ``hint=True``.
+Each check compares the learner's answer with a value found here another way: the peephole
+LSTM's gradients by the complex step (the forward pass run on complex numbers, which gives
+every derivative exactly, without backpropagation); the half-lives from the sigmoid and the
+logarithm, and the forget gates of the untrained LSTMs read off a fresh run; a GRU written as
+Keras computes it, from Keras's own arrays, run beside ``rnnlib.gru_forward``. A NOT YET
+message says what was observed (which output, which block, which case, by how much), never the
+formula or the code to write. Numbers asked for "to three significant digits" pass when they
+equal the value to three significant digits, rounded; within 1% but not equal, the message says
+they are close.
+
+The keyword ``cases`` of some checks replaces the examples they try; a graded notebook's
+hidden tests use it to try examples the learner has not seen.
 """
 
 import math
 
 import numpy as np
 
-from ._common import returned_nothing, run_check
+from ._common import run_check
 
 
-def _sig(z):
-    return 1.0 / (1.0 + math.exp(-z))
+def _sigmoid(z):
+    """1 / (1 + e^-z), written so that it also takes complex z (for the complex step)."""
+    return 1.0 / (1.0 + np.exp(-z))
 
 
-def check_forget_gate_backward(fn, hint=False):
-    """Exercise 1: forget_gate_backward(dc, c_prev, f) -> gradient on the forget gate's
-    pre-activation a_f, where c = f * c_prev + i * g and f = sigmoid(a_f)."""
-    rng = np.random.default_rng(8)
-    dc, c_prev = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
-    a_f = rng.normal(size=(3, 4))
-    f = 1.0 / (1.0 + np.exp(-a_f))
-    eps = 1e-6  # the expected answer by centred differences of c with respect to a_f, entry-wise
-    expected = np.empty_like(a_f)
-    for idx in np.ndindex(a_f.shape):
-        up = _sig(a_f[idx] + eps) * c_prev[idx]
-        down = _sig(a_f[idx] - eps) * c_prev[idx]
-        expected[idx] = dc[idx] * (up - down) / (2 * eps)
+def _kind(value):
+    """NumPy's kind letter of ``value`` as an array ("U" for text), "O" when it is none."""
+    try:
+        return np.asarray(value).dtype.kind
+    except (TypeError, ValueError):
+        return "O"
+
+
+def _number(value, name):
+    """(float, None) for a real, finite number or size-1 array, else (None, what is wrong)."""
+    if value is Ellipsis:
+        return None, f"{name} is still `...`; replace it with a number"
+    if value is None:
+        return None, f"{name} is None; it should be a number"
+    if isinstance(value, bool):
+        return None, f"{name} should be a number, got a bool"
+    if isinstance(value, str | bytes) or _kind(value) in "US":
+        return None, (f"{name} is text ({type(value).__name__}); it should be a number, "
+                      "written without quotes")
+    if _kind(value) == "c":
+        return None, f"{name} is a complex number; it should be a real number"
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None, f"{name} should be a number, got {type(value).__name__}"
+    if arr.size != 1:
+        return None, f"{name} should be one number, got an array of shape {arr.shape}"
+    number = float(arr.reshape(()))
+    if not math.isfinite(number):
+        return None, f"{name} is {number}; expected a finite number"
+    return number, None
+
+
+def _three_digits(x, true):
+    """x equals ``true`` to three significant digits: within half a unit of the third."""
+    return abs(x - true) <= 0.5 * 10.0 ** (math.floor(math.log10(abs(true))) - 2) * (1 + 1e-9)
+
+
+def _about(x, y):
+    """x is y up to 1%: a value rounded early, or the same value."""
+    return abs(x - y) <= 0.01 * abs(y)
+
+
+def _arrays(value, count, what):
+    """(list of float64 arrays, None) if ``value`` is a tuple or list of ``count`` arrays."""
+    if value is None or value is Ellipsis:
+        return None, f"your function returned {value!r}; it should return {what}"
+    if not isinstance(value, tuple | list):
+        return None, f"your function returned a {type(value).__name__}; it should return {what}"
+    if len(value) != count:
+        return None, f"your function returned {len(value)} arrays; it should return {what}"
+    out = []
+    for k, v in enumerate(value):
+        if v is None or v is Ellipsis:
+            return None, f"array {k + 1} of the {count} you returned is {v!r}"
+        try:
+            out.append(np.asarray(v, dtype=np.float64))
+        except (TypeError, ValueError):
+            return None, (f"array {k + 1} of the {count} you returned is not an array of "
+                          f"numbers ({type(v).__name__})")
+    return out, None
+
+
+def _rel(a, b):
+    """Relative error ||a - b|| / (||a|| + ||b||), 0 when both are 0 (the course's measure)."""
+    scale = np.linalg.norm(a) + np.linalg.norm(b)
+    return 0.0 if scale == 0 else float(np.linalg.norm(a - b) / scale)
+
+
+def _names(items):
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# ---------------------------------------------------------------- exercise 1
+
+def peephole_step_forward(x, h_prev, c_prev, W_x, W_h, b, p):
+    """One step of an LSTM with peephole connections (the notebook's exercise 1).
+
+    Inputs: x (N, D); h_prev, c_prev (N, H); W_x (4H, D), W_h (4H, H), b (4H,) with the gates
+    i, f, g, o stacked as in rnnlib; p (3, H), the peephole weights of i, f and o.
+
+    Returns h, c (N, H) and the cache (x, h_prev, c_prev, i, f, g, o, c, tc, W_x, W_h, p).
+    """
+    H = h_prev.shape[1]
+    a = x @ W_x.T + h_prev @ W_h.T + b  # (N, 4H): blocks i, f, g, o
+    i = _sigmoid(a[:, :H] + p[0] * c_prev)  # the input and forget gates see the old cell
+    f = _sigmoid(a[:, H:2 * H] + p[1] * c_prev)
+    g = np.tanh(a[:, 2 * H:3 * H])
+    c = f * c_prev + i * g
+    o = _sigmoid(a[:, 3 * H:] + p[2] * c)  # the output gate sees the new cell
+    tc = np.tanh(c)
+    h = o * tc
+    return h, c, (x, h_prev, c_prev, i, f, g, o, c, tc, W_x, W_h, p)
+
+
+PEEPHOLE_INPUTS = ("x", "h_prev", "c_prev", "W_x", "W_h", "b", "p")
+PEEPHOLE_GRADS = ("dx", "dh_prev", "dc_prev", "dW_x", "dW_h", "db", "dp")
+GATE_BLOCKS = ("i", "f", "g", "o")  # the (4H, ...) arrays' blocks, in rnnlib's order
+PEEPHOLE_ROWS = ("i", "f", "o")  # the rows of p
+# (N, D, H, seed): a batch of three, then one sequence with one unit (sums over the batch and
+# a 1-unit layout cannot hide a mistake that the first case shows)
+PEEPHOLE_CASES = [(3, 2, 4, 0), (1, 3, 1, 1)]
+
+
+def peephole_inputs(N, D, H, seed, peephole=0.8):
+    """Inputs of one peephole step, of ordinary size (the course's gradient-check policy)."""
+    rng = np.random.default_rng(seed)
+    return {"x": rng.normal(size=(N, D)), "h_prev": rng.uniform(-0.8, 0.8, (N, H)),
+            "c_prev": rng.normal(0.0, 1.0, (N, H)), "W_x": rng.normal(0.0, 0.6, (4 * H, D)),
+            "W_h": rng.normal(0.0, 0.5, (4 * H, H)), "b": rng.normal(0.0, 0.5, 4 * H),
+            "p": rng.normal(0.0, peephole, (3, H))}
+
+
+def _complex_step(inputs):
+    """{input name: (J_h, J_c)}: dh/d(entry) and dc/d(entry) for every entry of every input,
+    each of shape input.shape + (N, H), by the complex step (exact to rounding)."""
+    step = 1e-30
+    base = {name: v.astype(np.complex128) for name, v in inputs.items()}
+    jac = {}
+    for name, value in inputs.items():
+        J_h = np.empty(value.shape + inputs["c_prev"].shape)
+        J_c = np.empty_like(J_h)
+        for idx in np.ndindex(value.shape):
+            moved = dict(base, **{name: base[name].copy()})
+            moved[name][idx] += step * 1j
+            h, c, _ = peephole_step_forward(**moved)
+            J_h[idx], J_c[idx] = h.imag / step, c.imag / step
+        jac[name] = (J_h, J_c)
+    return jac
+
+
+def _expected_grads(jac, dh, dc):
+    """The gradients of L = sum(dh * h) + sum(dc * c) with respect to every input."""
+    return [np.tensordot(J_h, dh, axes=2) + np.tensordot(J_c, dc, axes=2)
+            for J_h, J_c in jac.values()]
+
+
+def _run_backward(fn, inputs, dh, dc):
+    """(list of 7 arrays, None) or (None, what is wrong), from a fresh cache and copies."""
+    _, _, cache = peephole_step_forward(**{k: v.copy() for k, v in inputs.items()})
+    answer, problem = _arrays(fn(dh.copy(), dc.copy(), cache), 7,
+                              "the seven gradients " + ", ".join(PEEPHOLE_GRADS))
+    if problem:
+        return None, problem
+    for name, got, x_name in zip(PEEPHOLE_GRADS, answer, PEEPHOLE_INPUTS, strict=True):
+        want = inputs[x_name].shape
+        if got.shape != want:
+            return None, (f"{name} has shape {got.shape}; expected {want}, the shape of "
+                          f"{x_name}")
+    return answer, None
+
+
+def _right(got, want):
+    return _rel(got, want) < 1e-7 or float(np.max(np.abs(got - want))) < 1e-12
+
+
+def _statuses(got, want):
+    """[name of every gradient that is off]."""
+    return [n for n, g, w in zip(PEEPHOLE_GRADS, got, want, strict=True) if not _right(g, w)]
+
+
+def _blocks(name, got, want, H):
+    """Which blocks (gates) of a (4H, ...) gradient or rows of dp are off, as a phrase."""
+    labels = PEEPHOLE_ROWS if name == "dp" else GATE_BLOCKS
+    parts = [got[k] for k in range(3)] if name == "dp" else np.split(got, 4, axis=0)
+    wants = [want[k] for k in range(3)] if name == "dp" else np.split(want, 4, axis=0)
+    off = [lab for lab, g, w in zip(labels, parts, wants, strict=True) if not _right(g, w)]
+    if not off or len(off) == len(labels):
+        return None
+    kind = "row" if name == "dp" else "block"
+    ok = [lab for lab in labels if lab not in off]
+    if len(off) == 1:
+        return f"in {name} the {kind} of {off[0]} is off, the {kind}s of {_names(ok)} right"
+    if len(ok) == 1:
+        return f"in {name} the {kind}s of {_names(off)} are off, the {kind} of {ok[0]} right"
+    return f"in {name} the {kind}s of {_names(off)} are off, those of {_names(ok)} right"
+
+
+def _how_off(name, got, want):
+    if not np.any(got) and np.any(want):
+        return f"{name} is 0 although the loss changes with it"
+    if _right(-got, want):
+        return f"{name} has the opposite sign of the gradient in every entry"
+    scale = float(np.max(np.abs(want)))
+    return (f"{name} is off by up to {float(np.max(np.abs(got - want))):.3g} (its entries "
+            f"reach {scale:.3g})")
+
+
+def check_peephole_backward(peephole_step_backward, hint=False, cases=None):
+    """Exercise 1: peephole_step_backward(dh, dc, cache) -> (dx, dh_prev, dc_prev, dW_x, dW_h,
+    db, dp) for the cache of peephole_step_forward, with dh and dc the gradients on h_t and
+    c_t."""
+    cases = PEEPHOLE_CASES if cases is None else cases
 
     def check():
-        got = fn(dc.copy(), c_prev.copy(), f.copy())
-        stub = returned_nothing(got, "an array of shape (N, H)")
-        if stub:
-            return False, stub
-        got = np.asarray(got, dtype=np.float64)
-        if got.shape != expected.shape:
-            return False, f"shape {got.shape}, expected {expected.shape}, the shape of dc"
-        if np.allclose(got, dc * c_prev, rtol=1e-6):
-            return False, ("that is the gradient on f itself; the question asks for the "
-                           "pre-activation a_f, one step further back through the sigmoid")
-        if np.allclose(got, dc * f, rtol=1e-6):
-            return False, "dc * f is the gradient on c_prev (the cell path), not on a_f"
-        if not np.allclose(got, expected, rtol=1e-6, atol=1e-9):
-            worst = float(np.max(np.abs(got - expected)))
-            return False, f"differs from a finite-difference estimate by up to {worst:.3g}"
-        return True, "matches a finite-difference estimate entry by entry"
-    return run_check(hint, "forget_gate_backward", check,
-                   hint="two links in the chain: how c changes with f, then how f = sigmoid(a_f) "
-                   "changes with a_f (write sigmoid' using the sigmoid's own value)")
+        for N, D, H, seed in cases:
+            where = f"N = {N}, D = {D}, H = {H}"
+            inputs = peephole_inputs(N, D, H, seed)
+            rng = np.random.default_rng(seed + 100)
+            dh, dc = rng.normal(size=(N, H)), rng.normal(size=(N, H))
+            jac = _complex_step(inputs)
+            try:
+                got, problem = _run_backward(peephole_step_backward, inputs, dh, dc)
+            except Exception as err:
+                return False, f"with {where} your code raised {type(err).__name__}: {err}"
+            if problem:
+                return False, f"with {where}: {problem}"
+            want = _expected_grads(jac, dh, dc)
+            off = _statuses(got, want)
+            if off:
+                return False, _peephole_report(peephole_step_backward, inputs, jac, dh, dc,
+                                               got, want, off, where)
+        return True, (f"all seven gradients match derivatives taken without backpropagation, "
+                      f"in {len(cases)} cases; the peepholes open new paths into both cells, "
+                      "and the gradient flows back along each of them")
+    return run_check(hint, "peephole_backward", check, hint=(
+        "draw the step as a graph: the peepholes add three edges, from c_{t-1} into i and f "
+        "and from c_t into o. Every edge that reads a cell sends a gradient back to that cell, "
+        "besides giving its own weight a gradient",
+        "c_t is now read by h_t directly and by o, and everything that comes after c_t in the "
+        "backward pass (the i, f, g blocks and dc_prev) needs its full gradient; c_{t-1} is "
+        "read by c_t, i and f"))
 
 
-def check_gru_update(fn, hint=False):
-    """Exercise 2: gru_update(h_prev, n, z) -> the GRU's new hidden state (PyTorch's form)."""
-    h_prev = np.array([[0.5, -0.2, 0.9]])
-    n = np.array([[-0.4, 0.7, 0.1]])
-    z = np.array([[0.9, 0.2, 0.5]])
-    expected = [(1 - zi) * ni + zi * hi for hi, ni, zi in zip(h_prev[0], n[0], z[0],
-                                                               strict=True)]
+def _peephole_report(fn, inputs, jac, dh, dc, got, want, off, where):
+    """What a wrong answer does: which gradients and blocks are off, and in which probes."""
+    H = inputs["c_prev"].shape[1]
+    by_name = dict(zip(PEEPHOLE_GRADS, got, strict=True))
+    expect = dict(zip(PEEPHOLE_GRADS, want, strict=True))
+    if {"dh_prev", "dc_prev"} <= set(off) and _right(by_name["dh_prev"], expect["dc_prev"]) \
+            and _right(by_name["dc_prev"], expect["dh_prev"]):
+        return (f"with {where} your dh_prev equals the gradient on c_prev and your dc_prev "
+                "the gradient on h_prev")
+    right = [n for n in PEEPHOLE_GRADS if n not in off]
+    text = f"with {where}: " + _how_off(off[0], by_name[off[0]], expect[off[0]])
+    if len(off) > 1:
+        text += f"; also off: {_names(off[1:])}"
+    text += f"; right: {_names(right)}" if right else "; none of the seven is right"
+    blocks = [b for b in (_blocks(n, by_name[n], expect[n], H) for n in off
+                          if n in ("dW_x", "dW_h", "db", "dp")) if b]
+    if blocks:
+        text += "; " + "; ".join(blocks[:2])
+    probes = []
+    zeros = np.zeros_like(dh)
+    for label, p_dh, p_dc, probe_inputs in [
+            ("with the loss on c_t only (dh = 0)", zeros, dc, inputs),
+            ("with the loss on h_t only (dc = 0)", dh, zeros, inputs),
+            ("with the peephole weights p set to 0", dh, dc, dict(inputs, p=0 * inputs["p"]))]:
+        probe_jac = jac if probe_inputs is inputs else _complex_step(probe_inputs)
+        try:
+            probe_got, problem = _run_backward(fn, probe_inputs, p_dh, p_dc)
+        except Exception:  # the first case has said what matters
+            continue
+        if problem:
+            continue
+        probe_off = _statuses(probe_got, _expected_grads(probe_jac, p_dh, p_dc))
+        verb = "is" if len(probe_off) == 1 else "are"
+        probes.append(f"{label} " + (f"{_names(probe_off)} {verb} off" if probe_off
+                                     else "all seven are right"))
+    if probes:
+        said = "; ".join(probes)
+        text += ". " + said[0].upper() + said[1:]
+    return text
+
+
+# ---------------------------------------------------------------- exercise 2
+
+def _half_life(bias):
+    """Steps after which a forget gate fixed at sigmoid(bias) keeps half of the cell path."""
+    return math.log(2) / math.log1p(math.exp(-bias))
+
+
+def _kept(bias, steps):
+    """The share of the cell path a forget gate fixed at sigmoid(bias) keeps after steps."""
+    return math.exp(-steps * math.log1p(math.exp(-bias)))
+
+
+HALF_LIFE_BIAS = 1.0  # the bias of the first question
+HALF_LIFE_STEPS = 24  # the half-life the second question asks a bias for
+
+
+def _bias_for(steps):
+    """The bias whose fixed forget gate keeps half of the cell path after ``steps``."""
+    return -math.log(2.0 ** (1.0 / steps) - 1.0)
+
+
+def _near_miss(name, x, what, before=""):
+    return (f"{before}{name} = {x:.4g} is within 1% of {what}, but not equal to it to three "
+            "significant digits: check its digits")
+
+
+def check_half_lives(half_life_bias_1, bias_24, hint=False):
+    """Exercise 2, on paper: the half-life of the cell path with forget bias 1, and the forget
+    bias whose half-life is 24 steps, each to three significant digits (rounded) or more."""
+    life = _half_life(HALF_LIFE_BIAS)
+    bias = _bias_for(HALF_LIFE_STEPS)
 
     def check():
-        got = fn(h_prev.copy(), n.copy(), z.copy())
-        stub = returned_nothing(got, "an array of shape (N, H)")
-        if stub:
-            return False, stub
-        got = np.asarray(got, dtype=np.float64)
-        if got.shape != h_prev.shape:
-            return False, f"shape {got.shape}, expected {h_prev.shape}"
-        swapped = z * n + (1 - z) * h_prev
-        if np.allclose(got, swapped) and not np.allclose(swapped, expected):
-            return False, ("you gave z to the candidate n; in PyTorch's GRU (and rnnlib's) z "
-                           "is the share of the OLD state that is kept (some texts write the "
-                           "update the other way round, so check the convention)")
-        if not np.allclose(got, expected, rtol=1e-12):
-            return False, f"expected {np.round(expected, 4)}, got {np.round(got[0], 4)}"
-        return True, "z keeps the old state, 1 - z lets the candidate in"
-    return run_check(hint, "gru_update", check,
-                   hint="a weighted average of two vectors with weights z and 1 - z; with z = 1 "
-                   "the state must not change at all")
+        k, problem = _number(half_life_bias_1, "half_life_bias_1")
+        if problem:
+            return False, problem
+        b, problem = _number(bias_24, "bias_24")
+        if problem:
+            return False, problem
+        if not _three_digits(k, life):
+            if _about(k, life):
+                return False, _near_miss("half_life_bias_1", k, "the half-life of a forget "
+                                         "gate that starts with bias 1")
+            if k <= 0:
+                return False, (f"half_life_bias_1 = {k:.4g}: a half-life is a number of steps "
+                               "forward in time, greater than 0")
+            return False, (f"half_life_bias_1 = {k:.4g}: after that many steps, a forget gate "
+                           f"that stays at its start with bias 1 keeps "
+                           f"{_kept(HALF_LIFE_BIAS, k):.3g} of the cell path, not one half "
+                           "(bias_24 is checked once this is right)")
+        if not _three_digits(b, bias):
+            if _about(b, bias):
+                return False, _near_miss("bias_24", b, "the bias whose half-life is 24 "
+                                         f"steps (your bias gives {_half_life(b):.3g} steps)",
+                                         "half_life_bias_1 is right; ")
+            if 0 < b < 1:
+                return False, (f"half_life_bias_1 is right; bias_24 = {b:.4g} lies in (0, 1), "
+                               f"where a gate's values lie; as a bias it starts the forget "
+                               f"gate at {_sigmoid(b):.3g}, whose half-life is "
+                               f"{_half_life(b):.3g} steps")
+            return False, (f"half_life_bias_1 is right; bias_24 = {b:.4g} starts the forget "
+                           f"gate at {_sigmoid(b):.4g}, which keeps half of the cell path for "
+                           f"{_half_life(b):.3g} steps, not 24")
+        return True, (f"a forget bias of 1 keeps half of the cell path for only {life:.3g} "
+                      f"steps; a half-life of 24 steps needs a bias of {bias:.3g}, a gate "
+                      f"that starts at {_sigmoid(bias):.4f}")
+    return run_check(hint, "half_lives", check, hint=(
+        "with small weights, a gate starts at the sigmoid of its bias; section 1 says what a "
+        "forget gate that stays at f does to the cell path over k steps. Set that to one half "
+        "and solve, first for k, then for the bias",
+        "solving for k needs a logarithm; solving for the bias needs the sigmoid undone: "
+        "which z gives sigmoid(z) = q?"))
 
 
-def check_count_parameters(fn, hint=False):
-    """Exercise 3: count_parameters(kind, D, H) -> number of numbers in one recurrent layer
-    as rnnlib stores it (no output layer): kind "rnn", "lstm" or "gru"."""
-    cases = [(2, 16), (17, 32), (1, 1)]
-    formulas = {"rnn": lambda D, H: H * D + H * H + H,  # W_xh, W_hh, b_h
-                "lstm": lambda D, H: 4 * (H * D + H * H + H),  # four gates, one bias each
-                "gru": lambda D, H: 3 * (H * D + H * H) + 2 * 3 * H}  # b_x and b_h
+def cell_path_sequences():
+    """The 16 sequences of 24 steps of exercise 2 (recall task, distractors of std 2)."""
+    from ..datasets import recall_first_data
+
+    return recall_first_data(16, HALF_LIFE_STEPS, 1, noise=2.0)[0]
+
+
+def _forget_gates(bias, seeds=range(5), x=None):
+    """The forget gates of the untrained recall LSTMs, (seeds, T, N, H)."""
+    from ..gated import lstm_forward
+    from ..recall import init_recall_params
+
+    x = cell_path_sequences() if x is None else x
+    out = []
+    for seed in seeds:
+        p = init_recall_params("lstm", 16, seed, forget_bias=bias)
+        zero = np.zeros((x.shape[0], 16))
+        _, cache = lstm_forward(x, zero, zero, p["W_x"], p["W_h"], p["b"])
+        out.append([step.f for step in cache.steps])
+    return np.array(out)
+
+
+def check_cell_path(bias_24, kept_24, hint=False):
+    """Exercise 2, measured: the mean over seeds 0 to 4, sequences and units of the product of
+    the 24 forget gates, in the untrained recall LSTMs started with forget bias bias_24."""
+    bias = _bias_for(HALF_LIFE_STEPS)
 
     def check():
-        for kind, count in formulas.items():
-            for D, H in cases:
-                got = fn(kind, D, H)
-                stub = returned_nothing(got, "an integer")
-                if stub:
-                    return False, stub
-                want = count(D, H)
-                if got == want:
-                    continue
-                if kind == "lstm" and got == 4 * (H * D + H * H + 2 * H):
-                    return False, ("that counts PyTorch's two LSTM bias vectors; rnnlib keeps "
-                                   "one, their sum, since only the sum reaches the gates")
-                if kind == "gru" and got == 3 * (H * D + H * H + H):
-                    return False, ("the GRU needs two bias vectors, b_x and b_h: r multiplies "
-                                   "only the hidden side of the candidate")
-                if got == want - (H if kind == "rnn" else 4 * H if kind == "lstm" else 6 * H):
-                    return False, f"{kind}: the biases are missing from your count"
-                return False, f"{kind} with D = {D}, H = {H}: expected {want}, got {got}"
-        return True, "an LSTM has 4 times, and a GRU about 3 times, the parameters of a vanilla RNN"
-    return run_check(hint, "count_parameters", check,
-                   hint="list the arrays of the layer with their shapes (rnnlib's layout: W_x, W_h "
-                   "and the biases) and add up the products")
+        b, problem = _number(bias_24, "bias_24")
+        if problem:
+            return False, problem
+        if not _three_digits(b, bias):
+            return False, "bias_24 does not pass the check above yet; measure with one that does"
+        kept, problem = _number(kept_24, "kept_24")
+        if problem:
+            return False, problem
+        gates = _forget_gates(b)  # (5, 24, 16, 16)
+        products = gates.prod(axis=1)  # (5, N, H): the cell path of every unit
+        true = float(products.mean())
+        if _three_digits(kept, true):
+            return True, (f"the cell path keeps {true:.3g} on average, a little less than the "
+                          f"{_kept(b, HALF_LIFE_STEPS):.3g} of a gate fixed at its start; "
+                          f"the units range from {products.min():.2f} to {products.max():.2f}")
+        known = [
+            (_kept(b, HALF_LIFE_STEPS), "what a gate fixed at its starting value keeps, your "
+             "prediction; the gates of the run are not fixed"),
+            (float(np.median(products)), "the median of the products, not their mean"),
+            (float(gates.mean(axis=(0, 2, 3)).prod()), "the product over the steps of the "
+             "mean gate, not the mean of the products"),
+            (float(gates.mean()), "the mean of the gates themselves, not of their products "
+             "over the 24 steps"),
+            (float(products[0].mean()), "the mean for seed 0 alone"),
+            (float(gates[:, :-1].prod(axis=1).mean()), "the mean product of the first 23 "
+             "gates; the run has 24"),
+            (float(_forget_gates(1.0).prod(axis=1).mean()), "what the runs give with forget "
+             "bias 1, the default of rnnlib.init_recall_params"),
+        ]
+        for value, why in known:  # several lie within 1% of the mean: matched to 3 digits
+            if _three_digits(kept, value):
+                return False, f"kept_24 = {kept:.4g} is {why}"
+        if _about(kept, true):
+            return False, _near_miss("kept_24", kept, "the measured mean")
+        return False, (f"kept_24 = {kept:.4g} is not the mean, over the 5 seeds, 16 sequences "
+                       "and 16 units, of the product of each unit's 24 forget gates in these "
+                       "runs (off by more than 1%)")
+    return run_check(hint, "cell_path", check, hint=(
+        "rnnlib.lstm_forward's cache keeps every step's cache in cache.steps, and each of "
+        "those its forget gate f, (N, H); multiply them over the steps, unit by unit",
+        "for every seed: run the 16 sequences from zero states, stack the 24 gates into an "
+        "array (24, 16, 16), take the product along the steps; then average all 5 x 16 x 16 "
+        "products"))
+
+
+# ---------------------------------------------------------------- exercise 3
+
+KERAS_GATES = ("update gate z", "reset gate r", "candidate h")  # Keras's blocks, in its order
+RNNLIB_GATES = ("r", "z", "n")  # rnnlib's blocks, in its order (PyTorch's)
+RNNLIB_FROM_KERAS = (1, 0, 2)  # rnnlib's block j is Keras's block RNNLIB_FROM_KERAS[j]
+# (N, T, D, H, seed): inputs and units of different sizes, then a square kernel (D = H)
+KERAS_CASES = [(3, 5, 2, 3, 0), (2, 4, 4, 4, 1)]
+
+
+def keras_gru_weights(D, H, seed):
+    """A Keras GRU layer's arrays (reset_after=True): kernel (D, 3H), recurrent_kernel
+    (H, 3H), bias (2, 3H), gates z, r, h along the last axis; both bias rows nonzero."""
+    rng = np.random.default_rng(seed)
+    return (rng.normal(0.0, 0.6, (D, 3 * H)), rng.normal(0.0, 0.5, (H, 3 * H)),
+            rng.normal(0.0, 0.5, (2, 3 * H)))
+
+
+def keras_gru_forward(x, h0, kernel, recurrent_kernel, bias):
+    """The hidden states (N, T, H) of a GRU computed as Keras computes it, from its arrays."""
+    H = h0.shape[1]
+    h, out = h0, []
+    for t in range(x.shape[1]):
+        from_x = x[:, t] @ kernel + bias[0]  # (N, D)@(D, 3H): blocks z, r, candidate
+        from_h = h @ recurrent_kernel + bias[1]  # (N, H)@(H, 3H)
+        z = _sigmoid(from_x[:, :H] + from_h[:, :H])
+        r = _sigmoid(from_x[:, H:2 * H] + from_h[:, H:2 * H])
+        candidate = np.tanh(from_x[:, 2 * H:] + r * from_h[:, 2 * H:])
+        h = z * h + (1 - z) * candidate
+        out.append(h)
+    return np.stack(out, axis=1)
+
+
+def _blocks_held(got, keras):
+    """For each of rnnlib's three blocks of ``got`` (3H, ...): what it holds, as a phrase.
+
+    ``keras`` is the Keras kernel whose gates lie along its last axis, (..., 3H).
+    """
+    H = got.shape[0] // 3
+    found = []
+    for j in range(3):
+        mine, seen = got[j * H:(j + 1) * H], "no gate's weights of Keras"
+        for k in range(3):
+            theirs = keras[:, k * H:(k + 1) * H].T  # (H, ...) as rnnlib keeps a block
+            if np.allclose(mine, theirs, rtol=0, atol=1e-12):
+                seen = f"the weights of Keras's {KERAS_GATES[k]}"
+            elif np.allclose(mine, -theirs, rtol=0, atol=1e-12):
+                seen = f"-1 times the weights of Keras's {KERAS_GATES[k]}"
+            elif mine.shape == theirs.T.shape and np.allclose(mine, theirs.T, rtol=0,
+                                                              atol=1e-12):
+                seen = (f"the weights of Keras's {KERAS_GATES[k]} with rows and columns "
+                        "exchanged")
+            else:
+                continue
+            if k == RNNLIB_FROM_KERAS[j] and seen.startswith("the"):
+                if "exchanged" not in seen:
+                    seen = None  # as it should be
+            break
+        found.append(seen)
+    return found
+
+
+def _keras_report(got, kernel, recurrent_kernel, bias, h_mine, h_keras, where):
+    """What the converted arrays hold, block by block, where the outputs differ."""
+    W_x, W_h, b_x, b_h = got
+    worst = float(np.max(np.abs(h_mine - h_keras)))
+    text = f"with {where} the hidden states differ from Keras's by up to {worst:.3g}"
+    notes = []
+    held = {"W_x": _blocks_held(W_x, kernel), "W_h": _blocks_held(W_h, recurrent_kernel)}
+    def said(found):
+        if all(seen == "no gate's weights of Keras" for seen in found):
+            return ["none of the three blocks holds the weights of one of Keras's gates"]
+        return [f"the {RNNLIB_GATES[j]} block holds {seen}" for j, seen in enumerate(found)
+                if seen]
+
+    if said(held["W_x"]) and held["W_x"] == held["W_h"]:
+        notes.append("in W_x and in W_h " + ", ".join(said(held["W_x"])))
+    else:
+        notes += [f"in {name} " + ", ".join(said(found)) for name, found in held.items()
+                  if said(found)]
+    H = b_x.shape[0] // 3
+    sums = []
+    for j, gate in enumerate(RNNLIB_GATES):
+        total = b_x[j * H:(j + 1) * H] + b_h[j * H:(j + 1) * H]
+        keras_sums = [bias[0, k * H:(k + 1) * H] + bias[1, k * H:(k + 1) * H] for k in range(3)]
+        match = [k for k in range(3) if np.allclose(total, keras_sums[k], rtol=0, atol=1e-12)]
+        minus = [k for k in range(3) if np.allclose(total, -keras_sums[k], rtol=0, atol=1e-12)]
+        if match != [RNNLIB_FROM_KERAS[j]]:
+            sums.append(f"the {gate} block holds " + (
+                f"the sum of the two biases of Keras's {KERAS_GATES[match[0]]}" if match
+                else f"-1 times the sum of the two biases of Keras's {KERAS_GATES[minus[0]]}"
+                if minus else "no sum of the two biases of one of Keras's gates"))
+    if sums:
+        notes.append("in b_x + b_h " + ", ".join(sums))
+    else:  # every sum is right: the split of the candidate's biases is what differs
+        part, k = slice(2 * H, 3 * H), RNNLIB_FROM_KERAS[2]
+        keras_x, keras_h = bias[0, k * H:(k + 1) * H], bias[1, k * H:(k + 1) * H]
+        if not np.allclose(b_h[part], keras_h, rtol=0, atol=1e-12):
+            if np.allclose(b_h[part], keras_x, rtol=0, atol=1e-12):
+                notes.append("b_x + b_h is right in every block; in the n block b_h holds "
+                             "Keras's input-side candidate bias and b_x its recurrent-side one")
+            elif not np.any(b_h[part]):
+                notes.append("b_x + b_h is right in every block; in the n block b_h is 0 "
+                             "and b_x holds the sum of Keras's two candidate biases")
+            else:
+                notes.append("b_x + b_h is right in every block; in the n block b_h is not "
+                             "Keras's recurrent-side candidate bias")
+    if notes:
+        text += "; " + "; ".join(notes)
+    return text
+
+
+def check_keras_gru(keras_gru_to_rnnlib, hint=False, cases=None):
+    """Exercise 3: keras_gru_to_rnnlib(kernel, recurrent_kernel, bias) -> (W_x, W_h, b_x, b_h)
+    that make rnnlib.gru_forward compute what Keras's GRU (reset_after=True) computes."""
+    from ..gated import gru_forward
+
+    cases = KERAS_CASES if cases is None else cases
+
+    def check():
+        for N, T, D, H, seed in cases:
+            where = f"D = {D}, H = {H}"
+            kernel, recurrent_kernel, bias = keras_gru_weights(D, H, seed)
+            rng = np.random.default_rng(seed + 50)
+            x, h0 = rng.normal(size=(N, T, D)), rng.uniform(-0.5, 0.5, (N, H))
+            h_keras = keras_gru_forward(x, h0, kernel, recurrent_kernel, bias)
+            try:
+                answer = keras_gru_to_rnnlib(kernel.copy(), recurrent_kernel.copy(),
+                                             bias.copy())
+            except Exception as err:
+                return False, f"with {where} your code raised {type(err).__name__}: {err}"
+            got, problem = _arrays(answer, 4, "the four arrays W_x, W_h, b_x, b_h")
+            if problem:
+                return False, f"with {where}: {problem}"
+            try:
+                h_mine, _ = gru_forward(x, h0, *got)
+            except (ValueError, TypeError) as err:
+                return False, f"with {where} rnnlib.gru_forward refused your arrays: {err}"
+            if not np.allclose(h_mine, h_keras, rtol=1e-10, atol=1e-12):
+                return False, _keras_report(got, kernel, recurrent_kernel, bias, h_mine,
+                                            h_keras, where)
+        return True, ("rnnlib's GRU with your arrays computes Keras's hidden states at every "
+                      f"step, in {len(cases)} cases: the same equations, stored as (in, out), "
+                      "with the gates in another order")
+    return run_check(hint, "keras_gru", check, hint=(
+        "write Keras's equations and rnnlib's (section 3) side by side and match them term "
+        "by term: which array multiplies x, which block belongs to which gate, which bias "
+        "sits inside r * (...)",
+        "Keras multiplies x by kernel from the right, so kernel is stored (in, out); rnnlib "
+        "keeps (out, in) (section 2). Each gate's block moves as a whole, to the place that "
+        "gate has in rnnlib; compare the two update rules before you change the sign of "
+        "anything"))
