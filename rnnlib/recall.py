@@ -64,33 +64,51 @@ def recall_kind(params):
                      + f"; got {got}")
 
 
-def init_recall_params(kind, H, rng, forget_bias=1.0, update_bias=0.0):
+def _init_args(kind, H, rng, forget_bias=1.0, update_bias=0.0, init=None, input_scale=1.0):
+    _init_choice(kind, init, input_scale)
+    check_positive("H", H, integer=True)
+    make_rng(rng)
+
+
+def _init_choice(kind, init, input_scale):
+    """Check kind, init and input_scale; return the init (None: the kind's default)."""
+    _kind(kind)
+    allowed = ("lecun", "uniform") if kind == "rnn" else ("uniform",)
+    if init is not None and init not in allowed:
+        raise ValueError(f"init: expected one of {allowed} for kind {kind!r}, got {init!r}")
+    check_positive("input_scale", input_scale)
+    return init or ("lecun" if kind == "rnn" else "uniform")
+
+
+@validated(_init_args)
+def init_recall_params(kind, H, rng, forget_bias=1.0, update_bias=0.0, init=None,
+                       input_scale=1.0):
     """Parameters of a two-class recall model (D = 2 inputs, O = 2 outputs).
 
-    kind "rnn" is rnnlib.init_rnn_params (as notebook 05 starts it); "lstm" and "gru" use
-    PyTorch's uniform default for the recurrent weights, the same Xavier-style output layer,
-    zero biases except the gate that keeps the old state: the LSTM's forget gate
-    (forget_bias) and the GRU's update gate (update_bias, put in b_x[H:2H]).
+    init="uniform" (the gated cells' default) draws every weight matrix of the layer, the input
+    weights first, from U(-1/sqrt(H), 1/sqrt(H)), as PyTorch starts torch.nn.RNN, LSTM and GRU;
+    the biases are zero except the keep gate's: forget_bias (the LSTM's b[H:2H]), update_bias
+    (the GRU's b_x[H:2H]). init="lecun" ("rnn" only, and its default) is notebook 05's start,
+    rnnlib.init_rnn_params. Every kind gets W_hy N(0, 1/H) and b_y = 0. input_scale > 0
+    multiplies the input weights after the draw: it sets how hard the inputs, distractors
+    included, reach the pre-activations (notebook 08 compares cells at one scale).
 
     Returns:
     - params: for "rnn" W_xh (H, 2), W_hh (H, H), b_h (H,); for "lstm" W_x (4H, 2),
       W_h (4H, H), b (4H,); for "gru" W_x (3H, 2), W_h (3H, H), b_x, b_h (3H,); and for
       every kind the output layer W_hy (2, H), b_y (2,).
     """
-    _kind(kind)
-    check_positive("H", H, integer=True)
     rng = make_rng(rng)
-    if kind == "rnn":
-        return init_rnn_params(2, H, 2, rng)
-    k = _GATES[kind]
-    params = {"W_x": recurrent_uniform((k * H, 2), H, rng),
-              "W_h": recurrent_uniform((k * H, H), H, rng)}
-    if kind == "lstm":
-        params["b"] = np.zeros(4 * H)
-        params["b"][H:2 * H] = forget_bias
-    else:
-        params["b_x"], params["b_h"] = np.zeros(3 * H), np.zeros(3 * H)
-        params["b_x"][H:2 * H] = update_bias
+    if _init_choice(kind, init, input_scale) == "lecun":
+        params = init_rnn_params(2, H, 2, rng)
+        params["W_xh"] *= input_scale
+        return params
+    k, (inputs, recurrent, *biases) = _GATES[kind], _RECURRENT[kind]
+    params = {inputs: input_scale * recurrent_uniform((k * H, 2), H, rng),  # drawn first
+              recurrent: recurrent_uniform((k * H, H), H, rng),
+              **{b: np.zeros(k * H) for b in biases}}
+    if kind != "rnn":  # the keep gate: the LSTM's forget gate, the GRU's update gate (in b_x)
+        params[biases[0]][H:2 * H] = forget_bias if kind == "lstm" else update_bias
     params["W_hy"] = rng.normal(0.0, 1.0 / np.sqrt(H), size=(2, H))
     params["b_y"] = np.zeros(2)
     return params
@@ -245,8 +263,8 @@ def fit_readout(h, labels, l2=1e-8):
     return np.stack([-w_h, w_h]) / 2.0, np.array([-c, c]) / 2.0
 
 
-def _task_args(kind, T, seeds, hidden, steps, batch, noise, n_val, length):
-    _kind(kind)
+def _task_args(kind, T, seeds, hidden, steps, batch, noise, n_val, length, init, input_scale):
+    _init_choice(kind, init, input_scale)
     for name, value in (("T", T), ("hidden", hidden), ("steps", steps), ("batch", batch),
                         ("n_val", n_val)):
         check_positive(name, value, integer=True)
@@ -259,14 +277,13 @@ def _task_args(kind, T, seeds, hidden, steps, batch, noise, n_val, length):
         raise TypeError(f"seeds: expected a non-empty list of integers, got {seeds!r}")
 
 
-def _start(kind, T, seeds, hidden, noise, n_val, length, forget_bias, update_bias):
+def _start(kind, T, seeds, hidden, noise, n_val, length, bias_and_init):
     """Each seed's Generator makes its initial parameters, then its held-out set; stacked."""
     rngs = [np.random.default_rng(s) for s in seeds]
-    singles = [init_recall_params(kind, hidden, r, forget_bias, update_bias) for r in rngs]
+    singles = [init_recall_params(kind, hidden, r, **bias_and_init) for r in rngs]
     params = {n: np.stack([p[n] for p in singles]) for n in singles[0]}  # (S, ...)
-    for n in params:
-        if params[n].ndim == 2:  # a bias (S, size) becomes (S, 1, size): one row per model
-            params[n] = params[n][:, None, :]
+    # a bias (S, size) becomes (S, 1, size): one row per model
+    params = {n: v[:, None, :] if v.ndim == 2 else v for n, v in params.items()}
     return rngs, params, _batch(rngs, n_val, T, noise, length)
 
 
@@ -278,8 +295,8 @@ def _batch(rngs, n, T, noise, length):
 
 def _train_recall_args(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.05,
                        noise=2.0, clip_norm=5.0, n_val=300, forget_bias=1.0, update_bias=0.0,
-                       length=None, trained="all"):
-    _task_args(kind, T, seeds, hidden, steps, batch, noise, n_val, length)
+                       init=None, input_scale=1.0, length=None, trained="all"):
+    _task_args(kind, T, seeds, hidden, steps, batch, noise, n_val, length, init, input_scale)
     for name, value in (("lr", lr), ("clip_norm", clip_norm)):
         check_positive(name, value)
     if trained not in TRAINED:
@@ -288,8 +305,8 @@ def _train_recall_args(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.0
 
 @validated(_train_recall_args)
 def train_recall(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.05, noise=2.0,
-                 clip_norm=5.0, n_val=300, forget_bias=1.0, update_bias=0.0, length=None,
-                 trained="all"):
+                 clip_norm=5.0, n_val=300, forget_bias=1.0, update_bias=0.0, init=None,
+                 input_scale=1.0, length=None, trained="all"):
     """Train one model per seed on rnnlib.recall_first_data, all seeds at once.
 
     Seed s does exactly what a single run would: its own Generator makes the initial
@@ -307,7 +324,7 @@ def train_recall(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.05, noi
     - kind: "rnn", "lstm" or "gru"; T: the distance to recall over (see recall_first_data).
     - seeds: list of S integer seeds.
     - hidden, steps, batch, lr, noise, clip_norm, n_val: the budget and the task.
-    - forget_bias, update_bias: see init_recall_params.
+    - forget_bias, update_bias, init, input_scale: the start, see init_recall_params.
     - length: sequence length (default T: the bit comes first).
     - trained: "all" (the model) or "readout+distractor" (the control above).
 
@@ -315,8 +332,8 @@ def train_recall(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.05, noi
     - accuracy: (S,) held-out accuracy of each seed after training.
     - losses: (steps, S) training loss of each seed before each update.
     """
-    rngs, params, (x_val, y_val) = _start(kind, T, seeds, hidden, noise, n_val, length,
-                                          forget_bias, update_bias)
+    rngs, params, (x_val, y_val) = _start(kind, T, seeds, hidden, noise, n_val, length, dict(
+        forget_bias=forget_bias, update_bias=update_bias, init=init, input_scale=input_scale))
     inputs = _RECURRENT[kind][0]
     learning = {n: params[n] for n in (params if trained == "all" else ("W_hy", "b_y", inputs))}
     opt = AdaGrad(lr=lr)
@@ -339,14 +356,16 @@ def train_recall(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.05, noi
 
 
 def _recall_readout_args(kind, T, seeds, *, hidden=16, steps=100, batch=32, noise=2.0,
-                         n_val=300, forget_bias=1.0, update_bias=0.0, length=None, l2=1e-8):
-    _task_args(kind, T, seeds, hidden, steps, batch, noise, n_val, length)
+                         n_val=300, forget_bias=1.0, update_bias=0.0, init=None,
+                         input_scale=1.0, length=None, l2=1e-8):
+    _task_args(kind, T, seeds, hidden, steps, batch, noise, n_val, length, init, input_scale)
     check_positive("l2", l2)
 
 
 @validated(_recall_readout_args)
 def recall_readout(kind, T, seeds, *, hidden=16, steps=100, batch=32, noise=2.0, n_val=300,
-                   forget_bias=1.0, update_bias=0.0, length=None, l2=1e-8):
+                   forget_bias=1.0, update_bias=0.0, init=None, input_scale=1.0, length=None,
+                   l2=1e-8):
     """The readout-only control, converged: the best linear readout of the untrained network.
 
     For each seed, the same start, held-out set and training sequences as train_recall (the
@@ -362,8 +381,8 @@ def recall_readout(kind, T, seeds, *, hidden=16, steps=100, batch=32, noise=2.0,
     - accuracy: (S,) held-out accuracy of each seed's readout.
     - loss: (S,) its mean cross-entropy on the steps * batch training sequences.
     """
-    rngs, params, (x_val, y_val) = _start(kind, T, seeds, hidden, noise, n_val, length,
-                                          forget_bias, update_bias)
+    rngs, params, (x_val, y_val) = _start(kind, T, seeds, hidden, noise, n_val, length, dict(
+        forget_bias=forget_bias, update_bias=update_bias, init=init, input_scale=input_scale))
     h, y = [], []
     with blas_threads(1):
         for _ in range(steps):  # the full model's batches, one by one (small arrays are faster)

@@ -63,6 +63,81 @@ def test_recall_rnn_is_the_vanilla_library():
         assert rel_error(grads[name], grads_v[name]) < 1e-12
 
 
+@pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
+def test_uniform_start_is_pytorchs_rule_drawn_in_order(kind):
+    # every weight matrix of the layer U(-1/sqrt(H), 1/sqrt(H)), the input weights first;
+    # then the output layer N(0, 1/H); zero biases but the gate that keeps the old state
+    H, gates = 5, {"rnn": 1, "lstm": 4, "gru": 3}[kind]
+    p = init_recall_params(kind, H, np.random.default_rng(3), forget_bias=0.7,
+                           update_bias=0.4, init="uniform")
+    rng, k = np.random.default_rng(3), 1 / math.sqrt(H)
+    W_x = rng.uniform(-k, k, size=(gates * H, 2))
+    W_h = rng.uniform(-k, k, size=(gates * H, H))
+    W_hy = rng.normal(0.0, 1 / math.sqrt(H), size=(2, H))
+    np.testing.assert_array_equal(p[INPUTS[kind]], W_x)
+    np.testing.assert_array_equal(p[RECURRENT[kind]], W_h)
+    np.testing.assert_array_equal(p["W_hy"], W_hy)
+    assert not p["b_y"].any()
+    if kind == "rnn":
+        assert set(p) == {"W_xh", "W_hh", "b_h", "W_hy", "b_y"} and not p["b_h"].any()
+    elif kind == "lstm":
+        np.testing.assert_array_equal(p["b"], np.r_[np.zeros(H), np.full(H, 0.7), np.zeros(2 * H)])
+    else:
+        np.testing.assert_array_equal(p["b_x"], np.r_[np.zeros(H), np.full(H, 0.4), np.zeros(H)])
+        assert not p["b_h"].any()
+    if kind != "rnn":  # the gated cells' default start is this one
+        q = init_recall_params(kind, H, np.random.default_rng(3), forget_bias=0.7,
+                               update_bias=0.4)
+        assert all(np.array_equal(p[n], q[n]) for n in p)
+
+
+@pytest.mark.parametrize(("kind", "init"), [("rnn", "lecun"), ("rnn", "uniform"),
+                                            ("lstm", None), ("gru", None)])
+def test_input_scale_multiplies_the_input_weights_only(kind, init):
+    one = init_recall_params(kind, 4, 8, init=init)
+    five = init_recall_params(kind, 4, 8, init=init, input_scale=5.0)
+    np.testing.assert_allclose(five[INPUTS[kind]], 5.0 * one[INPUTS[kind]], rtol=1e-15)
+    assert np.abs(one[INPUTS[kind]]).min() > 0  # so the comparison above could fail
+    for name in one:
+        if name != INPUTS[kind]:
+            np.testing.assert_array_equal(five[name], one[name])
+
+
+def test_rnn_default_start_is_notebook_05s():
+    p = init_recall_params("rnn", 3, 1)
+    q = rnnlib.init_rnn_params(2, 3, 2, 1)
+    assert all(np.array_equal(p[n], q[n]) for n in q)
+    assert not np.array_equal(p["W_hh"], init_recall_params("rnn", 3, 1, init="uniform")["W_hh"])
+
+
+@pytest.mark.parametrize(("kind", "start"), [("rnn", {"init": "uniform", "input_scale": 3.0}),
+                                             ("gru", {"update_bias": 1.0, "input_scale": 0.5})])
+def test_train_recall_and_readout_use_the_start_they_are_given(kind, start):
+    # seed by seed with rnnlib.train and fit_readout, from init_recall_params(**start)
+    T, steps, seeds = 3, 3, [4, 9]
+    acc, losses = train_recall(kind, T, seeds, hidden=3, steps=steps, batch=5, n_val=20,
+                               **start)
+    ro_acc, _ = recall_readout(kind, T, seeds, hidden=3, steps=steps, batch=5, n_val=20,
+                               **start)
+    for j, s in enumerate(seeds):
+        rng = np.random.default_rng(s)
+        p = init_recall_params(kind, 3, rng, **start)
+        start_p = {n: v.copy() for n, v in p.items()}
+        x_val, y_val, _ = rnnlib.recall_first_data(20, T, rng, 2.0)
+        data = [rnnlib.recall_first_data(5, T, rng, 2.0) for _ in range(steps)]
+        alone = rnnlib.train(lambda q, x, y, m: recall_loss(q, x, y[:, -1])[:2], p,
+                             rnnlib.AdaGrad(lr=0.05), lambda step, data=data: data[step], steps,
+                             clip_norm=5.0)
+        np.testing.assert_allclose(losses[:, j], alone, rtol=1e-10)
+        scores = _last_states(kind, p, x_val) @ p["W_hy"].T + p["b_y"]
+        assert acc[j] == np.mean(scores.argmax(axis=1) == y_val[:, -1])
+        x = np.concatenate([d[0] for d in data])
+        W_hy, b_y = fit_readout(_last_states(kind, start_p, x),
+                                np.concatenate([d[1][:, -1] for d in data]))
+        scores = _last_states(kind, start_p, x_val) @ W_hy.T + b_y
+        assert ro_acc[j] == np.mean(scores.argmax(axis=1) == y_val[:, -1])
+
+
 def test_train_recall_equals_one_run_per_seed():
     # seeds side by side = each seed trained alone with rnnlib.train (AdaGrad, clipping)
     T, steps, seeds = 3, 4, [0, 7]
@@ -252,6 +327,13 @@ def test_recall_bad_input_is_named():
         train_recall("rnn", 4, [0], trained="readout")
     with pytest.raises(ValueError, match=r"l2: expected a finite value > 0, got 0"):
         recall_readout("rnn", 4, [0], l2=0)
+    with pytest.raises(ValueError, match=r"init: expected one of \('uniform',\) for kind 'lstm'"):
+        init_recall_params("lstm", 3, 0, init="lecun")
+    with pytest.raises(ValueError, match=r"init: expected one of \('lecun', 'uniform'\) for "
+                                         r"kind 'rnn', got 'xavier'"):
+        train_recall("rnn", 4, [0], init="xavier")
+    with pytest.raises(ValueError, match=r"input_scale: expected a finite value > 0, got -1"):
+        recall_readout("gru", 4, [0], input_scale=-1.0)
     p = init_recall_params("gru", 3, 0)
     x, y, _ = rnnlib.recall_first_data(4, 5, 0)
     with pytest.raises(ValueError, match=r"labels: expected 1-D array of shape \(N,\)"):
