@@ -352,13 +352,15 @@ def generated(name, run=True):
 
 
 def decided(text):
-    """What the generator decides in a notebook: everything but outputs and run records."""
+    """What the generator decides in a notebook: everything but outputs and run records (the
+    language's version and the widgets' state are records of a run too)."""
     nb = json.loads(text)
     for cell in nb["cells"]:
         cell.pop("outputs", None)
         cell.pop("execution_count", None)
         cell.get("metadata", {}).pop("execution", None)
     nb["metadata"].pop("language_info", None)
+    nb["metadata"].pop("widgets", None)  # the widgets' state that running a notebook stores
     return nb
 
 
