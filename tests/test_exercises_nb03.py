@@ -111,6 +111,9 @@ def measured_errors(w, eps):
     return abs(centred - exact), abs((np.tanh(w + eps) - np.tanh(w)) / eps - exact)
 
 
+MEASURED = measured_errors(0.5, 1e-3)  # what exercise 3 asks the learner to measure
+
+
 def test_references_match_finite_differences():
     """The right answers used below agree with rnnlib.numerical_gradient, written here anew."""
     rng = np.random.default_rng(5)
@@ -193,9 +196,12 @@ def test_right_answers_pass_however_written():
                nb03.check_leaky_bptt(leaky_backward),
                nb03.check_leaky_bptt(leaky_backward_einsum),
                nb03.check_leaky_bptt(leaky_backward_recomputed),
-               nb03.check_predicted_errors(predicted_errors),
-               nb03.check_predicted_errors(predicted_errors_signed),
-               nb03.check_predicted_errors(lambda w, e: list(predicted_errors(w, e))),
+               nb03.check_predicted_errors(predicted_errors, MEASURED),
+               nb03.check_predicted_errors(predicted_errors_signed, MEASURED),
+               nb03.check_predicted_errors(lambda w, e: np.array(predicted_errors(w, e)),
+                                           np.array(MEASURED)),
+               nb03.check_predicted_errors(lambda w, e: list(predicted_errors(w, e)),
+                                           [9.4e-8, 3.6e-4]),
                nb03.check_planted_bug(("W_hh", 2)),
                nb03.check_planted_bug(["dW_hh", 2.0]),
                nb03.check_planted_bug(("w_hh", np.int64(2)))]
@@ -212,7 +218,7 @@ def test_hidden_cases_are_checked_too():
     leaky_cases = [(3, 5, 2, 4, 0.3, 41), (1, 2, 1, 2, 0.9, 42)]
     assert nb03.check_leaky_bptt(leaky_backward, cases=leaky_cases)
     error_cases = [(1.0, 1e-3), (1.0, 1e-2), (-0.3, 2e-3), (3.0, 1e-4)]
-    assert nb03.check_predicted_errors(predicted_errors, cases=error_cases)
+    assert nb03.check_predicted_errors(predicted_errors, MEASURED, cases=error_cases)
 
     def fitted(z, y):  # right only for the visible logits
         return squared_error_grad(z, y) if len(z) == 5 else np.zeros_like(z)
@@ -223,8 +229,8 @@ def test_hidden_cases_are_checked_too():
     def only_at_visible_points(w, eps):  # right only where the visible check looks
         return predicted_errors(w, eps) if w in (0.5, -1.2, 2.0) else (0.0, 0.0)
 
-    assert nb03.check_predicted_errors(only_at_visible_points)
-    assert not nb03.check_predicted_errors(only_at_visible_points, cases=error_cases)
+    assert nb03.check_predicted_errors(only_at_visible_points, MEASURED)
+    assert not nb03.check_predicted_errors(only_at_visible_points, MEASURED, cases=error_cases)
 
 
 # ---------------------------------------------------------------- stubs and hints
@@ -239,9 +245,9 @@ def test_stubs_fail_with_a_message_and_hints_only_on_request():
     r = nb03.check_leaky_bptt(stub)
     assert not r and "five arrays" in r.message and "NoneType" in r.message
     assert hint_only_on_request(nb03.check_leaky_bptt, stub)
-    r = nb03.check_predicted_errors(stub)
+    r = nb03.check_predicted_errors(stub, MEASURED)
     assert not r and "returned None" in r.message and "two numbers" in r.message
-    assert hint_only_on_request(nb03.check_predicted_errors, stub)
+    assert hint_only_on_request(nb03.check_predicted_errors, stub, MEASURED)
     r = nb03.check_planted_bug((..., ...))
     assert not r and "still contains `...`" in r.message
     assert hint_only_on_request(nb03.check_planted_bug, (..., ...))
@@ -252,7 +258,7 @@ def test_stubs_fail_with_a_message_and_hints_only_on_request():
 def test_a_second_hint_goes_further_and_only_when_asked():
     for check, answer in [(nb03.check_squared_error_grad, (stub, ...)),
                           (nb03.check_leaky_bptt, (stub,)),
-                          (nb03.check_predicted_errors, (stub,)),
+                          (nb03.check_predicted_errors, (stub, MEASURED)),
                           (nb03.check_planted_bug, (("W_xh", 1),))]:
         quiet, one, two = (repr(check(*answer, hint=h)) for h in (False, True, 2))
         assert "hint=2 for a stronger one" in quiet
@@ -354,7 +360,7 @@ def test_leaky_bptt_says_where_the_gradients_disagree():
 
 def test_predicted_errors_say_what_they_observed():
     def check(fn):
-        return msg(nb03.check_predicted_errors(fn))
+        return msg(nb03.check_predicted_errors(fn, MEASURED))
 
     six = check(lambda w, e: (predicted_errors(w, e)[0] * 6, predicted_errors(w, e)[1]))
     assert six.startswith("your centred prediction is 6 times the measured error")
@@ -383,6 +389,29 @@ def test_predicted_errors_say_what_they_observed():
     assert "two numbers" in check(lambda w, e: predicted_errors(w, e)[0])
     assert "is still `...`" in check(lambda w, e: (..., 1.0))
     assert "text" in check(lambda w, e: ("1e-7", "3e-4"))
+
+
+def test_the_measured_errors_follow_one_digits_rule():
+    def check(measured):
+        return nb03.check_predicted_errors(predicted_errors, measured)
+
+    assert check((9.4e-8, 3.6e-4)) and check((-9.42e-8, -3.635e-4))  # two digits; signs aside
+    assert check(np.array([9.38e-8, 3.64e-4])) and not check((9.35e-8, 3.6e-4))
+    m = msg(check((9.5e-8, 3.6e-4)))  # 0.85% off, and not 9.4 to two digits
+    assert m.startswith("predicted_errors is right; the measured centred error you give, 9.5e-08,")
+    assert "within 1%" in m and "check its digits" in m
+    assert "is the size of the one-sided quotient's error at w = 0.5, eps = 0.001" in msg(
+        check(MEASURED[::-1]))
+    assert "the one-sided quotient's error at eps = 0.01, not 0.001" in msg(
+        check((MEASURED[0], measured_errors(0.5, 1e-2)[1])))
+    assert "about the quotient itself" in msg(check((0.7864, 3.6e-4)))
+    assert "is not the size of |centred quotient - tanh'(0.5)|" in msg(check((1e-7, 3.6e-4)))
+    assert "measured is Ellipsis" in msg(check(...))
+    assert "the measured centred error is still `...`" in msg(check((..., ...)))
+    assert "two numbers" in msg(check(9.4e-8))
+    assert "text" in msg(check(("9.4e-8", "3.6e-4")))
+    # the function is judged first
+    assert "returned None" in msg(nb03.check_predicted_errors(stub, (..., ...)))
 
 
 def test_planted_bug_reports_what_the_check_sees_at_the_named_step():
@@ -447,10 +476,12 @@ def everything_said_on_failure():
         (nb03.check_squared_error_grad, (squared_error_grad, 2 * RATIO)),
         (nb03.check_squared_error_grad, (squared_error_grad, 50.0)),
         (nb03.check_leaky_bptt, (stub,)),
-        (nb03.check_predicted_errors, (stub,)),
-        (nb03.check_predicted_errors, (measured_errors,)),
+        (nb03.check_predicted_errors, (stub, MEASURED)),
+        (nb03.check_predicted_errors, (measured_errors, MEASURED)),
         (nb03.check_predicted_errors,
-         (lambda w, e: (predicted_errors(w, e)[0] * 6, predicted_errors(w, e)[1]),)),
+         (lambda w, e: (predicted_errors(w, e)[0] * 6, predicted_errors(w, e)[1]), MEASURED)),
+        (nb03.check_predicted_errors, (predicted_errors, (1e-7, 4e-4))),
+        (nb03.check_predicted_errors, (predicted_errors, (..., ...))),
         (nb03.check_planted_bug, ((..., ...),)),
         (nb03.check_planted_bug, (("W_hh", 1),)),
         (nb03.check_planted_bug, (("W_xh", 2),)),

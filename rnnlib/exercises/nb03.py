@@ -408,17 +408,68 @@ def _measured(w, eps):
     return abs(centred - exact), abs(one_sided - exact)
 
 
-def check_predicted_errors(predicted_errors, hint=False, cases=None):
+MEASURE_AT = (0.5, 1e-3)  # (w, eps) at which exercise 3 asks for the two errors measured
+KINDS = ("centred", "one-sided")
+
+
+def _is_pair(value):
+    """A tuple, list or 1-d array of two entries."""
+    if isinstance(value, np.ndarray):
+        return value.shape == (2,)
+    return isinstance(value, tuple | list) and len(value) == 2
+
+
+def _two_digits(x, true):
+    """x equals ``true`` to two significant digits: within half a unit of the second."""
+    return abs(x - true) <= 0.5 * 10.0 ** (math.floor(math.log10(abs(true))) - 1) * (1 + 1e-9)
+
+
+def _measurement_problem(measured):
+    """What is wrong with the pair of errors measured at MEASURE_AT, or None."""
+    w, eps = MEASURE_AT
+    where = f"at w = {w:g}, eps = {eps:g}"
+    if measured is None or measured is Ellipsis:
+        return f"measured is {measured!r}; it should be two numbers, (centred, one_sided)"
+    if not _is_pair(measured):
+        return "measured should be two numbers, (centred, one_sided)"
+    values = []
+    for kind, value in zip(KINDS, measured, strict=True):
+        number, problem = _number(value, f"the measured {kind} error")
+        if problem:
+            return problem
+        values.append(abs(number))
+    true, wider = _measured(w, eps), _measured(w, 10 * eps)
+    exact = _tanh_derivatives(w)[0]
+    for k, kind in enumerate(KINDS):
+        if _two_digits(values[k], true[k]):
+            continue
+        first = f"the measured {kind} error you give, {values[k]:.3g},"
+        if abs(values[k] - true[k]) <= 0.01 * true[k]:
+            return (f"{first} is within 1% of |{kind} quotient - tanh'({w:g})| {where}, but not "
+                    "equal to it to two significant digits: check its digits")
+        if abs(values[k] - true[1 - k]) <= 0.01 * true[1 - k]:
+            return f"{first} is the size of the {KINDS[1 - k]} quotient's error {where}"
+        if abs(values[k] - wider[k]) <= 0.01 * wider[k]:
+            return f"{first} is the {kind} quotient's error at eps = {10 * eps:g}, not {eps:g}"
+        if abs(values[k] - exact) <= 0.01 * exact:
+            return (f"{first} is about the quotient itself (or tanh'({w:g}) = {exact:.4g}), not "
+                    "the distance between them")
+        return f"{first} is not the size of |{kind} quotient - tanh'({w:g})| {where}"
+    return None
+
+
+def check_predicted_errors(predicted_errors, measured, hint=False, cases=None):
     """Exercise 3: predicted_errors(w, eps) -> the leading terms of the errors of the centred
-    and the one-sided difference quotient of tanh at w, as sizes (>= 0; the sign is ignored)."""
+    and the one-sided difference quotient of tanh at w, as sizes (>= 0; the sign is ignored),
+    and ``measured``, the two errors measured at MEASURE_AT (two significant digits)."""
     cases = ERROR_CASES if cases is None else cases
-    kinds = ("centred", "one-sided")
+    kinds = KINDS
 
     def check():
         got = {}
         for w, eps in cases:
             result = predicted_errors(w, eps)
-            if not isinstance(result, tuple | list) or len(result) != 2:
+            if not _is_pair(result):
                 return False, (f"predicted_errors({w}, {eps}) returned {result!r:.60}; it should "
                                "return two numbers, (centred, one_sided)")
             pair = []
@@ -434,14 +485,16 @@ def check_predicted_errors(predicted_errors, hint=False, cases=None):
                    if not math.isclose(got[c][k], _leading_terms(*c)[k], rel_tol=1e-6)]
             if bad:
                 wrong.append((k, kind, bad))
-        if not wrong:
-            w, eps = cases[0]
-            c, o = _measured(w, eps)
-            return True, (f"at w = {w:g}, eps = {eps:g} the measured errors are {c:.2g} "
-                          f"(centred) and {o:.2g} (one-sided), as predicted: one more power of eps "
-                          "in its error makes the centred quotient the more accurate one for "
-                          "small steps")
-        return False, _error_diagnosis(*wrong[0], got, cases)
+        if wrong:
+            return False, _error_diagnosis(*wrong[0], got, cases)
+        problem = _measurement_problem(measured)
+        if problem:
+            return False, "predicted_errors is right; " + problem
+        w, eps = MEASURE_AT
+        c, o = _measured(w, eps)
+        return True, (f"at w = {w:g}, eps = {eps:g} the errors measured are {c:.2g} (centred) "
+                      f"and {o:.2g} (one-sided), as predicted: one more power of eps in its "
+                      "error makes the centred quotient the more accurate one for small steps")
     return run_check(hint, "predicted_errors", check, hint=(
         "expand tanh(w + eps) and tanh(w - eps) in powers of eps (Taylor) up to eps^3; put the "
         "expansions into each quotient and keep the first term that does not cancel",
