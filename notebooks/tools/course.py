@@ -24,10 +24,11 @@ every cell this tool decides what the room sees; the notebook itself stays compl
   and a "## " heading in the middle of a markdown cell first becomes a cell of its own.
 - Every other prose cell is a *statement*: it starts a sub-slide, and the code cells after
   it stay on that sub-slide, so code and its figure appear together.
-- A statement shows what fits in STATEMENT_MAX (less when its code needs the room: code and
-  figure come first); the rest of the cell becomes a markdown cell of its own right after
-  it, cut at a paragraph, list item, formula or table, and goes to the speaker notes (RISE's
-  "notes": hidden from the room). Its metadata says whose notes it is ("notes_of").
+- A statement shows what fits in STATEMENT_MAX (less when the code after it needs the room,
+  more when that keeps a display formula on the slide); the rest of the cell becomes a
+  markdown cell of its own right after it, cut at a paragraph, list item, formula or table,
+  and goes to the speaker notes (RISE's "notes": hidden from the room, shown by the speaker
+  view). Its metadata says whose notes it is ("notes_of"), so a second run keeps it there.
 - In the title section, "## Summary", "## Exercises" and the solutions notebooks nothing
   goes to the notes: a cell too long for one screen is cut the same way into sub-slides.
 - A code cell stays on the current sub-slide while the sub-slide fits the screen (FIT);
@@ -141,7 +142,8 @@ RISE_CSS = """\
 .reveal .jp-MarkdownCell { interactivity: inert; }
 /* A (sub)slide never grows past the page: taller content scrolls inside it (also when it
    grows after RISE has measured it), with a scroll bar the back of the room can see. */
-.reveal .slides section section { max-height: 720px; overflow-y: auto;
+.reveal .slides section section { max-height: 720px; overflow-y: auto !important;
+  height: auto !important; margin-top: 0 !important;  /* not RISE's 95% and 20 px margin */
   scrollbar-width: auto; scrollbar-color: #555 #ddd; }
 .reveal .slides section section::-webkit-scrollbar { width: 16px; }
 .reveal .slides section section::-webkit-scrollbar-thumb { background: #555; }
@@ -156,7 +158,7 @@ LIST_GAP, HEADING = 6, {1: 119, 2: 83, 3: 70, 4: 60}
 MATH_ROW, MATH_BASE, MATH_TALL = 30, 50, 16  # a display formula: rows, margins, fractions
 FENCE_LINE, FENCE_BASE, TABLE_ROW, TABLE_BASE = 23.4, 44, 36, 30
 CODE_LINE, CODE_BASE = 25.2, 22
-OUT_LINE, OUT_CHARS, OUT_BASE, OUT_WIDTH = 23.4, 108, 8, 1200
+OUT_LINE, OUT_CHARS, OUT_BASE, OUT_WIDTH = 23.4, 108, 8, 1262
 FIGURE_BASE = 50  # the margins of an image output
 CELL = 10  # padding of every cell
 
