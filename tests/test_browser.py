@@ -68,10 +68,10 @@ pytestmark = pytest.mark.skipif(
 # Console errors that come from upstream code and do no harm, each with its upstream issue.
 # (name, message pattern, where it is accepted). Anything else fails the test.
 KNOWN_NOISE = [
-    # jupyterlab-rise 0.43.1 bundles its own @jupyter/web-components (0.13; JupyterLab 4.6 has
-    # 0.16), whose <jp-toolbar> derives its fill colour from its parent's in a loop: one error
-    # per toolbar on every slideshow page, the slides render. The code was removed upstream in
-    # jupyterlab-contrib/jupyter-ui-toolkit#126; jupyterlab-rise has not updated it yet.
+    # jupyterlab-rise 0.43.1 bundles its own @jupyter/web-components (~0.13; JupyterLab 4.6
+    # shares 0.16), whose <jp-toolbar> derives its fill colour from its parent's in a loop: a
+    # burst of these on every slideshow page, and the slides render. Upstream removed that code
+    # in jupyterlab-contrib/jupyter-ui-toolkit#126; jupyterlab-rise still bundles the old one.
     ("jupyterlab-rise's toolbar colours (jupyter-ui-toolkit#126)",
      re.compile(r"^RangeError: Maximum call stack size"), "rise"),
     # The slideshow page loads every installed JupyterLab extension but shares only part of
@@ -143,7 +143,7 @@ class Console:
     """Collects console errors, uncaught exceptions and requests that leave 127.0.0.1."""
 
     def __init__(self):
-        self.problems, self.two_clients = [], False
+        self.problems, self.two_clients, self.accepted = [], False, {}
 
     def watch(self, page):
         page.on("console", self._message)
@@ -154,10 +154,11 @@ class Console:
         if msg.type != "error":
             return
         where = (msg.location or {}).get("url", "")
-        for _, pattern, scope in KNOWN_NOISE:
+        for name, pattern, scope in KNOWN_NOISE:
             accepted = (scope == "anywhere" or (scope == "rise" and "/static/rise/" in where)
                         or (scope == "two clients" and self.two_clients))
             if accepted and pattern.search(msg.text):
+                self.accepted[name] = self.accepted.get(name, 0) + 1
                 return
         self.problems.append(f"{msg.text[:300]} (at {where})")
 
@@ -491,7 +492,7 @@ def test_the_notebook_runs_and_its_slides_can_be_projected(name, opened, lab, br
         bad, summary = check_slides(name, slides)
         data[name] = {"summary": summary, "slides": slides}
         (shots / "slides.json").write_text(json.dumps(data, indent=1))
-        print(f"\n{summary}")
+        print(f"\n{summary}; console errors from upstream: {console.accepted}")
         starts = [s for s in slides if s["id"].endswith("-0") and s["id"] != "slide-0-0"]
         assert all(s["headingFirst"] for s in starts), "a section does not start at its heading"
         cells = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))["cells"]
