@@ -108,8 +108,9 @@ RISE_CSS = """\
   --jp-content-font-size3: 32px; --jp-content-font-size4: 38px;
   --jp-content-font-size5: 44px; --jp-code-font-size: 18px;
   --jp-ui-font-size0: 18px; --jp-ui-font-size1: 18px; --jp-ui-font-size2: 20px;
-  --jp-widgets-font-size: 18px; --jp-widgets-inline-label-width: 260px;
-  --jp-widgets-inline-readout-width: 90px; --jp-widgets-inline-height: 36px;
+  --jp-widgets-font-size: 18px; --jp-widgets-inline-width: 640px;
+  --jp-widgets-inline-label-width: 200px; --jp-widgets-inline-readout-width: 90px;
+  --jp-widgets-inline-height: 36px;
   --jp-cell-prompt-width: 76px;
 }
 .reveal .jp-RenderedMarkdown p, .reveal .jp-RenderedMarkdown li { line-height: 1.3; }
@@ -120,6 +121,7 @@ RISE_CSS = """\
 .reveal .jp-RenderedMarkdown pre, .reveal .jp-RenderedMarkdown pre code,
 .reveal .jp-OutputArea-output pre { font-size: 18px; line-height: 1.3; }
 .reveal .jp-InputPrompt { font-size: 18px; }
+.reveal .jp-Collapser { visibility: hidden; }  /* no blue bar beside the selected cell */
 /* A figure at its own size (reveal.js's theme would shrink every image to 95%). */
 .reveal .jp-OutputArea-output img { max-width: 100%; max-height: none; }
 /* Outputs use the whole width: a figure keeps its size, and so its text. */
