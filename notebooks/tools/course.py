@@ -450,10 +450,10 @@ def plan(cells, paginate_all=False):
                                                  "notes_of": cell.get("id")}
             cells[i:i + 1] = [cell, part]
         i += 1
-    return cells, decide(cells, notes_of, paginate_all)
+    return cells, decide(cells, notes_of)
 
 
-def decide(cells, notes_of, paginate_all):
+def decide(cells, notes_of):
     decisions, used, section = [], 0.0, "title"
     for i, cell in enumerate(cells):
         level = heading_level(cell)
@@ -473,7 +473,7 @@ def decide(cells, notes_of, paginate_all):
                 kind, used = "-", used + height  # the title slide holds what fits on it
             else:
                 kind, used = "subslide", height
-        elif section == "title" and not paginate_all:
+        elif section == "title":
             kind = "notes"  # the imports: the room needs the title, not the set-up
         else:
             hidden = input_hidden(cell)
