@@ -1,144 +1,442 @@
-"""Each nb05 exercise check passes a right answer and fails wrong ones with a useful message."""
+"""Each nb05 exercise check passes right answers, however written, and fails wrong ones with a
+message that says what it observed, never the answer."""
+
+import math
+import re
 
 import numpy as np
-from exercise_helpers import failing, hint_only_on_request, stub
+import pytest
+from exercise_helpers import hint_only_on_request, stub
 
+import rnnlib
 from rnnlib.exercises import nb05
 
-
-def step_back(dh, h, W_hh):
-    return (dh * (1 - h**2)) @ W_hh
+# ---------------------------------------------------------------- references, written here
 
 
-def clip_by_global_norm(grads, max_norm):
-    norm = np.sqrt(sum(float((g**2).sum()) for g in grads.values()))
-    scale = min(1.0, max_norm / norm)
-    return {k: g * scale for k, g in grads.items()}
+def shortcut_step_back(dh, h, h_prev, W_hh):
+    return dh + (dh * (1 - (h - h_prev) ** 2)) @ W_hh
 
 
-def linear_norms(W_hh, u, K):
-    norms, v = [], u
-    for _ in range(K):
-        v = v @ W_hh
-        norms.append(np.linalg.norm(v))
-    return np.array(norms)
+def shortcut_loops(dh, h, h_prev, W_hh):  # another right way: entry by entry
+    N, H = dh.shape
+    out = np.zeros((N, H))
+    for n in range(N):
+        for j in range(H):
+            out[n, j] = dh[n, j] + sum(dh[n, i] * (1 - (h[n, i] - h_prev[n, i]) ** 2) * W_hh[i, j]
+                                       for i in range(H))
+    return out
 
 
-def diverged_share(curves, chance):
-    bad = [not np.isfinite(c[-1]) or np.mean(c[-20:]) > chance for c in curves]
-    return sum(bad) / len(curves)
+def shortcut_jacobians(dh, h, h_prev, W_hh):  # and a third: each sequence's Jacobian matrix
+    rows = []
+    for g, s in zip(dh, h - h_prev, strict=True):
+        J = np.eye(len(W_hh)) + np.diag(1 - s**2) @ W_hh  # dh_t / dh_{t-1}
+        rows.append(g @ J)
+    return rows  # a list of rows, not an array
 
 
-def relu_step_back(dh, h, W_hh):
-    return (dh * (h > 0)) @ W_hh
+def shortcut_einsum(dh, h, h_prev, W_hh):  # with the states' tanh written out
+    t = np.tanh(np.arctanh(np.clip(h - h_prev, -1 + 1e-15, 1 - 1e-15)))
+    return dh + np.einsum("ni,ij->nj", dh * (1 - t * t), W_hh)
 
 
-def test_right_answers_pass():
-    for result in (nb05.check_step_back(step_back),
-                   nb05.check_clip_by_global_norm(clip_by_global_norm),
-                   nb05.check_gain(1000 ** (-1 / 30)),
-                   nb05.check_gain(0.001 ** (1 / 30)),
-                   nb05.check_linear_norms(linear_norms),
-                   nb05.check_diverged_share(diverged_share),
-                   nb05.check_relu_step_back(relu_step_back)):
+SHORTCUT_MISTAKES = {
+    "no shortcut": lambda dh, h, hp, W: (dh * (1 - (h - hp) ** 2)) @ W,
+    "slope of h": lambda dh, h, hp, W: dh + (dh * (1 - h**2)) @ W,
+    "transposed": lambda dh, h, hp, W: dh + (dh * (1 - (h - hp) ** 2)) @ W.T,
+    "no slope": lambda dh, h, hp, W: dh + dh @ W,
+    "tanh cell": lambda dh, h, hp, W: (dh * (1 - h**2)) @ W,
+    "minus": lambda dh, h, hp, W: dh - (dh * (1 - (h - hp) ** 2)) @ W,
+    "slope of h_prev": lambda dh, h, hp, W: dh + (dh * (1 - hp**2)) @ W,
+}
+
+
+def shortcut_bounds(s):
+    return 1 - s, 1 + s
+
+
+def test_references_match_an_independent_computation():
+    """The right answers used below agree with rnnlib's gradient check and with values worked
+    out by hand."""
+    rng = np.random.default_rng(0)
+    N, H = 3, 4
+    arrays = {"h_prev": rng.normal(0, 0.5, (N, H))}
+    x, W_xh, W_hh = rng.normal(size=(N, 2)), rng.normal(size=(H, 2)), rng.normal(0, 0.4, (H, H))
+    dh = rng.normal(size=(N, H))
+
+    def step(hp):
+        return hp + np.tanh(x @ W_xh.T + hp @ W_hh.T)
+
+    def loss_and_grads():
+        h = step(arrays["h_prev"])
+        return float(np.sum(dh * h)), {"h_prev": shortcut_step_back(dh, h, arrays["h_prev"],
+                                                                    W_hh)}
+
+    assert rnnlib.check_gradients(loss_and_grads, arrays)["h_prev"] < rnnlib.GRAD_TOL
+    h = step(arrays["h_prev"])
+    for other in (shortcut_loops, shortcut_jacobians, shortcut_einsum):
+        assert np.allclose(other(dh, h, arrays["h_prev"], W_hh), loss_and_grads()[1]["h_prev"])
+    # the bounds, at the two ends: W_hh = -s I and s I at a state where tanh's slope is 1
+    g = np.array([[0.6, 0.8]])
+    for sign, want in ((-1, 1 - 0.3), (1, 1 + 0.3)):
+        back = shortcut_step_back(g, np.zeros((1, 2)), np.zeros((1, 2)), sign * 0.3 * np.eye(2))
+        assert math.isclose(np.linalg.norm(back), want)
+    # the four matrices, from their eigenvalues and singular values
+    for key, fate in FATES.items():
+        W = nb05.FATE_MATRICES[key]
+        sigma, rho = np.linalg.norm(W, 2), np.abs(np.linalg.eigvals(W)).max()
+        assert fate == ("explodes" if rho > 1 else "grows first" if sigma > 1 else "vanishes")
+    # exercise 4 with rnnlib's clipping: the longest and shortest steps at the two thresholds
+    task = nb05.THRESHOLD_TASK
+    norm_limit, value_limit, shortest = THRESHOLDS
+    big = {"g": np.full(task["P"], 1.0)}  # every entry far above the value limit
+    assert task["lr"] * rnnlib.global_norm(rnnlib.clip_by_value(big, value_limit)) == \
+        pytest.approx(task["longest"])
+    assert task["lr"] * rnnlib.global_norm(rnnlib.clip_by_global_norm(
+        {"g": np.full(task["P"], 1.0)}, norm_limit)) == pytest.approx(task["longest"])
+    spike = {"g": np.zeros(task["P"])}
+    spike["g"][7] = -task["norm"]  # a gradient of norm 100 in one entry
+    assert task["lr"] * rnnlib.global_norm(rnnlib.clip_by_value(spike, value_limit)) == \
+        pytest.approx(shortest)
+
+
+FATES = {"A": "grows first", "B": "explodes", "C": "vanishes", "D": "vanishes"}
+THRESHOLDS = (10, 0.05, 0.0025)
+
+# ---------------------------------------------------------------- right answers pass
+
+
+def test_right_answers_pass_however_written():
+    results = [nb05.check_shortcut_step_back(shortcut_step_back),
+               nb05.check_shortcut_step_back(shortcut_loops),
+               nb05.check_shortcut_step_back(shortcut_jacobians),
+               nb05.check_shortcut_step_back(shortcut_einsum),
+               nb05.check_shortcut_bounds(shortcut_bounds),
+               nb05.check_shortcut_bounds(lambda s: [1.0 - s, 1.0 + s]),
+               nb05.check_shortcut_bounds(lambda s: np.array([1 - s, 1 + s])),
+               nb05.check_shortcut_bounds(lambda s: (np.float64(1) - s, 1 + np.float64(s))),
+               nb05.check_fates(FATES),
+               nb05.check_fates({"D": "Vanishes", "C": " vanishes ", "B": "EXPLODES",
+                                 "A": "grows  first"}),
+               nb05.check_fates({**FATES, "A": "grows_first"}),
+               nb05.check_thresholds(*THRESHOLDS),
+               nb05.check_thresholds(0.5 / 0.05, 10 / np.sqrt(40_000), 0.05 * 0.05),
+               nb05.check_thresholds(10.0, 0.0500, 0.00250),  # three significant digits
+               nb05.check_thresholds(np.float64(10), np.array(0.05), np.array([0.0025]))]
+    for result in results:
         assert result, repr(result)
         assert repr(result).startswith("PASS")
+        assert result.assert_pass() is None
 
 
-def test_stubs_fail_with_a_hint():
-    assert failing(nb05.check_step_back(stub), "returned None")
-    assert hint_only_on_request(nb05.check_step_back, stub)
-    assert failing(nb05.check_clip_by_global_norm(stub), "returned None")
-    assert failing(nb05.check_gain(...), "replace ...")
-    assert failing(nb05.check_linear_norms(stub), "returned None")
-    assert failing(nb05.check_diverged_share(stub), "returned None")
-    assert hint_only_on_request(nb05.check_diverged_share, stub)
-    assert failing(nb05.check_relu_step_back(stub), "returned None")
-    assert hint_only_on_request(nb05.check_relu_step_back, stub)
+HIDDEN = {  # the cases of the source's hidden tests
+    "step": [(1, 5, "general", 7), (4, 2, "symmetric", 8), (1, 1, "h_prev = 0", 9)],
+    "bounds": [0.1, 0.85],
+}
 
 
-def test_step_back_wrong_answers():
-    assert failing(nb05.check_step_back(lambda dh, h, W: dh @ W), "tanh's derivative")
-    assert failing(nb05.check_step_back(lambda dh, h, W: (dh * (1 - h**2)) @ W.T), "transposed")
-    assert failing(nb05.check_step_back(lambda dh, h, W: (dh * (1 - np.tanh(h) ** 2)) @ W),
-                   "already tanh")
-    assert failing(nb05.check_step_back(lambda dh, h, W: ((dh * (1 - h**2)) @ W)[:, :2]), "shape")
+def test_hidden_cases_are_checked_too():
+    for answer in (shortcut_step_back, shortcut_loops, shortcut_jacobians, shortcut_einsum):
+        assert nb05.check_shortcut_step_back(answer, cases=HIDDEN["step"])
+    assert nb05.check_shortcut_bounds(shortcut_bounds, cases=HIDDEN["bounds"])
+
+    def loops_from_one(dh, h, h_prev, W_hh):  # breaks on a single sequence (N = 1)
+        if len(dh) == 1:
+            raise IndexError("index 1 is out of bounds for axis 0 with size 1")
+        return shortcut_step_back(dh, h, h_prev, W_hh)
+
+    assert nb05.check_shortcut_step_back(loops_from_one)
+    r = nb05.check_shortcut_step_back(loops_from_one, cases=HIDDEN["step"])
+    assert not r and "in a general case (N = 1, H = 5) your code raised IndexError" in r.message
+
+    def seen_values(s):  # right only for the values of s the visible check tries
+        return (1 - s, 1 + s) if s in nb05.BOUND_CASES else (0.0, 2.0)
+
+    assert nb05.check_shortcut_bounds(seen_values)
+    assert not nb05.check_shortcut_bounds(seen_values, cases=HIDDEN["bounds"])
 
 
-def test_clip_by_global_norm_wrong_answers():
-    def in_place(grads, max_norm):
-        norm = np.sqrt(sum(float((g**2).sum()) for g in grads.values()))
-        for g in grads.values():
-            g *= min(1.0, max_norm / norm)
-        return grads
-
-    def by_value(grads, max_norm):
-        return {k: np.clip(g, -max_norm, max_norm) for k, g in grads.items()}
-
-    def per_array(grads, max_norm):
-        return {k: g * min(1.0, max_norm / np.linalg.norm(g)) for k, g in grads.items()}
-
-    def always_scaled(grads, max_norm):
-        norm = np.sqrt(sum(float((g**2).sum()) for g in grads.values()))
-        return {k: g * max_norm / norm for k, g in grads.items()}
-
-    assert failing(nb05.check_clip_by_global_norm(in_place), "changed the input")
-    assert failing(nb05.check_clip_by_global_norm(by_value), "value clipping")
-    assert failing(nb05.check_clip_by_global_norm(per_array), "ONE global norm")
-    assert failing(nb05.check_clip_by_global_norm(always_scaled), "returned unscaled")
-    shrunk = nb05.check_clip_by_global_norm(lambda g, m: {k: v * 0.4 for k, v in g.items()})
-    assert failing(shrunk, "should be halved", "'a'")
-    # the in-place attempt above must not have spoilt the check's data for the next learner
-    assert nb05.check_clip_by_global_norm(clip_by_global_norm)
+# ---------------------------------------------------------------- stubs and hints
 
 
-def test_gain_wrong_answers():
-    assert failing(nb05.check_gain(0.7943), "rounded value", "computes g exactly")
-    assert failing(nb05.check_gain(1000 ** (1 / 30)), "LARGER")
-    assert failing(nb05.check_gain(0.5), "should be 0.001", "change the expression")
-    # a value very close to 1 must not print as "1**30": the digits shown tell it apart
-    near_one = repr(nb05.check_gain(0.99997))
-    assert "0.99997" in near_one and "1**30" not in near_one
+def test_stubs_fail_with_a_message_and_hints_only_on_request():
+    for check in (nb05.check_shortcut_step_back, nb05.check_shortcut_bounds):
+        r = check(stub)
+        assert not r and repr(r).startswith("NOT YET") and "returned None" in r.message
+        assert hint_only_on_request(check, stub)
+    unfilled = {"A": ..., "B": ..., "C": ..., "D": ...}
+    r = nb05.check_fates(unfilled)
+    assert not r and "fates['A'] is still `...`" in r.message
+    assert hint_only_on_request(nb05.check_fates, unfilled)
+    r = nb05.check_thresholds(..., ..., ...)
+    assert not r and "norm_limit is still `...`" in r.message
+    assert hint_only_on_request(nb05.check_thresholds, ..., ..., ...)
+    with pytest.raises(AssertionError, match="NOT YET shortcut_step_back: your function "):
+        nb05.check_shortcut_step_back(stub).assert_pass()
 
 
-def test_linear_norms_wrong_answers():
-    def column(W, u, K):
-        return linear_norms(W.T, u, K)  # W @ v instead of v @ W
-
-    def starts_at_u(W, u, K):
-        return np.concatenate([[np.linalg.norm(u)], linear_norms(W, u, K - 1)])
-
-    assert failing(nb05.check_linear_norms(column), "column vector")
-    assert failing(nb05.check_linear_norms(starts_at_u), "not ||u||")
-    assert failing(nb05.check_linear_norms(lambda W, u, K: linear_norms(W, u, K)[:-1]), "shape")
-
-
-def test_diverged_share_wrong_answers():
-    def worst_loss(curves, chance):  # a run that recovered is counted as diverged
-        return np.mean([np.nanmax(c) > chance for c in curves])
-
-    def median_rule(curves, chance):  # one huge last loss does not move the median
-        return np.mean([not np.isfinite(c[-1]) or np.median(c[-20:]) > chance for c in curves])
-
-    def nan_ignored(curves, chance):  # np.nanmean skips NaN, so a NaN ending looks fine
-        return np.mean([bool(np.nanmean(c[-20:]) > chance) if np.any(np.isfinite(c[-20:]))
-                         else False for c in curves])
-
-    def count_not_share(curves, chance):
-        return float(sum(np.mean(c[-20:]) > chance for c in curves))
-
-    assert failing(nb05.check_diverged_share(worst_loss), "start above chance", "last 20 losses")
-    assert failing(nb05.check_diverged_share(median_rule), "huge last loss", "mean")
-    assert failing(nb05.check_diverged_share(nan_ignored), "NaN", "diverged too")
-    assert failing(nb05.check_diverged_share(count_not_share), "divide by the number of runs")
+def test_a_second_hint_goes_further_and_only_when_asked():
+    for check, answer in [(nb05.check_shortcut_step_back, (stub,)),
+                          (nb05.check_shortcut_bounds, (stub,)),
+                          (nb05.check_fates, ({**FATES, "A": "vanishes"},)),
+                          (nb05.check_thresholds, (1, 1, 1))]:
+        quiet, one, two = (repr(check(*answer, hint=h)) for h in (False, True, 2))
+        assert "hint=2 for a stronger one" in quiet
+        assert "\n  hint: " in one and "hint 2:" not in one and "(hint=2" in one
+        assert "\n  hint: " in two and "\n  hint 2: " in two
+        first, second = two.split("\n  hint: ")[1].split("\n  hint 2: ")
+        assert first and second and first != second
 
 
-def test_relu_step_back_wrong_answers():
-    assert failing(nb05.check_relu_step_back(lambda dh, h, W: dh @ W), "pass no gradient")
-    assert failing(nb05.check_relu_step_back(lambda dh, h, W: (dh * (1 - h**2)) @ W), "tanh")
-    assert failing(nb05.check_relu_step_back(lambda dh, h, W: (dh * (h > 0)) @ W.T),
-                   "transposed")
-    assert failing(nb05.check_relu_step_back(lambda dh, h, W: (dh * (h > 0)) @ W * 2),
-                   "finite differences")
-    assert failing(nb05.check_relu_step_back(lambda dh, h, W: ((dh * (h > 0)) @ W)[:, :2]),
-                   "shape")
+def test_no_hint_on_a_pass():
+    r = nb05.check_fates(FATES, hint=2)
+    assert r and "hint" not in repr(r)
+
+
+# ---------------------------------------------------------------- wrong answers, diagnosed
+
+
+def step_msg(fn, cases=None):
+    r = nb05.check_shortcut_step_back(fn, cases=cases)
+    assert not r
+    return r.message
+
+
+def test_shortcut_step_back_says_which_cases_are_off():
+    alone = step_msg(SHORTCUT_MISTAKES["no shortcut"])
+    assert alone.startswith("in every case your values match what one step sends back when "
+                            "h_t = tanh(a_t) alone")
+    from_h = step_msg(SHORTCUT_MISTAKES["slope of h"])
+    assert from_h.startswith("right where h_{t-1} = 0 and where W_hh = 0; off elsewhere: in a "
+                             "general case (N = 3, H = 4) your dL/dh_{t-1} differs")
+    transposed = step_msg(SHORTCUT_MISTAKES["transposed"])
+    assert transposed.startswith("right where W_hh is symmetric and where W_hh = 0; off "
+                                 "elsewhere")
+    for kind in ("no slope", "minus", "slope of h_prev"):
+        assert step_msg(SHORTCUT_MISTAKES[kind]).startswith("right where W_hh = 0; off "
+                                                            "elsewhere"), kind
+    zeros = step_msg(SHORTCUT_MISTAKES["tanh cell"])
+    assert zeros.startswith("where W_hh = 0 your result is all zeros, although the loss still "
+                            "changes with h_{t-1} there")
+    off = step_msg(lambda dh, h, hp, W: 1.5 * shortcut_step_back(dh, h, hp, W))
+    assert off.startswith("off in all 4 cases: in a general case (N = 3, H = 4)")
+    assert "differs from the centred differences by up to" in off and "(entry [" in off
+
+
+def test_shortcut_step_back_names_shapes_types_and_errors():
+    short = step_msg(lambda dh, h, hp, W: shortcut_step_back(dh, h, hp, W)[:, :2])
+    assert short == ("in a general case (N = 3, H = 4) your result has shape (3, 2); "
+                     "dL/dh_{t-1} has the shape of h_{t-1}, (3, 4)")
+    transposed = step_msg(lambda dh, h, hp, W: shortcut_step_back(dh, h, hp, W).T)
+    assert "has shape (4, 3)" in transposed
+    assert "returned a str" in step_msg(lambda *a: "dh")
+    assert "returned Ellipsis" in step_msg(lambda *a: ...)
+
+    def by_largest_entry(dh, h, hp, W):  # fails where W_hh has no nonzero entry
+        scale = 1 / float(np.abs(W).max())
+        return shortcut_step_back(dh, h, hp, W * scale) / scale
+
+    assert step_msg(by_largest_entry) == ("in the case with W_hh = 0 (N = 2, H = 3) your code "
+                                          "raised ZeroDivisionError: float division by zero")
+
+
+def bounds_msg(fn, cases=None):
+    r = nb05.check_shortcut_bounds(fn, cases=cases)
+    assert not r
+    return r.message
+
+
+def test_shortcut_bounds_say_what_was_measured():
+    tanh = bounds_msg(lambda s: (0.0, s))
+    assert tanh.startswith("for s = 0.3 your bounds (0, 0.3) are those of section 1's tanh cell")
+    assert "a ratio of 1.159 was measured (a random W_hh of that largest singular value" in tanh
+    no_growth = bounds_msg(lambda s: (1 - s, 1.0))
+    assert no_growth.startswith("for s = 0.3 a ratio of 1.159 was measured")
+    assert no_growth.endswith("above your high = 1")
+    # a bound that only the states where the cell stretches most break: the least extreme of them
+    near = bounds_msg(lambda s: (1 / (1 + s), 1 + s))
+    assert near.startswith("for s = 0.3 a ratio of 0.7433 was measured (W_hh = 0.3 times a "
+                           "reflection, at a state where tanh's slope is 0.8556 in every unit)")
+    assert near.endswith("below your low = 0.7692")
+    wide = bounds_msg(lambda s: (0.0, 1 + s))
+    assert wide.startswith("for s = 0.3 your low = 0 holds in every case measured, but it is "
+                           "not the tightest bound: a higher low holds")
+    assert "a lower high holds" in bounds_msg(lambda s: (1 - s, 2.0))
+    assert "your low is above your high" not in wide
+    assert bounds_msg(lambda s: (0.9, 1.1)).endswith("above your high = 1.1")  # high first
+    low_only = bounds_msg(lambda s: (0.9, 1 + s))
+    assert low_only.startswith("for s = 0.3 a ratio of ") and low_only.endswith(
+        "below your low = 0.9")
+    swapped = bounds_msg(lambda s: (1 + s, 1 - s))
+    assert swapped == "for s = 0.3 your low = 1.3 is above your high = 0.7"
+
+
+def test_shortcut_bounds_at_the_edge_s_0():
+    # W_hh = 0: every step keeps the gradient exactly, so the bounds meet at 1
+    hardcoded = bounds_msg(lambda s: (1 - s, 1.3))
+    assert hardcoded.startswith("for s = 0.0 your high = 1.3 holds in every case measured, "
+                                "but it is not the tightest bound")
+    assert nb05.check_shortcut_bounds(shortcut_bounds, cases=[0.0])
+
+
+def test_shortcut_bounds_close_is_not_wrong_and_types_are_named():
+    close = bounds_msg(lambda s: (1 - s, 1 + s + 0.004))
+    assert close == ("for s = 0.3 your high = 1.304 is within 1% of the tightest bound, but not "
+                     "equal to it: a bound that holds for every state is an exact number, not a "
+                     "measured one")
+    assert "returned 3 values" in bounds_msg(lambda s: (0, 1, 2))
+    assert "returned a float" in bounds_msg(lambda s: 1.3)
+    assert "returned a str" in bounds_msg(lambda s: "1 - s, 1 + s")
+    assert "low for s = 0.3 is text (str)" in bounds_msg(lambda s: ("0.7", "1.3"))
+    assert "high for s = 0.3 is nan" in bounds_msg(lambda s: (0.7, float("nan")))
+
+
+def fates_msg(fates):
+    r = nb05.check_fates(fates)
+    assert not r
+    return r.message
+
+
+def test_fates_say_what_the_powers_show():
+    assert fates_msg({**FATES, "A": "vanishes"}) == (
+        "3 of 4 right; with A you said 'vanishes', but the gradient u = [0.92, 0.40] grows to "
+        "1.42 times its length in the first step")
+    assert fates_msg({**FATES, "A": "explodes"}).startswith(
+        "3 of 4 right; with A you said 'explodes', but every gradient has shrunk after 200 steps")
+    assert fates_msg({**FATES, "B": "grows first"}) == (
+        "3 of 4 right; with B you said 'grows first', but the gradient u = [0.71, 0.71] is "
+        "1.9e+08 times longer after 200 steps")
+    assert fates_msg({**FATES, "C": "grows first"}) == (
+        "3 of 4 right; with C you said 'grows first', but no gradient grows in any step: the "
+        "most one step stretches any gradient is 0.945 times")
+    assert "with D you said 'explodes', but every gradient has shrunk" in fates_msg(
+        {**FATES, "D": "explodes"})
+    everything_by_rho = {"A": "vanishes", "B": "explodes", "C": "vanishes", "D": "vanishes"}
+    assert fates_msg(everything_by_rho).startswith("3 of 4 right; with A")
+    all_vanish = {k: "vanishes" for k in FATES}
+    assert fates_msg(all_vanish).startswith("2 of 4 right; with A you said 'vanishes'")
+
+
+def test_fates_name_the_words_and_the_keys():
+    assert fates_msg({**FATES, "A": "shrinks"}) == (
+        "fates['A'] = 'shrinks' is not one of 'vanishes', 'grows first' or 'explodes'")
+    assert "fates['B'] should be one of the words" in fates_msg({**FATES, "B": 0.9})
+    assert "got a value of type float" in fates_msg({**FATES, "B": 0.9})
+    for wrong in (["grows first", "explodes", "vanishes", "vanishes"], {"A": "vanishes"},
+                  {**FATES, "E": "vanishes"}, None):
+        assert fates_msg(wrong).startswith("fates should be a dict with the keys 'A', 'B', 'C' "
+                                           "and 'D'")
+
+
+def thresholds_msg(*values):
+    r = nb05.check_thresholds(*values)
+    assert not r
+    return r.message
+
+
+def test_thresholds_say_what_each_value_allows():
+    assert thresholds_msg(0.5, 0.05, 0.0025) == (
+        "with norm_limit = 0.5 no step is longer than 0.025: that keeps every step within 0.5, "
+        "but so does a larger threshold")
+    assert thresholds_msg(20, 0.05, 0.0025) == (
+        "with norm_limit = 20 a gradient of norm 20 passes unclipped and makes a step 1 long, "
+        "longer than 0.5")
+    assert "must be positive" in thresholds_msg(-10, 0.05, 0.0025)
+    assert thresholds_msg(10, 10, 0.0025) == (
+        "norm_limit is right; at value_limit = 10 a gradient with all 40,000 entries at the "
+        "limit passes unchanged; its norm is 2000 and its step 100 long")
+    by_p = thresholds_msg(10, 10 / 40_000, 0.0025)  # divided by P, not by its root
+    assert by_p == ("norm_limit is right; at value_limit = 0.00025 no step is longer than "
+                    "0.0025: that keeps every step within 0.5, but so does a larger limit")
+    assert "is the longest step value clipping at your limit allows" in thresholds_msg(
+        10, 0.05, 0.5)
+    assert thresholds_msg(10, 0.05, 0.05).endswith(
+        "is the length of a clipped gradient, not of the step it makes")
+    assert thresholds_msg(10, 0.05, 5).endswith(
+        "is the step of a gradient of norm 100 without any clipping")
+    assert "clipping never sets a nonzero entry to 0" in thresholds_msg(10, 0.05, 0)
+    spread = thresholds_msg(10, 0.05, 0.01)
+    assert spread == ("both limits are right; a gradient of norm 100 spread evenly over 4 "
+                      "entries makes a step of 0.005 after clipping: shorter than your 0.01")
+    assert "a step shorter than your 0.003 is possible" in thresholds_msg(10, 0.05, 0.003)
+    assert thresholds_msg(10, 0.05, 0.001).startswith(
+        "both limits are right; no gradient of norm 100 gives a step as short as 0.001")
+
+
+@pytest.mark.parametrize("values, name", [((9.92, 0.05, 0.0025), "norm_limit"),
+                                          ((10, 0.0502, 0.0025), "value_limit"),
+                                          ((10, 0.05, 0.00252), "shortest_step")])
+def test_thresholds_within_one_percent_are_close_not_wrong(values, name):
+    assert f"{name} = " in thresholds_msg(*values)
+    assert "is within 1% of the value asked for, but not equal to it to three significant " \
+           "digits: check its digits" in thresholds_msg(*values)
+
+
+def test_thresholds_accept_three_digits_and_refuse_text():
+    assert nb05.check_thresholds(10.04, 0.05004, 0.002504)  # rounds to 10.0, 0.0500, 0.00250
+    assert "norm_limit is text (str)" in thresholds_msg("10", 0.05, 0.0025)
+    assert "value_limit should be one number" in thresholds_msg(10, [0.05, 0.05], 0.0025)
+    assert "shortest_step should be a number, got a bool" in thresholds_msg(10, 0.05, True)
+
+
+# ---------------------------------------------------------------- nothing gives an answer away
+
+
+def numbers(text):
+    return [float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?(?:e[+-]?\d+)?",
+                                                         text)]
+
+
+def all_text(check, answer):
+    return "\n".join(repr(check(*answer, hint=h)) for h in (False, True, 2))
+
+
+ANSWER_STEP = ["h - h_prev", "h_prev - h", "(h-h_prev)", "dh +", "+ dh", "(dh *", "@ W_hh"]
+ANSWER_NUMBERS = ["0.7,", "(0.7", "1.3)", "1 - s", "1 + s", "1-s", "1+s", "1 ± s"]
+
+
+@pytest.mark.parametrize("answer", [stub, *SHORTCUT_MISTAKES.values()])
+def test_step_back_messages_and_hints_give_no_answer(answer):
+    text = all_text(nb05.check_shortcut_step_back, (answer,))
+    assert not [a for a in ANSWER_STEP if a in text]
+
+
+@pytest.mark.parametrize("answer", [stub, lambda s: (0.0, s), lambda s: (1 - s, 1.0),
+                                    lambda s: (0.0, 1 + s), lambda s: (1 - s, 2.0),
+                                    lambda s: (1 / (1 + s), 1 + s), lambda s: (1 - s, 1.3)])
+def test_bounds_messages_and_hints_give_no_answer(answer):
+    text = all_text(nb05.check_shortcut_bounds, (answer,))
+    assert not [a for a in ANSWER_NUMBERS if a in text]
+    named = re.search(r"for s = ([\d.]+)", text)
+    if named:  # no number but the learner's own is one of the true bounds at that s
+        s = float(named.group(1))
+        own = [float(v) for v in answer(s)] + [s]
+        shown = [n for n in numbers(text) if not any(math.isclose(n, v) for v in own)]
+        assert not [n for n in shown if math.isclose(n, 1 - s) or math.isclose(n, 1 + s)]
+
+
+@pytest.mark.parametrize("fates", [{k: ... for k in FATES}, {k: "vanishes" for k in FATES},
+                                   {k: "explodes" for k in FATES},
+                                   {k: "grows first" for k in FATES}])
+def test_fates_messages_and_hints_give_no_answer(fates):
+    text = all_text(nb05.check_fates, (fates,))
+    for key, fate in FATES.items():  # the right word never appears beside its matrix
+        assert f"with {key} you said {fate!r}" not in text
+        assert f"{key}: {fate!r}" not in text and f"'{key}': '{fate}'" not in text
+    if ... not in fates.values():  # only the first wrong matrix is described
+        assert sum(f"with {k} you said" in text.split("\n")[0] for k in FATES) == 1
+
+
+@pytest.mark.parametrize("values", [(..., ..., ...), (2, 2, 2), (0.5, 0.05, 0.0025),
+                                    (20, 1, 1), (10, 10, 0.0025), (10, 0.5, 0.0025),
+                                    (10, 0.01, 1), (10, 0.05, 0.5), (10, 0.05, 0.05),
+                                    (10, 0.05, 5), (10, 0.05, 0.01), (10, 0.05, 1e-4)])
+def test_thresholds_messages_and_hints_give_no_answer(values):
+    text = all_text(nb05.check_thresholds, values)
+    found = 0  # the values already right may be named; the others must not appear
+    while found < 3 and values[found] is not ... and math.isclose(values[found],
+                                                                    THRESHOLDS[found]):
+        found += 1
+    for true in THRESHOLDS[found:]:
+        assert not [n for n in numbers(text) if math.isclose(n, true)], (true, text)
