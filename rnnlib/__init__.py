@@ -87,7 +87,7 @@ from .datasets import (
     running_sign_data,
     sliding_windows,
 )
-from .diagnostics import grad_norms_by_distance
+from .diagnostics import grad_norms_by_distance, wilson_interval
 from .gated import (
     gru_backward,
     gru_forward,

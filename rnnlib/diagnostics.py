@@ -1,8 +1,9 @@
-"""Diagnostics of gradient flow: how the size of a gradient changes with distance (notebook 05)."""
+"""Diagnostics: how the size of a gradient changes with distance, and how sure a success
+rate over a few seeds is (notebooks 05 and 08)."""
 
 import numpy as np
 
-from ._checks import check_array, validated
+from ._checks import check_array, check_positive, validated
 from .layers import rnn_backward, rnn_forward
 
 
@@ -42,3 +43,30 @@ def grad_norms_by_distance(W_hh, W_xh, x, b_h=None, u=None):
         dh0 = rnn_backward(dh, cache)[1]  # (N, H) = dL_k / dh_0
         norms[k - 1] = np.linalg.norm(dh0, axis=1).mean()
     return norms
+
+
+def _interval_args(k, n, z=1.96):
+    check_positive("n", n, integer=True)
+    if check_positive("k", k, integer=True, allow_zero=True) > n:
+        raise ValueError(f"k: expected a count of successes between 0 and n = {n}, got {k}")
+    check_positive("z", z)
+
+
+@validated(_interval_args)
+def wilson_interval(k, n, z=1.96):
+    """The Wilson score interval for a success rate p, from k successes in n independent runs.
+
+    It holds the p for which k/n is within z standard errors of p, |k/n - p| <= z sqrt(p(1-p)/n):
+    the roots of a quadratic in p. z = 1.96 gives a 95% interval. Unlike k/n +- z sqrt(...) of
+    k/n itself, it does not shrink to a point at 0 or n successes (0 of 10 gives [0, 0.28]).
+
+    Inputs:
+    - k: successes, 0 <= k <= n; n: runs, > 0; z: standard errors, > 0.
+
+    Returns:
+    - (low, high): floats with 0 <= low <= k/n <= high <= 1.
+    """
+    p, d = k / n, 1.0 + z * z / n
+    centre = (p + z * z / (2 * n)) / d
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
+    return float(max(0.0, centre - half)), float(min(1.0, centre + half))
