@@ -67,6 +67,24 @@ def run_check(show_hint, name, fn, hint=""):
                   more=0 if ok or len(levels) < 2 else len(levels) - shown)
 
 
+def same_to_digits(x, true, digits=3):
+    """x and ``true`` are equal once both are rounded to ``digits`` significant digits.
+
+    Rounding is half up, on the decimal digits Python shows for each float, so what the
+    learner sees is what is compared: with true = 3.5301, 3.534 passes and 3.535 (3.54) fails;
+    with true = 202.716, 203.4 (203) passes and 202.4 (202) fails.
+    """
+    from decimal import ROUND_HALF_UP, Decimal  # here, not at the top: used by this alone
+
+    def rounded(v):
+        d = Decimal(repr(float(v)))
+        if d == 0:
+            return d
+        return d.quantize(Decimal(1).scaleb(d.adjusted() - digits + 1), rounding=ROUND_HALF_UP)
+
+    return rounded(x) == rounded(true)
+
+
 def returned_nothing(value, what):
     """A message if the learner's function returned None or left ``...``, else None."""
     if value is None or value is Ellipsis:
