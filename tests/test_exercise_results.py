@@ -1,8 +1,22 @@
-"""The result every exercise check returns: PASS / NOT YET, hints by level, graded use."""
+"""What every exercise check shares: the PASS / NOT YET result, hints by level and by stage,
+graded use, calls on copies that see inputs changed in place, and numbers in messages."""
 
+import numpy as np
 import pytest
 
-from rnnlib.exercises._common import Result, run_check
+from rnnlib.exercises._common import (
+    Result,
+    as_number,
+    call_on_copies,
+    changed_in_place,
+    differs,
+    float32_note,
+    gap,
+    is_float32,
+    run_check,
+    show_pair,
+    times,
+)
 
 
 def failing():
@@ -60,3 +74,111 @@ def test_assert_pass_raises_with_the_message_and_returns_nothing_on_pass():
         run_check(2, "x", failing, hint=("a", "b")).assert_pass()
     assert str(err.value).startswith("NOT YET x: dW_hh is right for T = 1")
     assert "hint 2: b" in str(err.value)
+
+
+# ---------------------------------------------------------------- hints by stage
+
+def test_a_check_may_give_the_hints_of_the_part_its_answer_reached():
+    levels = ("the first part", "the first part, further")
+    staged = ("the second part", "the second part, further")
+    two = repr(run_check(2, "x", lambda: (False, "part 2 is off", staged), hint=levels))
+    assert two.endswith("\n  hint: the second part\n  hint 2: the second part, further")
+    one = repr(run_check(True, "x", lambda: (False, "m", "only one"), hint=levels))
+    assert one.endswith("\n  hint: only one") and "hint=2" not in one
+    same = repr(run_check(True, "x", lambda: (False, "m", None), hint=levels))
+    assert same.endswith("\n  hint: the first part  (hint=2 for a stronger hint)")
+    assert repr(run_check(2, "x", lambda: (True, "fine", staged), hint=levels)) == "PASS x: fine"
+
+
+# ---------------------------------------------------------------- inputs changed in place
+
+def test_call_on_copies_reports_the_argument_changed_in_place():
+    x, w = np.arange(6.0).reshape(2, 3), np.ones(4)
+
+    def shifts(a, b):
+        a -= a.max()
+        return a.sum()
+
+    result, changed = call_on_copies(shifts, ("x", "w"), x, w)
+    assert result == -15.0  # computed on the copy ...
+    assert np.array_equal(x, np.arange(6.0).reshape(2, 3))  # ... the original untouched
+    assert changed == ("your function changed `x` in place: after the call, 6 of its 6 "
+                       "entries differ from what the check passed in")
+    assert call_on_copies(lambda a, b: a @ b[:3], ("x", "w"), x, w)[1] is None
+    assert "`w` in place: after the call, 1 of its 4" in call_on_copies(
+        lambda a, b: b.__setitem__(0, 5.0), ("x", "w"), x, w)[1]
+
+
+def test_call_on_copies_looks_inside_dicts_and_lists_and_keywords():
+    params = {"W": np.zeros((2, 2)), "b": np.zeros(2)}
+    changed = call_on_copies(lambda p: p["b"].fill(1.0), ("params",), params)[1]
+    assert changed.startswith("your function changed `params['b']` in place: after the call, "
+                             "2 of its 2 entries")
+    changed = call_on_copies(lambda seq: seq.append(3), ("inputs",), [1, 2])[1]
+    assert changed == ("your function changed `inputs` in place: after the call, it is not "
+                       "what the check passed in")
+    changed = call_on_copies(lambda a, targets=None: targets.fill(0), ("a",), 1,
+                             targets=np.ones(3))[1]
+    assert changed.startswith("your function changed `targets` in place")
+    nan = np.array([np.nan, 1.0])  # NaN stays NaN: not a change
+    assert call_on_copies(lambda a: a + 1, ("a",), nan)[1] is None
+    assert call_on_copies(lambda a: None, ("a",), np.array([True, False]))[1] is None
+    with pytest.raises(ZeroDivisionError):  # the check reports it with its own context
+        call_on_copies(lambda a: 1 / 0, ("a",), nan)
+
+
+def test_changed_in_place_compares_an_untouched_copy_with_what_was_given():
+    before = np.array([[1.0, 2.0], [3.0, 4.0]])
+    after = before.copy()
+    assert changed_in_place("grad", before, after) is None
+    after[1, 1] = -4.0
+    assert "`grad` in place: after the call, 1 of its 4 entries" in changed_in_place(
+        "grad", before, after)
+
+
+# ---------------------------------------------------------------- numbers in messages
+
+def test_show_pair_prints_two_different_numbers_differently():
+    assert show_pair(1.5528657811, 1.5528658379) == ("1.55286578", "1.55286584")
+    assert show_pair(0.25, 0.25) == ("0.25", "0.25")
+    assert show_pair(0.2500002, 0.25, sig=4) == ("0.2500002", "0.25")
+    a, b = show_pair(1.0, np.nextafter(1.0, 2.0))
+    assert a != b and len(b) <= 18
+    assert gap(1.0000001, 1.0) == "differs by 1e-07 (relative 1e-07)"
+    assert gap(0.5, 0.0) == "differs by 0.5"
+
+
+def test_times_never_prints_1_times_for_a_ratio_other_than_1():
+    assert times(2.5) == "2.5 times" and times(10) == "10 times"
+    assert times(1.0000003) == "1.0000003 times"
+    assert times(0.99999) == "0.99999 times"
+    assert times(1.0) == "exactly 1 times"
+
+
+def test_float32_is_told_apart_and_named():
+    exact = np.array([0.1, 0.7, 1.3])
+    as32 = exact.astype(np.float32)
+    assert is_float32(as32) and is_float32(as32.astype(np.float64))
+    assert not is_float32(exact) and not is_float32(np.array([0.5, 2.0, 0.25]))
+    assert not is_float32(np.array([1, 2]))
+    note = float32_note(as32, exact, "your losses")
+    assert note.startswith("your losses are float32 numbers: they agree to about 7 "
+                           "significant digits (largest relative difference")
+    assert note.endswith("this check compares at float64 precision, the precision of what it "
+                         "passes in")
+    assert float32_note(as32, exact, accepted=True).endswith(", which is plenty here")
+    assert float32_note(np.float32(0.1), 0.1, "your loss").startswith(
+        "your loss is a float32 number: it agrees")
+    assert float32_note(exact, exact) == ""  # float64: nothing to say
+    assert float32_note(as32, exact * 1.01) == ""  # a real difference, not float32's rounding
+    assert "dh are float32 numbers" in differs(as32, exact, "dh", rtol=1e-12, atol=0)
+    assert differs(exact, exact, "dh") is None
+
+
+def test_as_number_names_what_is_not_a_number():
+    assert as_number(np.array([0.5]), "x") == (0.5, None)
+    for value, said in [(..., "still `...`"), (None, "is None"), (True, "got a bool"),
+                        (np.bool_(False), "got a bool"), ("0.5", "is text (str)"),
+                        (1j, "complex"), ([1.0, 2.0], "one number"), (np.inf, "finite"),
+                        ({}, "got dict")]:
+        assert said in as_number(value, "x")[1], value

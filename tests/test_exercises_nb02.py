@@ -2,6 +2,7 @@
 message that says what it observed, never the answer."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -158,13 +159,14 @@ def test_right_answers_pass_however_written():
         nb02.check_jordan_forward(jordan),
         nb02.check_jordan_forward(jordan_per_example),
         nb02.check_jordan_forward(jordan_einsum),
-        nb02.check_two_days(0, 0.8, 0.41),
-        nb02.check_two_days(0.0, -0.6, 0.25 * 1.36),
-        nb02.check_two_days(np.float64(-0.0), np.array(0.9), 0.4525),  # 0.453 or 0.452 both
-        nb02.check_two_days(0, 0.9, 0.452),
-        nb02.check_two_days(0, 0.9, 0.453),
-        nb02.check_two_days(0, 0.5, 0.3125),  # on the boundary: MSE(1) is exactly 3/4 of
-        nb02.check_two_days(0, -0.5, 0.313),  # the variance, which float64 computes exactly
+        nb02.check_two_days(0, 0.8, 0.41, 0.41, 0),
+        nb02.check_two_days(0.0, -0.6, 0.25 * 1.36, 0.34, 0.0),
+        nb02.check_two_days(np.float64(-0.0), np.array(0.9), 0.4525, 0.4525,  # 0.453 or
+                            np.float64(0)),  # 0.452 both
+        nb02.check_two_days(0, 0.9, 0.452, 0.453, 0),
+        nb02.check_two_days(0, 0.9, 0.453, 0.452, -0.0),
+        nb02.check_two_days(0, 0.5, 0.3125, 0.3125, 0),  # on the boundary: MSE(1) is exactly
+        nb02.check_two_days(0, -0.5, 0.313, 0.313, 0),  # 3/4 of the variance, exact in float64
     ]
     for result in results:
         assert result, repr(result)
@@ -193,9 +195,9 @@ def test_stubs_fail_with_a_message_and_hints_only_on_request():
     r = nb02.check_reach(..., ..., ...)
     assert not r and "replace it with an array" in r.message
     assert hint_only_on_request(nb02.check_reach, ..., ..., ...)
-    r = nb02.check_two_days(..., ..., ...)
+    r = nb02.check_two_days(..., ..., ..., ..., ...)
     assert not r and "replace it with a number" in r.message
-    assert hint_only_on_request(nb02.check_two_days, ..., ..., ...)
+    assert hint_only_on_request(nb02.check_two_days, ..., ..., ..., ..., ...)
     for check in (nb02.check_split_kernel, nb02.check_jordan_forward):
         r = check(stub)
         assert not r and repr(r).startswith("NOT YET")
@@ -208,7 +210,9 @@ def test_a_second_hint_goes_further_and_only_when_asked():
     for check, answer in [(nb02.check_reach, (np.ones((N, T)),) * 3),
                           (nb02.check_split_kernel, (stub,)),
                           (nb02.check_jordan_forward, (stub,)),
-                          (nb02.check_two_days, (0.7, 0.2, 0.5))]:
+                          (nb02.check_two_days, (0.7, 0.2, 0.5, 0.5, 0)),
+                          (nb02.check_two_days, (0, 0.8, 0.5, 0.41, 0)),
+                          (nb02.check_two_days, (0, 0.8, 0.41, 0.41, 1))]:
         quiet, one, two = (repr(check(*answer, hint=h)) for h in (False, True, 2))
         assert "hint=2 for a stronger one" in quiet
         assert "\n  hint: " in one and "hint 2:" not in one and "(hint=2" in one
@@ -229,7 +233,7 @@ def test_reach_says_which_states_it_saw_move():
     x, w, warm = reach_answers()
     every = np.ones((N, T), dtype=bool)
     r = nb02.check_reach(x, every, warm)  # step 0 marked for W_hh from a zero start
-    assert failing(r, "reach_x right", "reach_W_hh:", "h[0, 0], h[1, 0] and 2 more",
+    assert failing(r, "reach_x right", "reach_W_hh:", "you marked h[0, 0] and 3 more, but",
                    "stay exactly as they were")
     all_rows = np.zeros((N, T), dtype=bool)
     all_rows[:, 3:] = True  # the other sequences marked too
@@ -237,7 +241,7 @@ def test_reach_says_which_states_it_saw_move():
                    "x[2, 3] changes")
     only_step = np.zeros((N, T), dtype=bool)
     only_step[2, 3] = True  # the change not carried on
-    assert failing(nb02.check_reach(only_step, w, warm), "h[2, 4], h[2, 5] move",
+    assert failing(nb02.check_reach(only_step, w, warm), "h[2, 4] and 1 more move",
                    "you did not mark them")
     assert failing(nb02.check_reach(x, w, w), "reach_x and reach_W_hh right",
                    "reach_W_hh_warm:", "h0 not 0", "you did not mark them")
@@ -256,20 +260,21 @@ def test_split_kernel_says_which_rows_each_matrix_holds():
     assert failing(r, "for D = 3, H = 5, W_xh has shape (3, 5)", "(H, D) = (5, 3)")
     r = nb02.check_split_kernel(lambda k, D: (k[:D].T, k[D:]))  # the square block as it is
     assert failing(r, "for D = 3, H = 5", "differ from the stacked network's by up to",
-                   "W_xh is right", "W_hh's rows are the kernel's rows 3 to 7 as they are",
-                   "weights into unit i")
+                   "W_xh is right", "W_hh[i, j] equals kernel[3 + i, j]")
+    assert r.message.endswith("W_hh[i, j] equals kernel[3 + i, j]")  # no rule, no layout
     r = nb02.check_split_kernel(lambda k, D: (k[k.shape[1]:].T, k[:k.shape[1]].T))
-    assert failing(r, "W_xh's columns are the kernel's rows 5 to 7", "multiplies with h_{t-1}",
-                   "W_hh's columns are the kernel's rows 0 to 4", "partly x_t, partly h_{t-1}")
+    assert failing(r, "W_xh[i, j] equals kernel[5 + j, i]: kernel rows 5 to 7, which the "
+                   "stacked network multiplies with h_{t-1}", "W_hh[i, j] equals kernel[j, i]: "
+                   "kernel rows 0 to 4", "partly x_t, partly h_{t-1}")
 
     def square_only_right_for_w_hh(k, D):  # W_xh as it is: only D = H lets that through
         return (k[:D] if D == k.shape[1] else k[:D].T), k[D:].T
 
     r = nb02.check_split_kernel(square_only_right_for_w_hh)
-    assert failing(r, "for D = 2, H = 2", "W_hh is right", "W_xh's rows are the kernel's rows "
-                   "0 to 1 as they are", "multiplies with x_t")
+    assert failing(r, "for D = 2, H = 2", "W_hh is right", "W_xh[i, j] equals kernel[i, j]")
     r = nb02.check_split_kernel(lambda k, D: (k[:D].T, 2 * k[D:].T))
-    assert failing(r, "W_xh is right", "W_hh holds no block of the kernel's rows")
+    assert failing(r, "W_xh is right", "W_hh[i, j] equals neither kernel[r + i, j] nor "
+                   "kernel[r + j, i], whatever the first row r")
     r = nb02.check_split_kernel(lambda k, D: k.T)  # one array, not a pair
     assert failing(r, "should return a pair")
     r = nb02.check_split_kernel(lambda k, D: np.split(k, D))
@@ -332,31 +337,147 @@ def test_jordan_forward_says_what_it_observed():
                    "not finite")
 
 
+def two_days(phi1, phi2, mse3, mse4=0.41, weight=0.0):
+    return nb02.check_two_days(phi1, phi2, mse3, mse4, weight)
+
+
+def test_reach_names_one_state_and_counts_the_others():
+    """Tries one after the other must not spell out the answer: one state is named."""
+    x, w, warm = reach_answers()
+    none = np.zeros((N, T), dtype=bool)
+    for masks in [(none, w, warm), (~x, w, warm), (x, ~w, warm), (x, w, none)]:
+        message = nb02.check_reach(*masks).message
+        for part in message.split("; "):
+            assert len(re.findall(r"(?<!\w)h\[", part)) <= 1, message
+
+
+def test_split_kernel_and_jordan_forward_see_inputs_changed_in_place():
+    def doubles_kernel(kernel, D):  # right matrices, but the caller's kernel is changed
+        kernel *= 2
+        return kernel[:D].T / 2, kernel[D:].T / 2
+
+    r = nb02.check_split_kernel(doubles_kernel)
+    assert failing(r, "for D = 3, H = 5, your function changed `kernel` in place",
+                   "40 of its 40 entries")
+
+    def zeroes_targets(params, x, targets=None):
+        y = jordan(params, x, targets)
+        if targets is not None:
+            targets[:, 0] = 0.0
+        return y
+
+    r = nb02.check_jordan_forward(zeroes_targets)
+    assert failing(r, "with targets, your function changed `targets` in place",
+                   "6 of its 24 entries")
+
+    def scales_weights(params, x, targets=None):
+        params["W_hy"] *= 1.0  # touches nothing: not reported
+        params["b_y"][0] += 0.0
+        return jordan(params, x, targets)
+
+    assert nb02.check_jordan_forward(scales_weights)
+
+    def shifts_input(params, x, targets=None):
+        y = jordan(params, x, targets)
+        x -= x.mean()
+        return y
+
+    assert failing(nb02.check_jordan_forward(shifts_input), "free running, your function "
+                   "changed `x` in place")
+
+
+def test_jordan_forward_in_float32_is_told_apart():
+    """float32 outputs agree to about 7 digits; the check says so instead of passing them or
+    printing two equal-looking numbers."""
+    r = nb02.check_jordan_forward(lambda p, x, targets=None: jordan(p, x, targets)
+                                  .astype(np.float32))
+    assert failing(r, "free running, your outputs are float32 numbers",
+                   "about 7 significant digits", "float64 precision")
+
+    def feeds_without_b_y(params, x, targets=None):  # returns y with b_y, feeds it back without
+        n, steps, _ = x.shape
+        y, fed = np.zeros((n, steps, len(params["b_y"]))), np.zeros((n, len(params["b_y"])))
+        for t in range(steps):
+            h = np.tanh(x[:, t] @ params["W_xh"].T + fed @ params["W_yh"].T + params["b_h"])
+            y[:, t] = h @ params["W_hy"].T + params["b_y"]
+            fed = y[:, t] - params["b_y"] if targets is None else targets[:, t]
+        return y
+
+    r = nb02.check_jordan_forward(feeds_without_b_y)
+    assert failing(r, "right up to step 0 and differ at step 1", "they match a cell whose "
+                   "fed-back output leaves out b_y, while the outputs it returns include it")
+
+
 def test_two_days_says_what_it_observed():
-    assert failing(nb02.check_two_days(0.7, 0.2, 0.5), "MSE(2) = 0.3725", "0.122 °C² more")
-    assert failing(nb02.check_two_days(0.1, 0.8, 0.5), "0.0025 °C² more than MSE(1)")
-    assert failing(nb02.check_two_days(0, 0.3, 0.27), "MSE(1) = MSE(2)", "0.91 of the series'",
+    assert failing(two_days(0.7, 0.2, 0.5), "MSE(2) = 0.3725", "0.122 °C² more")
+    assert failing(two_days(0.1, 0.8, 0.5), "0.0025 °C² more than MSE(1)")
+    assert failing(two_days(0, 0.3, 0.27), "MSE(1) = MSE(2)", "0.91 times the series'",
                    "by only 9.0%")
-    assert failing(nb02.check_two_days(0, 0.49, 0.31), "by only 24.0%")  # just short of 1/4
-    assert failing(nb02.check_two_days(0, 1.0, 0.5), "does not settle", "|phi2| = 1")
-    assert failing(nb02.check_two_days(0.5, 0.6, 0.5), "phi1 + phi2 = 1.1")
-    assert failing(nb02.check_two_days(-0.5, 0.6, 0.5), "phi2 - phi1 = 1.1")
-    assert failing(nb02.check_two_days(0, 0.8, 0.412), "your series is right", "within 1%",
+    assert failing(two_days(0, 0.49, 0.31), "by only 24.0%")  # just short of 1/4
+    assert failing(two_days(0, 1.0, 0.5), "does not settle", "|phi2| = 1")
+    assert failing(two_days(0.5, 0.6, 0.5), "phi1 + phi2 = 1.1")
+    assert failing(two_days(-0.5, 0.6, 0.5), "phi2 - phi1 = 1.1")
+    assert failing(two_days(0, 0.8, 0.412), "your series is right", "within 1%",
                    "check its digits")
-    assert failing(nb02.check_two_days(0, 0.8, 1.64), "divided by the noise variance")
-    assert failing(nb02.check_two_days(0, 0.8, 0.25), "its best 2-day error")
-    assert failing(nb02.check_two_days(0, 0.8, 0.45), "0.45 °C² is not its best 3-day error")
-    assert failing(nb02.check_two_days(0, 0.8, "0.41"), "is text (str)", "without quotes")
-    assert failing(nb02.check_two_days(True, 0.8, 0.41), "got a bool")
-    assert failing(nb02.check_two_days(0, [0.8, 0.1], 0.41), "one number")
-    assert failing(nb02.check_two_days(0, 0.8, float("inf")), "not a finite") or failing(
-        nb02.check_two_days(0, 0.8, float("inf")), "expected a finite number")
+    assert failing(two_days(0, 0.8, 1.64), "divided by the noise variance")
+    assert failing(two_days(0, 0.8, 0.82), "divided by the noise's standard deviation")
+    assert failing(two_days(0, 0.8, 0.25), "its best 2-day error")
+    assert failing(two_days(0, 0.8, 0.45), "0.45 °C² is not its best 3-day error")
+    assert failing(two_days(0, 0.8, 0.41, 0.45), "my_mse4 = 0.45 °C² is not its best 4-day")
+    assert failing(two_days(0, 0.8, 0.41, 1.64), "my_mse4", "divided by the noise variance")
+    assert failing(two_days(0, 0.8, "0.41"), "is text (str)", "without quotes")
+    assert failing(two_days(True, 0.8, 0.41), "got a bool")
+    assert failing(two_days(0, [0.8, 0.1], 0.41), "one number")
+    assert failing(two_days(0, 0.8, float("inf")), "expected a finite number")
+    assert failing(two_days(0, 0.8, 0.41, 0.41, np.bool_(False)), "got a bool")
+
+
+def test_two_days_catches_a_horizon_off_by_one_either_way():
+    """With phi1 = 0, psi_3 = 0 and MSE(3) = MSE(4): one horizon alone cannot tell an answer
+    that counts one term too many (MSE(3) given as MSE(4)); the pair 3 and 4 can, both ways."""
+    best = best_mse(0.0, 0.8, 0.5, 5)  # MSE(1) .. MSE(5)
+    assert best[2] == best[3] and best[4] > best[3] and best[1] < best[2]
+    up = two_days(0, 0.8, best[3], best[4])  # k + 1 terms for MSE(k)
+    assert failing(up, "my_mse4 = 0.5124 is its best 5-day error, not its 4-day error")
+    down = two_days(0, 0.8, best[1], best[2])  # k - 1 terms
+    assert failing(down, "my_mse3 = 0.25 is its best 2-day error, not its 3-day error")
+
+
+def test_two_days_checks_what_the_rule_reads_of_its_own_forecast():
+    assert failing(two_days(0, 0.8, 0.41, 0.41, 0.8), "your series and its errors are right",
+                   "my_own_weight = 0.8 is the weight your rule puts on day t")
+    assert failing(two_days(0, 0.8, 0.41, 0.41, 1), "my_own_weight = 1 is not the weight")
+    assert failing(two_days(0, 0.8, 0.41, 0.41, ...), "my_own_weight is still `...`")
+    assert two_days(1e-9, 0.8, 0.41, 0.41, 0)  # phi1 as good as 0: its weight is as good as 0
+
+
+def test_two_days_prints_numbers_that_differ_differently():
+    r = two_days(0.001, 0.6, 0.34)  # MSE(2) - MSE(1) = 2.5e-7: not printed as 0.25 and 0.25
+    assert failing(r, "MSE(2) = 0.2500002 °C², 2.5e-07 °C² more than MSE(1) = 0.25 °C²")
+    r = two_days(0, 0.0, 0.25)  # white noise: MSE(1) is the variance itself
+    assert failing(r, "is equal to the series' variance") and " 1 of" not in r.message
+    r = two_days(0, 0.01, 0.25)
+    assert failing(r, "0.9999 times the series' variance")
+
+
+def test_two_days_hints_follow_the_part_the_answer_reached():
+    def hints(*answer):
+        text = repr(nb02.check_two_days(*answer, hint=2))
+        return text.split("\n  hint: ")[1]
+
+    series = hints(0.7, 0.2, 0.5, 0.5, 0)
+    assert "MSE(1) and MSE(2)" in series
+    mse = hints(0, 0.8, 0.82, 0.41, 0)
+    assert "psi_0, psi_1, psi_2, psi_3" in mse and "in which units" in mse
+    assert "MSE(1) and MSE(2)" not in mse
+    weight = hints(0, 0.8, 0.41, 0.41, 1)
+    assert "its own forecast of day t + 1" in weight and "psi" not in weight
 
 
 def test_a_pass_says_why_it_works_in_one_line():
     x, w, warm = reach_answers()
     results = [nb02.check_reach(x, w, warm), nb02.check_split_kernel(split_kernel),
-               nb02.check_jordan_forward(jordan), nb02.check_two_days(0, 0.8, 0.41)]
+               nb02.check_jordan_forward(jordan), nb02.check_two_days(0, 0.8, 0.41, 0.41, 0)]
     words = ["rows of a batch never meet", "each stored (in, out)", "its own guess",
              "multiplies its own 1-day forecast by 0"]
     for result, word in zip(results, words, strict=True):
@@ -385,23 +506,29 @@ def wrong_answers():
             lambda params, x, targets=None, m=mistake: jordan(params, x, targets, m),)
     yield nb02.check_jordan_forward, (jordan_feeds_state,)
     yield nb02.check_jordan_forward, (stub,)
+    yield nb02.check_jordan_forward, (
+        lambda params, x, targets=None: jordan(params, x, targets).astype(np.float32),)
     for answer in [(..., ..., ...), (0.7, 0.2, 0.5), (0.1, 0.8, 0.41), (0, 0.3, 0.27),
                    (0, 1.0, 0.5), (0.5, 0.6, 0.5), (0, 0.8, 0.412), (0, 0.8, 1.64),
-                   (0, 0.8, 0.25), (0, 0.8, 0.45), (0, 0.8, "0.41")]:
-        yield nb02.check_two_days, answer
+                   (0, 0.8, 0.82), (0, 0.8, 0.25), (0, 0.8, 0.45), (0, 0.8, "0.41"),
+                   (0, 0.8, 0.41, 0.5124), (0, 0.8, 0.41, 0.25), (0, 0.8, 0.41, 0.41, 0.8),
+                   (0, 0.8, 0.41, 0.41, 1.0), (0.001, 0.6, 0.34), (0, 0.0, 0.25)]:
+        yield nb02.check_two_days, answer + (..., ..., ..., 0.41, 0.0)[len(answer):]
 
 
 # What would give an answer away: its states, its code, its formula, its numbers.
 ANSWERS = {
     "check_reach": ["3:", "[:, 0]", "[:, 1:]", "h[2, 3:]", "step 0 of every", "every state",
                     "is zero", "is 0", "= 0 at", "only sequence 2", "from step 3 on"],
-    "check_split_kernel": [".T", "[:D]", "[D:]", "kernel[", "transpose", "first D rows",
-                           "last H rows", "np."],
+    "check_split_kernel": [".T", "[:D]", "[D:]", "kernel[:", "kernel[D", "transpose",
+                           "first D rows", "last H rows", "np.", "weights into unit",
+                           "weights out of"],
     "check_jordan_forward": ["targets[:, t - 1]", "targets[:, t-1]", "y_prev", "ys[-1]", ".T",
                              "@", "np.", "[-1]"],
     "check_two_days": ["0.41 °C²", "= 0.41,", "1/2", "0.5 ", "phi1 must", "phi1 = 0 ",
                        "psi_1 = phi1", "(1 - phi2", "(1 + phi2", "phi2 ** 2", "phi2^2",
-                       "|phi2| >="],
+                       "|phi2| >=", "psi_3 = 0", "psi_3 is 0", "MSE(3) = MSE(4)",
+                       "by 0", "weight 0"],
 }
 CODE = ["def ", "return k", "return np", "lambda", "for t in", "np.zeros", "np.ones"]
 # A NOT YET message says what it observed; naming the change to make is left to the hints.

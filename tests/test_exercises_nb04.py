@@ -2,6 +2,7 @@
 message that says what it observed, never the answer."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -327,6 +328,18 @@ def test_text_is_not_a_number():
         assert "is text" in message and "without quotes" in message
 
 
+def test_close_entries_of_ds_pad_are_named():
+    """Which entries are off to three digits, so that a learner does not hunt for them."""
+    both = forgotten(LOSS_ALL, [-0.111, 0.056, 0.056], FACTOR)
+    assert "but ds_pad[1] = 0.056 and ds_pad[2] = 0.056 are not equal" in both
+    assert "check their digits" in both
+    one = forgotten(LOSS_ALL, [-0.111, 0.0556, 0.056], FACTOR)
+    assert "but ds_pad[2] = 0.056 is not equal" in one and "check its digits" in one
+    assert "ds_pad[0]" not in one
+    assert "has 1 number;" in forgotten(LOSS_ALL, [0.1], FACTOR)
+    assert "has 2 numbers;" in forgotten(LOSS_ALL, DS_PAD[:2], FACTOR)
+
+
 # ---------------------------------------------------------------- exercise 2, diagnosed
 
 
@@ -417,12 +430,93 @@ def test_weighted_loss_catches_masks_and_large_scores():
     assert "raised ZeroDivisionError" in weighted(lambda s, y, w: 1 / 0)
 
 
+def test_weighted_loss_shows_a_tiny_gap_as_a_gap():
+    """A log(p + 1e-8) patch moves the loss by about 1e-8: the message prints enough digits to
+    show two different numbers, and the size of the difference."""
+    def patched(s, y, w):
+        w = np.asarray(w, dtype=float)
+        p = rnnlib.softmax(s)
+        n, t = np.indices(y.shape)
+        d = p.copy()
+        d[n, t, y] -= 1.0
+        return -(w * np.log(p[n, t, y] + 1e-8)).sum() / w.sum(), d * (w / w.sum())[:, :, None]
+
+    message = weighted(patched)
+    yours, loop = re.search(r"your loss is ([\d.]+), a loop over the steps gives ([\d.]+)",
+                            message).groups()
+    assert yours != loop and "yours differs by 6.3e-08 (relative 4.1e-08)" in message
+
+    def in_float32(s, y, w):
+        loss, d = weighted_ce(s, y, w)
+        return np.float32(loss), d
+
+    message = weighted(in_float32)
+    assert "your loss is a float32 number: it agrees to about 7 significant digits" in message
+    assert "this check compares at float64 precision" in message
+    r = weighted(lambda s, y, w: (weighted_ce(s, y, w)[0],
+                                  weighted_ce(s, y, w)[1].astype(np.float32)))
+    assert "the loss is right; the entries of your dscores are float32 numbers" in r
+    for factor, said in ((1 + 5e-7, "differs from its gradient by up to"),
+                         (1 + 3e-6, "it is 1.000003 times the gradient in every entry")):
+        near_one = weighted(lambda s, y, w, f=factor: (weighted_ce(s, y, w)[0],
+                                                       weighted_ce(s, y, w)[1] * f))
+        assert said in near_one and " 1 times" not in near_one
+
+
+def test_every_function_of_04_is_caught_changing_its_inputs():
+    def shifts_scores(s, y, w):
+        s -= s.max(axis=-1, keepdims=True)
+        return weighted_ce(s, y, w)
+
+    assert "changed `scores` in place: after the call, 24 of its 24 entries" in weighted(
+        shifts_scores)
+
+    def normalises_weights(s, y, w):
+        if w.dtype != bool:
+            w /= w.sum()
+        return weighted_ce(s, y, w)
+
+    assert "changed `weights` in place: after the call, 7 of its 8 entries" in weighted(
+        normalises_weights)
+
+    def clears_mask(mask):  # right weights, and the caller's mask emptied
+        w = seq_weights(mask)
+        mask[:] = False
+        return w
+
+    assert ("sequence_weights: for lengths [4, 1, 2] (T = 4) your function changed `mask` in "
+            "place: after the call, 7 of its 12 entries") in weighted(weighted_ce, clears_mask)
+
+    def reverses_x(params, x, lengths):  # right states, but the caller's x reversed
+        out = backward_gather(params, x, lengths)
+        for n, L in enumerate(lengths):
+            x[n, :L] = x[n, :L][::-1].copy()
+        return out
+
+    assert "changed `x` in place: after the call, 16 of its 40 entries" in backward(reverses_x)
+
+    def masks_h(h, lengths):
+        h *= (np.arange(h.shape[1])[None, :] < np.asarray(lengths)[:, None])[:, :, None]
+        return mean_forward(h, lengths)
+
+    assert "mean_read_forward: your function changed `h` in place" in mean(masks_h,
+                                                                           mean_backward)
+
+    def scales_dh_mean(d, cache):
+        d /= cache[1]
+        return cache[0][:, :, None] * d[:, None, :]
+
+    message = mean(mean_forward, scales_dh_mean)
+    assert message.startswith("h_mean is right; for lengths [5, 3, 1, 2], T = 5, "
+                              "mean_read_backward: your function changed `dh_mean` in place")
+
+
 def test_sequence_weights_say_what_they_observed():
     def msg(sw):
         return weighted(weighted_ce, sw)
 
     assert "weighted_cross_entropy is right; sequence_weights:" in msg(lambda m: m * 1.0)
-    assert "add up to [4.0, 1.0, 2.0]" in msg(lambda m: m * 1.0)  # the mask: per step
+    assert "add up to [4, 1, 2]" in msg(lambda m: m * 1.0)  # the mask: per step
     assert "weighs 4 times as much as the row of 1" in msg(lambda m: m * 1.0)
     assert "weighs 16 times" in msg(lambda m: m * m.sum(axis=1, keepdims=True))
     assert "not 0 at padded steps: row 1 (length 1), steps 1-3" in msg(
@@ -510,7 +604,7 @@ def test_mean_read_forward_says_what_it_observed():
     assert "its last real step" in mean(lambda h, L: (h[np.arange(len(L)), L - 1], None),
                                         mean_backward)
     message = mean(lambda h, L: (mean_forward(h, L)[0] * L[:, None], None), mean_backward)
-    assert "[5.0, 3.0, 1.0, 2.0] times the mean of the real states" in message
+    assert "[5, 3, 1, 2] times the mean of the real states" in message
     assert "differs from the mean of its real states by up to" in mean(
         lambda h, L: (mean_forward(h, L)[0] + 0.1 * np.arange(len(L))[:, None], None),
         mean_backward)
@@ -522,9 +616,9 @@ def test_mean_read_backward_says_what_it_observed():
     def scaled(f):
         return lambda d, c: mean_backward(d, c) * f(c[1])[:, None]
 
-    assert "[5.0, 3.0, 1.0, 2.0] times the gradient of the mean" in mean(
+    assert "[5, 3, 1, 2] times the gradient of the mean" in mean(
         mean_forward, scaled(lambda count: count))
-    assert "[1.0, 0.6, 0.2, 0.4] times" in mean(mean_forward, scaled(lambda count: count / 5))
+    assert "[1, 0.6, 0.2, 0.4] times" in mean(mean_forward, scaled(lambda count: count / 5))
 
     def every_step(d, cache):  # the pads get a share too
         real, count = cache
@@ -550,6 +644,23 @@ def test_mean_read_backward_says_what_it_observed():
 # ---------------------------------------------------------------- no answer in any message
 
 
+def seq_weights_clearing_mask(mask):  # right weights; the caller's mask emptied
+    w = seq_weights(mask)
+    mask[:] = False
+    return w
+
+
+def weighted_ce_shifting_scores(s, y, w):  # right values; the caller's scores shifted
+    s -= s.max(axis=-1, keepdims=True)
+    return weighted_ce(s, y, w)
+
+
+def backward_reversing_x(params, x, lengths):  # right states; the caller's x reversed
+    out = backward_gather(params, x, lengths)
+    x[:] = x[:, ::-1].copy()
+    return out
+
+
 def wrong_answers():
     """(check, answer) pairs covering every kind of wrong answer the checks recognise."""
     yield nb04.check_forgotten_mask, (..., DS_PAD, FACTOR)
@@ -573,6 +684,9 @@ def wrong_answers():
     for fn in [stub, flip_whole, lambda p, x, L: flip_whole(p, x, L)[:, ::-1],
                lambda p, x, L: backward_gather({**p, "b_h": 0 * p["b_h"]}, x, L)]:
         yield nb04.check_backward_states, (fn,)
+    yield nb04.check_weighted_loss, (weighted_ce, seq_weights_clearing_mask)
+    yield nb04.check_weighted_loss, (weighted_ce_shifting_scores, seq_weights)
+    yield nb04.check_backward_states, (backward_reversing_x,)
     yield nb04.check_mean_read, (stub, stub)
     for fw in [lambda h, L: (h.mean(axis=1), None),
                lambda h, L: (mean_forward(h, L)[0] * L[:, None], None)]:

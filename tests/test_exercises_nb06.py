@@ -2,6 +2,7 @@
 message that says what it observed, never the answer."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -54,13 +55,19 @@ def step_losses_one_hot(params, inputs, targets, state):  # one-hot products, al
     S = np.array(hs) @ params["W_hy"].T + params["b_y"]  # (T, V)
     logp = S - S.max(axis=1, keepdims=True)
     logp -= np.log(np.exp(logp).sum(axis=1, keepdims=True))
-    return list(-logp[np.arange(len(targets)), targets]), h[None, :]  # a list, and (1, H)
+    return list(-logp[np.arange(len(targets)), targets]), h  # the losses as a list
 
 
-def step_losses_rnnlib(params, inputs, targets, state):  # the library, with state (1, H)
+def step_losses_rnnlib(params, inputs, targets, state):  # the library, which is ruled out
     scores, last = rnnlib.char_rnn_scores(params, np.asarray(inputs)[None], state[None])
     logp = rnnlib.log_softmax(scores[0])
-    return -logp[np.arange(len(targets)), targets], last
+    return -logp[np.arange(len(targets)), targets], last[0]
+
+
+def step_losses_float32(params, inputs, targets, state):  # a loss per step kept in float32
+    losses = np.zeros(len(inputs), dtype=np.float32)
+    losses[:], h = step_losses(params, inputs, targets, state)
+    return losses, h
 
 
 def rmsprop(param, grad, mem, lr, beta, eps=1e-8):
@@ -162,6 +169,26 @@ def top_p_mask(probs, top_p):  # and a third: a threshold on the probabilities
     return out / out.sum()
 
 
+def top_p_right_side(probs, top_p):  # keeps one too many when a total equals top_p exactly
+    order = np.argsort(probs)[::-1]
+    count = min(len(probs), np.searchsorted(np.cumsum(probs[order]), top_p, side="right") + 1)
+    out = np.zeros_like(probs)
+    out[order[:count]] = probs[order[:count]]
+    return out / out.sum()
+
+
+def top_p_exceeds(probs, top_p):  # stops only once the total exceeds top_p: the same slip
+    kept, total = [], 0.0
+    for i in sorted(range(len(probs)), key=lambda i: -probs[i]):
+        kept.append(i)
+        total += probs[i]
+        if total > top_p:
+            break
+    out = np.zeros(len(probs))
+    out[kept] = np.asarray(probs)[kept]
+    return out / out.sum()
+
+
 def test_references_match_an_independent_computation():
     """The right answers used below agree with rnnlib and with values worked out by hand."""
     rng = np.random.default_rng(0)
@@ -195,13 +222,14 @@ def test_right_answers_pass_however_written():
                nb06.check_zero_gradients(zero_gradients_lists),
                nb06.check_step_losses(step_losses),
                nb06.check_step_losses(step_losses_one_hot),
-               nb06.check_step_losses(step_losses_rnnlib),
+               nb06.check_step_losses(step_losses_float32),
                nb06.check_rmsprop_update(rmsprop),
                nb06.check_rmsprop_update(rmsprop_slices),
                nb06.check_rmsprop_update(rmsprop_loops),
-               nb06.check_step_sizes(*STEPS),
-               nb06.check_step_sizes(0.05, 0.01, 0.171, 0.1),  # 3 significant digits
-               nb06.check_step_sizes(*(np.float64(s) for s in STEPS)),
+               nb06.check_step_sizes(*STEPS, False),
+               nb06.check_step_sizes(0.05, 0.01, 0.171, 0.1, False),  # 3 significant digits
+               nb06.check_step_sizes(0.05, 0.0100, 0.1705, 0.10000, np.bool_(False)),  # or more
+               nb06.check_step_sizes(*(np.float64(s) for s in STEPS), False),
                nb06.check_top_p(top_p),
                nb06.check_top_p(top_p_loop),
                nb06.check_top_p(top_p_mask)]
@@ -264,9 +292,9 @@ def test_stubs_fail_with_a_message_and_hints_only_on_request():
     r = nb06.check_rmsprop_update(stub)
     assert not r and "changed neither of the arrays" in r.message
     assert hint_only_on_request(nb06.check_rmsprop_update, stub)
-    r = nb06.check_step_sizes(..., ..., ..., ...)
+    r = nb06.check_step_sizes(..., ..., ..., ..., ...)
     assert not r and "ada_4 is still `...`" in r.message
-    assert hint_only_on_request(nb06.check_step_sizes, ..., ..., ..., ...)
+    assert hint_only_on_request(nb06.check_step_sizes, ..., ..., ..., ..., ...)
     with pytest.raises(AssertionError, match="NOT YET top_p: your function returned None"):
         nb06.check_top_p(stub).assert_pass()
 
@@ -275,7 +303,8 @@ def test_a_second_hint_goes_further_and_only_when_asked():
     for check, answer in [(nb06.check_zero_gradients, (stub,)),
                           (nb06.check_step_losses, (stub,)),
                           (nb06.check_rmsprop_update, (stub,)),
-                          (nb06.check_step_sizes, (0.1, 0.1, 0.1, 0.1)),
+                          (nb06.check_step_sizes, (0.1, 0.1, 0.1, 0.1, False)),
+                          (nb06.check_step_sizes, (*STEPS, True)),
                           (nb06.check_top_p, (stub,))]:
         quiet, one, two = (repr(check(*answer, hint=h)) for h in (False, True, 2))
         assert "hint=2 for a stronger one" in quiet
@@ -296,17 +325,21 @@ def test_zero_gradients_says_what_it_observed():
 
     not_targets = msg(lambda i, t, V: (set(range(V)) - set(t), set()))
     assert not_targets.startswith("dW_xh: for inputs [0, 2, 2, 5] and targets [2, 2, 5, 1]")
-    assert "you list column 0 as zero, but the gradient has entries up to" in not_targets
-    assert "column 1 is exactly zero and not in your list" in not_targets
+    assert "your answer has column 0 as zero, but the gradient has entries up to" in not_targets
+    assert "column 1 is exactly zero and not in your answer" in not_targets
     neither = msg(lambda i, t, V: (set(range(V)) - set(i) - set(t), set()))
-    assert "column 1 is exactly zero" in neither and "you list" not in neither
+    assert "column 1 is exactly zero" in neither and "your answer has" not in neither
     rows = msg(lambda i, t, V: (set(range(V)) - set(i), set(range(V)) - set(t)))
     assert rows.startswith("the columns of dW_xh are right in every case; dW_hy:")
-    assert "you list rows 0, 3 and 4 as zero" in rows
+    assert "your answer has row 0 and 2 more as zero" in rows
     unused_rows = msg(lambda i, t, V: (set(range(V)) - set(i), set(range(V)) - set(i) - set(t)))
-    assert "you list rows 3 and 4 as zero" in unused_rows
+    assert "your answer has row 3 and 1 more as zero" in unused_rows
     flipped = msg(lambda i, t, V: (set(i), set()))
-    assert "the columns you list are exactly the ones whose gradient is not zero" in flipped
+    assert "the columns in your answer are exactly the ones whose gradient is not zero" in flipped
+    for answer in [lambda i, t, V: (set(), set()), lambda i, t, V: (set(range(V)), set()),
+                   lambda i, t, V: (set(range(V)) - set(i), set(range(V)))]:
+        for part in msg(answer).split("; "):  # one index named, the others only counted
+            assert len(set(re.findall(r"(?:column|row) \d", part))) <= 1, part
     assert "should hold character indices" in msg(lambda i, t, V: ({"a"}, set()))
     assert "outside 0 to 5" in msg(lambda i, t, V: ({6}, set()))
     assert "a mask needs (6,)" in msg(lambda i, t, V: (np.ones(3, bool), set()))
@@ -369,7 +402,7 @@ def test_rmsprop_update_says_what_it_observed():
 
 def test_step_sizes_say_what_they_observed_without_the_numbers():
     def msg(*values):
-        r = nb06.check_step_sizes(*values)
+        r = nb06.check_step_sizes(*values, False)
         assert not r
         return r.message
 
@@ -429,9 +462,186 @@ def test_top_p_says_what_it_observed():
     assert "your probabilities add up to 0.85" in msg(
         lambda q, p: np.where(top_p(q, p) > 0, q, 0.0))
     assert "not in the proportions they have" in msg(lambda q, p: (top_p(q, p) > 0) / 3.0)
-    assert "changed the probs array it was given" in msg(in_place)
+    assert "your function changed `probs` in place: after the call, 2 of its 5" in msg(in_place)
     assert "has shape (4,), expected (5,)" in msg(lambda q, p: top_p(q, p)[:4])
     assert "negative or not finite" in msg(lambda q, p: top_p(q, p) - 0.01)
+
+
+# ---------------------------------------------------------------- what the students found
+
+
+def test_step_losses_accepts_float32_losses_and_says_so():
+    r = nb06.check_step_losses(step_losses_float32)
+    assert r and "your losses are float32 numbers" in repr(r) and "plenty here" in repr(r)
+    assert "float32" not in repr(nb06.check_step_losses(step_losses))
+    r = nb06.check_step_losses(lambda p, x, y, s: (step_losses(p, x, y, s)[0] * (1 + 1e-3),
+                                                   step_losses(p, x, y, s)[1]))
+    assert not r and "1.001 times the expected one" in r.message  # not a float32 rounding
+
+
+def test_step_losses_prints_different_numbers_differently_and_never_1_times():
+    def off_by(eps):
+        return lambda p, x, y, s: (step_losses(p, x, y, s)[0] + eps, step_losses(p, x, y, s)[1])
+
+    r = nb06.check_step_losses(off_by(1e-4))
+    yours, right = re.search(r"your loss is ([\d.]+), the step's -log p\(target\) is ([\d.]+)",
+                             r.message).groups()
+    assert not r and yours != right and " 1 times" not in r.message
+
+    def off_from_step_2(p, x, y, s):
+        losses, h = step_losses(p, x, y, s)
+        return np.where(np.arange(len(losses)) >= 1, losses + 0.5, losses), h
+
+    r = nb06.check_step_losses(off_from_step_2)
+    assert not r and "right at step 1, then off:" in r.message and "1 to 1" not in r.message
+
+
+def test_step_losses_wants_the_state_as_it_was_given():
+    def as_row(p, x, y, s):
+        losses, h = step_losses(p, x, y, s)
+        return losses, h[None, :]
+
+    r = nb06.check_step_losses(as_row)
+    assert not r and "the state you return has shape (1, 4)" in r.message
+    assert "the state you were given has shape (4,)" in r.message
+    r = nb06.check_step_losses(lambda p, x, y, s: (step_losses(p, x, y, s)[0],
+                                                   list(step_losses(p, x, y, s)[1])))
+    assert not r and "the state you return is a list" in r.message
+
+    def warms_state(p, x, y, s):
+        losses, h = step_losses(p, x, y, s)
+        s[:] = h  # the caller's state overwritten
+        return losses, h
+
+    r = nb06.check_step_losses(warms_state)
+    assert not r and "your function changed `state` in place" in r.message
+
+    def shuffles_params(p, x, y, s):
+        out = step_losses(p, x, y, s)
+        p["W_hy"] *= 0.5
+        return out
+
+    r = nb06.check_step_losses(shuffles_params)
+    assert not r and "changed `params['W_hy']` in place" in r.message
+
+
+def test_step_losses_sees_rnnlib_used_and_puts_it_back():
+    import rnnlib.char_rnn
+
+    before = (rnnlib.char_rnn_scores, rnnlib.char_rnn.char_rnn_scores, rnnlib.char_rnn_loss)
+    r = nb06.check_step_losses(step_losses_rnnlib)
+    assert not r and r.message.startswith("your function called rnnlib.char_rnn_scores")
+
+    def loss_then_raise(p, x, y, s):
+        rnnlib.char_rnn_loss(p, np.asarray(x)[None], np.asarray(y)[None], s[None])
+        raise RuntimeError("after the call")
+
+    assert "raised RuntimeError" in nb06.check_step_losses(loss_then_raise).message
+    assert (rnnlib.char_rnn_scores, rnnlib.char_rnn.char_rnn_scores,
+            rnnlib.char_rnn_loss) == before  # the originals are back
+    assert nb06.check_step_losses(step_losses)
+
+
+def test_other_inputs_changed_in_place_are_seen():
+    def eats_inputs(inputs, targets, V):
+        answer = zero_gradients(inputs, targets, V)
+        inputs.clear()
+        return answer
+
+    r = nb06.check_zero_gradients(eats_inputs)
+    assert not r and "your function changed `inputs` in place" in r.message
+
+    def squares_grad(param, grad, mem, lr, beta, eps=1e-8):
+        grad *= grad  # the caller's gradient overwritten by its square
+        mem *= beta
+        mem += (1 - beta) * grad
+        param -= lr * np.sqrt(grad) * np.sign(grad) / np.sqrt(mem + eps)
+
+    r = nb06.check_rmsprop_update(squares_grad)
+    assert not r and "your function changed `grad` in place" in r.message
+
+
+def test_top_p_is_tried_where_the_total_reaches_top_p_exactly():
+    """[0.5, 0.25, 0.125, 0.125] add up exactly in floating point: top_p = 0.75 keeps two."""
+    cases = [c for c in nb06.TOP_P_CASES if sorted(c[0]) == [0.125, 0.125, 0.25, 0.5]]
+    assert (sorted(cases[0][0]), cases[0][1]) == ([0.125, 0.125, 0.25, 0.5], 0.75)
+    assert nb06._nucleus(cases[0][0], 0.75) == {1, 3}
+    assert any(t < min(p) for p, t in nb06.TOP_P_CASES)  # the most likely one alone
+    assert any(t == 1.0 for _, t in nb06.TOP_P_CASES)  # all of them
+    for fn in (top_p_right_side, top_p_exceeds):
+        r = nb06.check_top_p(fn)
+        assert not r and "top_p = 0.75 you kept {" in r.message
+        assert "the others already add up to 0.75, exactly top_p" in r.message
+
+    def hf_style(probs, top_p):  # drop what lies beyond top_p, shifted by one: one too many
+        order = np.argsort(probs)[::-1]
+        beyond = np.cumsum(probs[order]) > top_p
+        beyond[1:], beyond[0] = beyond[:-1].copy(), False
+        out = np.zeros_like(probs)
+        out[order[~beyond]] = probs[order[~beyond]]
+        return out / out.sum()
+
+    assert not nb06.check_top_p(hf_style)
+
+    def none_below(probs, p):  # nothing kept (0 / 0) when top_p is below every probability
+        if p < probs.min():
+            with np.errstate(invalid="ignore"):
+                return np.zeros_like(probs) / 0.0
+        return top_p(probs, p)
+
+    r = nb06.check_top_p(none_below)
+    assert not r and "top_p = 0.01" in r.message and "not finite" in r.message
+
+
+def test_step_sizes_take_three_digits_and_tell_a_neighbouring_step():
+    def msg(*values):
+        r = nb06.check_step_sizes(*values)
+        assert not r
+        return r.message
+
+    ada, ada100, rms, rms100 = STEPS
+    for wrong, k in ((0.1 / math.sqrt(99), 99), (0.1 / math.sqrt(101), 101), (0.00995, 101),
+                     (0.0101, 99)):
+        assert f"your ada_100 is the measured size of step {k}, not of step 100" in msg(
+            ada, wrong, rms, rms100, False)
+    assert "your rms_4 is the measured size of step 3" in msg(
+        ada, ada100, 0.1 / math.sqrt(1 - 0.9**3), rms100, False)
+    close = msg(ada, ada100, 0.17, rms100, False)
+    assert "rms_4 = 0.17 is within 1% of the measured step" in close and "digits" in close
+    assert "ada_4 is text (str)" in msg("0.05", ada100, rms, rms100, False)
+    assert "rms_trains_at_0_1 should be True or False, got int" in msg(*STEPS, 1)
+    assert "rms_trains_at_0_1 is Ellipsis" in msg(*STEPS, ...)
+    trains = msg(*STEPS, True)
+    assert trains.startswith("the four step sizes are right; rms_trains_at_0_1 = True")
+    assert "ends worse than a uniform guess" in trains
+
+
+def test_rmsprop_at_adagrads_rate_does_not_train_the_char_rnn():
+    """What check_step_sizes takes as the answer, measured: RMSProp at lr = 0.1 ends worse than
+    a uniform guess on three seeds, far from the threshold; at 0.01 it learns."""
+    assert nb06.RMS_TRAINS_AT_0_1 is False
+    sentence = ("Seven small boats sail past the harbour wall at dawn, and the gulls follow "
+                "them out to sea until the fog rolls in again. ")
+    vocab = rnnlib.Vocabulary.from_text(sentence)
+    data = vocab.encode(sentence * 100)
+
+    class RMSProp:
+        def __init__(self, lr):
+            self.lr, self.memory = lr, {}
+
+        def step(self, params, grads):
+            for name, p in params.items():
+                rmsprop(p, grads[name], self.memory.setdefault(name, np.zeros_like(p)),
+                        self.lr, 0.9)
+
+    def end(lr, seed, updates):
+        p = rnnlib.init_char_rnn_params(len(vocab), hidden_size=64, rng=seed)
+        run = rnnlib.CharRNNTrainer(p, data, seq_length=25, optimizer=RMSProp(lr)).run(updates)
+        return run[-250:].mean() / 25  # nats per character
+
+    for seed in range(3):
+        assert end(0.1, seed, 500) > 1.5 * math.log(len(vocab))
+    assert end(0.01, 0, 1500) < 0.1
 
 
 # ---------------------------------------------------------------- no answer in any message
@@ -456,11 +666,17 @@ def wrong_answers():
                    (ada, ada100, rms, rms), (0.02, ada100, rms, rms100), (0.1, ada100, rms, rms100),
                    (ada, 0.001, rms, rms100), (ada, ada100, 1.0, rms100), (0.1, 0.1, 0.1, 0.1),
                    tuple(s / 0.1 for s in STEPS), (..., ..., ..., ...)]:
+        yield nb06.check_step_sizes, values + (False,)
+    for values in [(STEPS[0], 0.1 / math.sqrt(99), *STEPS[2:], False), (*STEPS, True),
+                   (*STEPS, 1), ("0.05", *STEPS[1:], False)]:
         yield nb06.check_step_sizes, values
     for fn in [stub, lambda q, p: np.sort(top_p(q, p)),
                lambda q, p: np.where(top_p(q, p) > 0, q, 0.0), lambda q, p: q,
-               lambda q, p: (np.arange(len(q)) < 2) / 2.0]:
+               lambda q, p: (np.arange(len(q)) < 2) / 2.0, top_p_right_side, top_p_exceeds]:
         yield nb06.check_top_p, (fn,)
+    yield nb06.check_step_losses, (step_losses_rnnlib,)
+    yield nb06.check_step_losses, (lambda p, x, y, s: (step_losses(p, x, y, s)[0],
+                                                       step_losses(p, x, y, s)[1][None, :]),)
 
 
 # What would give an answer away: its numbers, its formula, its code.

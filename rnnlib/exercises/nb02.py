@@ -9,6 +9,11 @@ AR(2) series from the powers of its companion matrix. A NOT YET message says wha
 A number asked for "to three significant digits" passes when it equals the value to three
 significant digits, rounded; within 1% but not equal, the message says it is close.
 
+The learner's functions are called on copies of their inputs, and a function that changed an
+input in place is told so (the copy is compared with the original after the call). Outputs are
+compared at float64 precision, the precision of the inputs; float32 outputs, which agree to
+about 7 digits only, get a message that says so.
+
 The keyword ``cases`` of some checks replaces the examples they try; a graded notebook's
 hidden tests use it to try examples the learner has not seen.
 """
@@ -18,40 +23,9 @@ import math
 import numpy as np
 
 from ..layers import rnn_forward
-from ._common import run_check
-
-
-def _kind(value):
-    """NumPy's kind letter of ``value`` as an array ("U" for text), "O" when it is none."""
-    try:
-        return np.asarray(value).dtype.kind
-    except (TypeError, ValueError):
-        return "O"
-
-
-def _number(value, name):
-    """(float, None) for a real number or size-1 array, else (None, what is wrong)."""
-    if value is Ellipsis:
-        return None, f"{name} is still `...`; replace it with a number"
-    if value is None:
-        return None, f"{name} is None; it should be a number"
-    if isinstance(value, bool):
-        return None, f"{name} should be a number, got a bool"
-    if isinstance(value, str | bytes) or _kind(value) in "US":
-        return None, (f"{name} is text ({type(value).__name__}); it should be a number, "
-                      "written without quotes")
-    if _kind(value) == "c":
-        return None, f"{name} is a complex number; it should be a real number"
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None, f"{name} should be a number, got {type(value).__name__}"
-    if arr.size != 1:
-        return None, f"{name} should be one number, got an array of shape {arr.shape}"
-    number = float(arr.reshape(()))
-    if not math.isfinite(number):
-        return None, f"{name} is {number}; expected a finite number"
-    return number, None
+from ._common import as_number as _number
+from ._common import call_on_copies, float32_note, run_check, show_pair, times
+from ._common import kind_of as _kind
 
 
 def _array(value, name, shape):
@@ -140,11 +114,11 @@ def _mask(value, name):
     return arr.astype(bool), None
 
 
-def _states(mask, limit=2):
-    """'h[2, 1]' or 'h[0, 0], h[1, 0] and 2 more states'."""
+def _states(mask):
+    """'h[2, 1]' or 'h[0, 0] and 3 more': one state named, the others only counted, so that
+    tries one after the other do not spell out the answer."""
     cells = [f"h[{n}, {t}]" for n, t in zip(*np.nonzero(mask), strict=True)]
-    shown = ", ".join(cells[:limit])
-    return shown + (f" and {len(cells) - limit} more" if len(cells) > limit else "")
+    return cells[0] + (f" and {len(cells) - 1} more" if len(cells) > 1 else "")
 
 
 def check_reach(reach_x, reach_W_hh, reach_W_hh_warm, hint=False):
@@ -225,20 +199,25 @@ def _kernel_block(M, kernel):
 
 
 def _which_block(name, M, kernel, D):
-    """An observation of which kernel rows M holds, and how, or '' if none."""
+    """What M holds of the kernel, entry by entry: 'W_hh[i, j] equals kernel[3 + i, j]', and
+    what the stacked network multiplies those rows with when they are not the block that
+    matrix multiplies; or, when M is no block of the kernel, that too."""
     found = _kernel_block(M, kernel)
     if found is None:
-        return ""
+        return (f"{name}[i, j] equals neither kernel[r + i, j] nor kernel[r + j, i], whatever "
+                "the first row r")
     r, transposed = found
     k = M.shape[1] if transposed else M.shape[0]
+    first = f"{r} + " if r else ""
+    seen = (f"{name}[i, j] equals kernel[{first}j, i]" if transposed
+            else f"{name}[i, j] equals kernel[{first}i, j]")
+    H = kernel.shape[1]
+    own = (r, k) == ((0, D) if name == "W_xh" else (D, H))  # the rows this matrix multiplies
+    if own:
+        return seen
     rows = f"row {r}" if k == 1 else f"rows {r} to {r + k - 1}"
-    meet = _what_rows_meet(r, k, D)
-    if transposed:
-        return (f"{name}'s columns are the kernel's {rows}, which the stacked network "
-                f"multiplies with {meet}")
-    return (f"{name}'s rows are the kernel's {rows} as they are (the rows the stacked network "
-            f"multiplies with {meet}); rnnlib reads row i of {name} as the weights into unit i, "
-            "and kernel row r holds the weights out of entry r of [x_t, h_{t-1}]")
+    return (f"{seen}: kernel {rows}, which the stacked network multiplies with "
+            f"{_what_rows_meet(r, k, D)}")
 
 
 def check_split_kernel(split_kernel, hint=False, cases=None):
@@ -252,9 +231,11 @@ def check_split_kernel(split_kernel, hint=False, cases=None):
         x = rng.normal(size=(2, 4, D))
         where = f"for D = {D}, H = {H}"
         try:
-            out = split_kernel(kernel.copy(), D)
+            out, changed = call_on_copies(split_kernel, ("kernel", "D"), kernel, D)
         except Exception as err:
             return f"{where} your code raised {type(err).__name__}: {err}"
+        if changed:
+            return f"{where}, {changed}"
         if out is None:
             return "your function returned None; it should return a pair (W_xh, W_hh)"
         if not isinstance(out, tuple | list) or len(out) != 2:
@@ -274,15 +255,14 @@ def check_split_kernel(split_kernel, hint=False, cases=None):
         if ok_x and ok_h:
             return None
         h0 = np.zeros((2, H))
-        gap = np.abs(rnn_forward(x, h0, W_xh, W_hh, bias)[0][:, -1]
-                     - _stacked_states(kernel, bias, x)).max()
+        worst = np.abs(rnn_forward(x, h0, W_xh, W_hh, bias)[0][:, -1]
+                       - _stacked_states(kernel, bias, x)).max()
         seen = [f"{where}, rnnlib.rnn_forward with your W_xh and W_hh gives final states that "
-                f"differ from the stacked network's by up to {gap:.3g}"]
+                f"differ from the stacked network's by up to {worst:.3g}"]
         seen.append("W_xh is right" if ok_x else "W_hh is right" if ok_h else "")
         for name, M, ok in (("W_xh", W_xh, ok_x), ("W_hh", W_hh, ok_h)):
             if not ok:
-                seen.append(_which_block(name, M, kernel, D)
-                            or f"{name} holds no block of the kernel's rows, either way round")
+                seen.append(_which_block(name, M, kernel, D))
         return "; ".join(s for s in seen if s)
 
     def check():
@@ -313,11 +293,12 @@ def _jordan_params(D, H, O, rng):
             "b_y": rng.normal(0, 0.3, O)}
 
 
-def _jordan_loop(p, x, targets=None, feed_state=False, states=False):
+def _jordan_loop(p, x, targets=None, feed_state=False, states=False, fed_bias=True):
     """The cell one example and one unit at a time: h_t = tanh(W_xh x_t + W_yh y_{t-1} + b_h),
     y_t = W_hy h_t + b_y, y_0 = 0; with targets, step t reads the target of step t - 1.
     feed_state=True feeds back h_{t-1} through W_yh instead (possible only when O = H);
-    states=True returns the states h (N, T, H) instead of the outputs."""
+    states=True returns the states h (N, T, H) instead of the outputs; fed_bias=False feeds
+    back the outputs without b_y (free running), while returning them with it."""
     N, T, D = x.shape
     H, O = p["W_yh"].shape
     y, hs = np.zeros((N, T, O)), np.zeros((N, T, H))
@@ -331,11 +312,14 @@ def _jordan_loop(p, x, targets=None, feed_state=False, states=False):
             for o in range(O):
                 y[n, t, o] = p["b_y"][o] + sum(p["W_hy"][o, i] * h[i] for i in range(H))
             fed = h if feed_state else list(y[n, t] if targets is None else targets[n, t])
+            if not fed_bias and targets is None:
+                fed = [v - b for v, b in zip(fed, p["b_y"], strict=True)]
     return hs if states else y
 
 
 def _close(got, expected):
-    return np.isclose(got, expected, rtol=1e-7, atol=1e-9)
+    """Float64 agreement: the loop and a vectorised answer differ in the last bits only."""
+    return np.isclose(got, expected, rtol=1e-9, atol=1e-12)
 
 
 def _jordan_case(N, T, D, H, O):
@@ -350,19 +334,21 @@ def check_jordan_forward(jordan_forward, hint=False, cases=None):
     cases = JORDAN_CASES if cases is None else cases
 
     def run(p, x, targets, where):
+        """(outputs as float64, None, what was returned) or (None, what is wrong, None)."""
+        mode = "free running" if targets is None else "with targets"
         args = (p, x) if targets is None else (p, x, targets)
         try:
-            out = jordan_forward(*({k: v.copy() for k, v in args[0].items()},
-                                   *(a.copy() for a in args[1:])))
+            out, changed = call_on_copies(jordan_forward, ("params", "x", "targets"), *args)
         except Exception as err:
-            mode = "free running" if targets is None else "with targets"
-            return None, f"{where}, {mode}, your code raised {type(err).__name__}: {err}"
+            return None, f"{where}, {mode}, your code raised {type(err).__name__}: {err}", None
+        if changed:
+            return None, f"{where}, {mode}, {changed}", None
         if out is None:
-            return None, "your function returned None; it should return the outputs y"
+            return None, "your function returned None; it should return the outputs y", None
         N, T, _ = x.shape
         O = p["W_hy"].shape[0]
         if _kind(out) not in "biuf":
-            return None, f"your function returned {type(out).__name__}; expected an array"
+            return None, f"your function returned {type(out).__name__}; expected an array", None
         shape = np.shape(out)
         if shape != (N, T, O):
             what = ""
@@ -371,11 +357,11 @@ def check_jordan_forward(jordan_forward, hint=False, cases=None):
             elif shape == (T, N, O):
                 what = " (time first)"
             return None, (f"{where} your outputs have shape {shape}{what}; the outputs y "
-                          f"have shape (N, T, O) = {(N, T, O)}")
-        out = np.asarray(out, dtype=np.float64)
+                          f"have shape (N, T, O) = {(N, T, O)}"), None
+        raw, out = out, np.asarray(out, dtype=np.float64)
         if not np.all(np.isfinite(out)):
-            return None, f"{where} your outputs contain a value that is not finite"
-        return out, None
+            return None, f"{where} your outputs contain a value that is not finite", None
+        return out, None, raw
 
     def first_wrong(got, expected):
         """(first step whose outputs are off, by how much there); (None, 0.0) if none is."""
@@ -395,7 +381,7 @@ def check_jordan_forward(jordan_forward, hint=False, cases=None):
         if T > 1:
             other = {k: v.copy() for k, v in p.items()}
             other["W_yh"] = other["W_yh"] + 0.5
-            again, _ = run(other, x, None, where)
+            again, _, _ = run(other, x, None, where)
             if again is not None and np.allclose(again, got):
                 return text + "; they do not change when W_yh changes"
         alternatives = []
@@ -418,6 +404,9 @@ def check_jordan_forward(jordan_forward, hint=False, cases=None):
         for bias in ("b_h", "b_y"):
             alternatives.append((_jordan_loop(dict(p, **{bias: 0 * p[bias]}), x),
                                  f"the cell with its bias {bias} left out"))
+        alternatives.append((_jordan_loop(p, x, fed_bias=False),
+                             "a cell whose fed-back output leaves out b_y, while the outputs "
+                             "it returns include it"))
         for value, what in alternatives:
             if np.allclose(got, value):
                 return f"{text}: they match {what}"
@@ -433,7 +422,7 @@ def check_jordan_forward(jordan_forward, hint=False, cases=None):
         for s in range(T):
             moved_targets = targets.copy()
             moved_targets[:, s] += 1.0
-            again, problem = run(p, x, moved_targets, where)
+            again, problem, _ = run(p, x, moved_targets, where)
             if problem:
                 return problem
             moved = np.nonzero(np.abs(again - got).max(axis=(0, 2)) > 1e-9)[0]
@@ -449,15 +438,23 @@ def check_jordan_forward(jordan_forward, hint=False, cases=None):
         for N, T, D, H, O in cases:
             p, x, targets = _jordan_case(N, T, D, H, O)
             where = f"for N = {N}, T = {T}, D = {D}, H = {H}, O = {O}"
-            got, problem = run(p, x, None, where)
+            got, problem, raw = run(p, x, None, where)
             if problem:
                 return False, problem
-            if not _close(got, _jordan_loop(p, x)).all():
+            expected = _jordan_loop(p, x)
+            if not _close(got, expected).all():
+                note = float32_note(raw, expected, "your outputs")
+                if note:
+                    return False, f"{where}, free running, {note}"
                 return False, free_problem(p, x, got, where)
-            forced, problem = run(p, x, targets, where)
+            forced, problem, raw = run(p, x, targets, where)
             if problem:
                 return False, problem
-            if not _close(forced, _jordan_loop(p, x, targets)).all():
+            expected = _jordan_loop(p, x, targets)
+            if not _close(forced, expected).all():
+                note = float32_note(raw, expected, "your outputs")
+                if note:
+                    return False, f"{where}, with targets, {note}"
                 return False, teacher_problem(p, x, targets, forced, where)
         return True, (f"right in both modes for {len(cases)} shapes (O = H and T = 1 among "
                       "them): teacher forced, a step reads the true previous output; free "
@@ -488,52 +485,96 @@ def _series_variance(phi1, phi2, sigma=SIGMA):
     return sigma**2 * (1 - phi2) / ((1 + phi2) * ((1 - phi2) ** 2 - phi1**2))
 
 
-def check_two_days(my_phi1, my_phi2, my_mse3, hint=False):
+SERIES_HINTS = (
+    "write MSE(1) and MSE(2) with section 11's closed form: by how much do they differ, "
+    "and what makes that difference zero?",
+    "the difference fixes one of the two coefficients; then section 11's variance of the "
+    "series, as a function of the other one, says how large that one must be")
+MSE_HINTS = (
+    "your series is right: now list its weights psi_0, psi_1, psi_2, psi_3 with section 11's "
+    "recursion. Which of them enter MSE(3), which MSE(4), and in which units?",
+    "MSE(k) adds one term per day ahead, the noise variance times psi_j squared, for j from 0 "
+    "up to k - 1: count the terms, and keep the noise variance in °C²")
+WEIGHT_HINTS = (
+    "fed its own forecasts, the true rule forecasts day t + 2 from two numbers: its own "
+    "forecast of day t + 1, and day t, which it knows",
+    "write that forecast with the rule of your series: the weight asked for is the "
+    "coefficient in front of the rule's own forecast")
+
+
+def _digits_text(name, x, what, before=""):
+    return (f"{before}{name} = {x:.4g} is within 1% of {what}, but not equal to it to three "
+            "significant digits: check its digits")
+
+
+def _mse_problem(name, m, k, best):
+    """What is wrong with m as the best k-day error (best[j] is MSE(j + 1)), or None."""
+    true = best[k - 1]
+    if _three_digits(m, true):
+        return None
+    before = "your series is right; "
+    if _about(m, true):
+        return _digits_text(name, m, f"its best {k}-day error", before)
+    if _about(m, true / SIGMA**2):
+        return (f"{before}{name} = {m:.4g} is its best {k}-day error divided by the noise "
+                "variance; the question asks for °C²")
+    if _about(m, true / SIGMA):
+        return (f"{before}{name} = {m:.4g} is its best {k}-day error divided by the noise's "
+                "standard deviation sigma; the question asks for °C²")
+    for j in (k - 1, k + 1):  # the error of another horizon, where it differs from this one
+        if 1 <= j <= len(best) and not _about(best[j - 1], true) and _about(m, best[j - 1]):
+            return f"{before}{name} = {m:.4g} is its best {j}-day error, not its {k}-day error"
+    return f"{before}{name} = {m:.4g} °C² is not its best {k}-day error"
+
+
+def check_two_days(my_phi1, my_phi2, my_mse3, my_mse4, my_own_weight, hint=False):
     """Exercise 4: a stationary AR(2) with MSE(2) = MSE(1) and MSE(1) at most 3/4 of its
-    variance, and MSE(3) of it in degrees squared (three significant digits, rounded)."""
+    variance; MSE(3) and MSE(4) of it in degrees squared (three significant digits, rounded);
+    and the weight the true rule, fed its own forecasts, puts on its own 1-day forecast when
+    it forecasts two days ahead."""
 
     def check():
         got = {}
-        for name, value in (("my_phi1", my_phi1), ("my_phi2", my_phi2), ("my_mse3", my_mse3)):
+        for name, value in (("my_phi1", my_phi1), ("my_phi2", my_phi2), ("my_mse3", my_mse3),
+                            ("my_mse4", my_mse4), ("my_own_weight", my_own_weight)):
             got[name], problem = _number(value, name)
             if problem:
                 return False, problem
-        a, b, m3 = got["my_phi1"], got["my_phi2"], got["my_mse3"]
+        a, b = got["my_phi1"], got["my_phi2"]
         series = f"with phi1 = {a:.4g}, phi2 = {b:.4g}"
         for value, what in ((abs(b), "|phi2|"), (a + b, "phi1 + phi2"), (b - a, "phi2 - phi1")):
             if value >= 1:
                 return False, (f"{series}, the series does not settle around its level: "
                                f"{what} = {value:.4g}, and notebook 01's conditions need it "
-                               "below 1")
-        best = _best_k_mse(a, b, 3)
+                               "below 1"), SERIES_HINTS
+        best = _best_k_mse(a, b, 5)
         if abs(best[1] - best[0]) > 1e-12:
-            return False, (f"{series}, the best 2-day forecast has MSE(2) = {best[1]:.6g} °C², "
-                           f"{best[1] - best[0]:.3g} °C² more than MSE(1) = {best[0]:.4g} °C²")
+            two, one = show_pair(best[1], best[0], sig=4)
+            return False, (f"{series}, the best 2-day forecast has MSE(2) = {two} °C², "
+                           f"{best[1] - best[0]:.3g} °C² more than MSE(1) = {one} °C²"), \
+                SERIES_HINTS
         variance = _series_variance(a, b)
         share = best[0] / variance
         if share > 0.75 + 1e-12:
+            ratio = ("equal to" if share == 1 else f"{times(share)}")
             return False, (f"{series}, MSE(1) = MSE(2), but MSE(1) = {best[0]:.4g} °C² is "
-                           f"{share:.4g} of the series' variance ({variance:.4g} °C²): the best "
+                           f"{ratio} the series' variance ({variance:.4g} °C²): the best "
                            f"1-day forecast beats always guessing the level by only "
-                           f"{1 - share:.1%}")
-        if not _three_digits(m3, best[2]):
-            if _about(m3, best[2]):
-                return False, (f"your series is right; my_mse3 = {m3:.4g} is within 1% of its "
-                               "best 3-day error, but not equal to it to three significant "
-                               "digits: check its digits")
-            if _about(m3, best[2] / SIGMA**2):
-                return False, (f"your series is right; my_mse3 = {m3:.4g} is its best 3-day error "
-                               "divided by the noise variance; the question asks for °C²")
-            if _about(m3, best[1]):
-                return False, (f"your series is right; my_mse3 = {m3:.4g} is its best 2-day error, "
-                               "not its 3-day error")
-            return False, (f"your series is right; my_mse3 = {m3:.4g} °C² is not its best 3-day "
-                           "error")
-        return True, (f"{series}: MSE(1) = MSE(2) = {best[0]:.4g} °C², MSE(3) = {best[2]:.4g} "
-                      f"°C², variance {variance:.4g} °C²; two days ahead, the true rule fed "
-                      "itself multiplies its own 1-day forecast by 0")
-    return run_check(hint, "two_days", check, hint=(
-        "write MSE(1) and MSE(2) with section 11's closed form: by how much do they differ, "
-        "and what makes that difference zero?",
-        "the difference fixes one of the two coefficients; then section 11's variance of the "
-        "series, as a function of the other one, says how large that one must be"))
+                           f"{1 - share:.1%}"), SERIES_HINTS
+        for name, k in (("my_mse3", 3), ("my_mse4", 4)):
+            problem = _mse_problem(name, got[name], k, best)
+            if problem:
+                return False, problem, MSE_HINTS
+        w = got["my_own_weight"]
+        if abs(w - a) > 1e-6:
+            before = "your series and its errors are right; "
+            if abs(w - b) <= 1e-6:
+                return False, (f"{before}my_own_weight = {w:.4g} is the weight your rule puts "
+                               "on day t, the day it knows"), WEIGHT_HINTS
+            return False, (f"{before}my_own_weight = {w:.4g} is not the weight with which "
+                           "your series' rule, fed its own forecasts, reads its own 1-day "
+                           "forecast two days ahead"), WEIGHT_HINTS
+        return True, (f"{series}: MSE(1) = MSE(2) = {best[0]:.4g} °C², MSE(3) = MSE(4) = "
+                      f"{best[2]:.4g} °C², variance {variance:.4g} °C²; two days ahead, the true "
+                      "rule fed itself multiplies its own 1-day forecast by 0")
+    return run_check(hint, "two_days", check, hint=SERIES_HINTS)

@@ -8,6 +8,11 @@ observed (which output, which row or step, which case, by how much), never the f
 code to write. Numbers asked for "to three significant digits" pass when they equal the value
 to three significant digits, rounded; within 1% but not equal, the message says they are close.
 
+The learner's functions are called on copies of their inputs, and a function that changed an
+input in place is told so. Losses, gradients and states are compared at float64 precision, as
+``rnnlib.check_gradients`` needs them; a message prints enough digits to show two different
+numbers as different, and says when the values are float32 numbers.
+
 The keyword ``cases`` of some checks replaces the examples they try; a graded notebook's
 hidden tests use it to try examples the learner has not seen.
 """
@@ -16,42 +21,19 @@ import math
 
 import numpy as np
 
-from ._common import returned_nothing, run_check
+from ._common import as_number as _number
+from ._common import (
+    call_on_copies,
+    float32_note,
+    gap,
+    returned_nothing,
+    run_check,
+    show_pair,
+    times,
+)
+from ._common import kind_of as _kind
 
 # ---------------------------------------------------------------- shared helpers
-
-
-def _kind(value):
-    """NumPy's kind letter of ``value`` as an array ("U" for text), "O" when it is none."""
-    try:
-        return np.asarray(value).dtype.kind
-    except (TypeError, ValueError):
-        return "O"
-
-
-def _number(value, name):
-    """(float, None) for a real number or size-1 array, else (None, what is wrong)."""
-    if value is Ellipsis:
-        return None, f"{name} is still `...`; replace it with a number"
-    if value is None:
-        return None, f"{name} is None; it should be a number"
-    if isinstance(value, bool):
-        return None, f"{name} should be a number, got a bool"
-    if isinstance(value, str | bytes) or _kind(value) in "US":
-        return None, (f"{name} is text ({type(value).__name__}); it should be a number, "
-                      "written without quotes")
-    if _kind(value) == "c":
-        return None, f"{name} is a complex number; it should be a real number"
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None, f"{name} should be a number, got {type(value).__name__}"
-    if arr.size != 1:
-        return None, f"{name} should be one number, got an array of shape {arr.shape}"
-    number = float(arr.reshape(()))
-    if not math.isfinite(number):
-        return None, f"{name} is {number}; expected a finite number"
-    return number, None
 
 
 def _three_digits(x, true):
@@ -165,7 +147,8 @@ def _vector(value, name, size):
     except (TypeError, ValueError):
         return None, f"{name} should be {size} numbers, got {type(value).__name__}"
     if arr.size != size:
-        return None, f"{name} has {arr.size} numbers; it should have {size}, one per class"
+        count = "1 number" if arr.size == 1 else f"{arr.size} numbers"
+        return None, f"{name} has {count}; it should have {size}, one per class"
     if not np.all(np.isfinite(arr)):
         return None, f"{name} contains a number that is not finite"
     return [float(v) for v in arr], None
@@ -221,9 +204,13 @@ def check_forgotten_mask(loss_unmasked, ds_pad, real_factor, hint=False):
         if not all(_three_digits(g, w) for g, w in zip(ds, d_pad, strict=True)):
             before = "loss_unmasked is right; "
             if all(_about(g, w) for g, w in zip(ds, d_pad, strict=True)):
+                off = [k for k in range(3) if not _three_digits(ds[k], d_pad[k])]
+                named = " and ".join(f"ds_pad[{k}] = {ds[k]:.4g}" for k in off)
+                verb = "is" if len(off) == 1 else "are"
                 return False, (f"{before}every entry of ds_pad is within 1% of the gradient "
-                               "at that step, but not all are equal to it to three "
-                               "significant digits: check their digits")
+                               f"at that step, but {named} {verb} not equal to it to three "
+                               "significant digits: check "
+                               f"{'its' if len(off) == 1 else 'their'} digits")
             if all(g == 0 for g in ds):
                 return False, (f"{before}ds_pad is 0 in every class: that is the pad's "
                                "gradient with the mask")
@@ -231,7 +218,7 @@ def check_forgotten_mask(loss_unmasked, ds_pad, real_factor, hint=False):
             if all(_about(q, ratios[0], 1e-3) for q in ratios):
                 if _about(ratios[0], -1.0, 1e-3):
                     return False, f"{before}ds_pad has the opposite sign in every class"
-                return False, (f"{before}ds_pad is {ratios[0]:.4g} times the gradient at that "
+                return False, (f"{before}ds_pad is {times(ratios[0])} the gradient at that "
                                "step in every class")
             negative = [k for k in range(3) if ds[k] < 0]
             if len(negative) == 1 and negative[0] != int(PAD_LABELS[1, 1]):
@@ -288,9 +275,12 @@ def _weighted_loss_problem(fn, scores, labels, weights, label):
     """What is wrong with fn's (loss, dscores) for one case, or None."""
     w = np.asarray(weights, dtype=np.float64)
     try:
-        got = fn(scores.copy(), labels.copy(), weights.copy())
+        got, changed = call_on_copies(fn, ("scores", "labels", "weights"), scores, labels,
+                                      weights)
     except Exception as err:
         return f"for {label} your code raised {type(err).__name__}: {err}"
+    if changed:
+        return f"for {label} {changed}"
     if (msg := returned_nothing(got, "a tuple (loss, dscores)")):
         return f"weighted_cross_entropy: {msg}"
     if not isinstance(got, tuple) or len(got) != 2:
@@ -305,7 +295,12 @@ def _weighted_loss_problem(fn, scores, labels, weights, label):
     want, want_d = _weighted_reference(scores, labels, w)
     losses = np.array(_step_losses(scores, labels))
     if not math.isclose(loss, want, rel_tol=1e-9, abs_tol=1e-12):
-        seen = f"for {label} your loss is {loss:.6g}, a loop over the steps gives {want:.6g}"
+        yours, loop = show_pair(loss, want)
+        seen = f"for {label} your loss is {yours}, a loop over the steps gives {loop}"
+        note = float32_note(got[0], want, "your loss")
+        if note:
+            return f"{seen}: {note}"
+        seen = f"{seen}: yours {gap(loss, want)}"
         counted = w != 0
         known = [
             ((w * losses).sum(), "the weighted sum of the step losses, not divided by anything"),
@@ -321,7 +316,10 @@ def _weighted_loss_problem(fn, scores, labels, weights, label):
             if math.isclose(loss, value, rel_tol=1e-7):
                 return f"{seen}; yours matches {why}"
         return seen
-    if not np.allclose(d, want_d, rtol=1e-7, atol=1e-12):
+    if not np.allclose(d, want_d, rtol=1e-9, atol=1e-12):
+        note = float32_note(got[1], want_d, "the entries of your dscores")
+        if note:
+            return f"for {label} the loss is right; {note}"
         zero = np.argwhere((w == 0) & np.any(d != 0, axis=-1))
         if len(zero):
             n, t = zero[0]
@@ -333,10 +331,11 @@ def _weighted_loss_problem(fn, scores, labels, weights, label):
                 f"class {worst[2]})")
         nonzero = np.abs(want_d) > 1e-12
         ratio = d[nonzero] / want_d[nonzero]
-        if np.allclose(ratio, ratio[0], rtol=1e-6) and np.all(d[~nonzero] == 0):
+        if (np.allclose(ratio, ratio[0], rtol=1e-6, atol=0) and np.all(d[~nonzero] == 0)
+                and not math.isclose(ratio[0], 1.0, rel_tol=1e-6)):
             if math.isclose(ratio[0], -1.0, rel_tol=1e-6):
                 return f"{seen}: it has the opposite sign in every entry"
-            return f"{seen}: it is {ratio[0]:.4g} times the gradient in every entry"
+            return f"{seen}: it is {times(ratio[0])} the gradient in every entry"
         plain = _weighted_reference(scores, labels, (w != 0).astype(float))[1]
         if np.allclose(d, plain, rtol=1e-7, atol=1e-12):
             return (f"{seen}: yours is the gradient of the plain mean over the steps whose "
@@ -345,7 +344,8 @@ def _weighted_loss_problem(fn, scores, labels, weights, label):
         counted = (w != 0)[:, :, None] & (np.abs(own) > 1e-12)
         if counted.any():
             ratio = d[counted] / own[counted]
-            if np.allclose(ratio, ratio[0], rtol=1e-6) and len(set(w[w != 0].tolist())) > 1:
+            if (np.allclose(ratio, ratio[0], rtol=1e-6, atol=0)
+                    and len(set(w[w != 0].tolist())) > 1):
                 return (f"{seen}: at every step whose weight is not 0 your dscores is the same "
                         "multiple of the gradient of that step's own loss, whatever the step's "
                         "weight")
@@ -360,10 +360,12 @@ def _sequence_weights_problem(fn, lengths, T):
     mask = np.arange(T)[None, :] < lengths[:, None]  # (N, T), from a plain comparison
     label = f"lengths {lengths.tolist()} (T = {T})"
     try:
-        got = fn(mask.copy())
+        got, changed = call_on_copies(fn, ("mask",), mask)
     except Exception as err:
         return f"for {label} your code raised {type(err).__name__}: {err}"
-    w, problem = _array(got, "your weights", (N, T), "(N, T)")
+    if changed:
+        return f"for {label} {changed}"
+    w, problem = _array(got, "your weights array", (N, T), "(N, T)")
     if problem:
         return f"for {label}: {problem}"
     if not np.all(np.isfinite(w)):
@@ -378,17 +380,24 @@ def _sequence_weights_problem(fn, lengths, T):
     for n in range(N):
         real = w[n, :lengths[n]]
         if not np.allclose(real, real[0], rtol=1e-9, atol=0):
+            k = int(np.argmax(np.abs(real - real[0])))
+            first, other = show_pair(real[0], real[k], sig=4)
             return (f"for {label} the real steps of row {n} get different weights: "
-                    f"{np.round(real, 4).tolist()}")
+                    f"{first} at step 0, {other} at step {k}")
     totals = w.sum(axis=1)
     if totals.max() == 0:
         return f"for {label} all your weights are 0, and a weighted mean over them is 0 / 0"
     if not np.allclose(totals, totals.max(), rtol=1e-9, atol=0):
         share = totals / totals.max()
-        long, short = int(np.argmax(lengths)), int(np.argmin(lengths))
-        return (f"for {label} the rows' weights add up to {np.round(totals, 4).tolist()}: the "
-                f"row of {lengths[long]} steps weighs {share[long] / share[short]:.4g} times as "
-                f"much as the row of {lengths[short]}")
+        shown = ", ".join(show_pair(t, totals.max(), sig=4)[0] for t in totals)
+        heavy, light = (int(np.argmax(totals)), int(np.argmin(totals)))
+        steps = f"{lengths[heavy]} step" + ("s" if lengths[heavy] != 1 else "")
+        if totals[light] == 0:
+            return (f"for {label} the rows' weights add up to [{shown}]: row {light} (length "
+                    f"{lengths[light]}) has real steps and no weight at all")
+        return (f"for {label} the rows' weights add up to [{shown}]: the row of {steps} "
+                f"weighs {times(share[heavy] / share[light])} as much as the row of "
+                f"{lengths[light]}")
     return None
 
 
@@ -496,10 +505,13 @@ def _backward_problem(backward_states, lengths, T, seed):
     x = rng.normal(size=(N, T, D)) * real[:, :, None]  # zeros at the pads
     label = f"lengths {lengths.tolist()}, T = {T}"
     try:
-        got = backward_states({k: v.copy() for k, v in p.items()}, x.copy(), lengths.copy())
+        raw, changed = call_on_copies(backward_states, ("params", "x", "lengths"), p, x,
+                                      lengths)
     except Exception as err:
         return f"for {label} your code raised {type(err).__name__}: {err}"
-    got, problem = _array(got, "your states", (N, T, H), "(N, T, H)")
+    if changed:
+        return f"for {label}: {changed}"
+    got, problem = _array(raw, "your states", (N, T, H), "(N, T, H)")
     if problem:
         return f"for {label}: {problem}"
     right, unaligned, forward, flipped, flipped_unaligned = _backward_candidates(p, x, lengths)
@@ -510,6 +522,9 @@ def _backward_problem(backward_states, lengths, T, seed):
 
     if same(right):
         return None
+    note = float32_note(np.asarray(raw)[real], right[real], "your states")
+    if note:
+        return f"for {label}: {note}"
     bad = [n for n in range(N) if not same(right, [n])]
     good = [n for n in range(N) if n not in bad]
     worst = max(np.abs(got[n, :lengths[n]] - right[n, :lengths[n]]).max() for n in bad)
@@ -593,10 +608,17 @@ def _row_factors(got, want):
         if not nonzero.any() or np.any(g[~nonzero] != 0):
             return None
         r = g[nonzero] / w[nonzero]
-        if not np.allclose(r, r[0], rtol=1e-7):
+        if not np.allclose(r, r[0], rtol=1e-7, atol=0):
             return None
         factors.append(float(r[0]))
     return factors
+
+
+def _factors_text(factors):
+    """'[5, 3, 1, 2]': a factor of 1 (a right row, to float64 rounding) as 1, any other with
+    enough digits that it never prints as 1."""
+    return "[" + ", ".join("1" if math.isclose(f, 1.0, rel_tol=1e-9) else
+                           show_pair(f, 1.0, sig=4)[0] for f in factors) + "]"
 
 
 def check_mean_read(mean_read_forward, mean_read_backward, hint=False, cases=None):
@@ -613,10 +635,12 @@ def check_mean_read(mean_read_forward, mean_read_backward, hint=False, cases=Non
             dh_mean = rng.normal(size=(N, H))
             label = f"lengths {lengths.tolist()}, T = {T}"
             try:
-                out = mean_read_forward(h.copy(), lengths.copy())
+                out, changed = call_on_copies(mean_read_forward, ("h", "lengths"), h, lengths)
             except Exception as err:
                 return False, (f"for {label} mean_read_forward raised "
                                f"{type(err).__name__}: {err}")
+            if changed:
+                return False, f"for {label}, mean_read_forward: {changed}"
             if (msg := returned_nothing(out, "a tuple (h_mean, cache)")):
                 return False, f"mean_read_forward: {msg}"
             if not isinstance(out, tuple) or len(out) != 2:
@@ -630,6 +654,9 @@ def check_mean_read(mean_read_forward, mean_read_backward, hint=False, cases=Non
                                                                atol=1e-12)]
                 n = bad[0]
                 seen = f"for {label}, h_mean of row {n} (length {lengths[n]}) is not right"
+                note = float32_note(out[0], want, "the entries of your h_mean")
+                if note:
+                    return False, f"for {label}: {note}"
                 if np.allclose(got, h.mean(axis=1)):
                     return False, (f"{seen}: it equals the mean over all {T} steps, padded "
                                    "ones included; rows of length T are right")
@@ -638,15 +665,17 @@ def check_mean_read(mean_read_forward, mean_read_backward, hint=False, cases=Non
                 factors = _row_factors(got, want)
                 if factors:
                     return False, (f"{seen}: row by row, your h_mean is "
-                                   f"{[round(f, 4) for f in factors]} times the mean of the "
+                                   f"{_factors_text(factors)} times the mean of the "
                                    f"real states (the rows' lengths are {lengths.tolist()})")
                 return False, (f"{seen}: it differs from the mean of its real states by up to "
                                f"{np.abs(got[n] - want[n]).max():.3g}")
             try:
-                back = mean_read_backward(dh_mean.copy(), out[1])
+                back, changed = call_on_copies(mean_read_backward, ("dh_mean",), dh_mean, out[1])
             except Exception as err:
                 return False, (f"for {label} mean_read_backward raised "
                                f"{type(err).__name__}: {err}")
+            if changed:
+                return False, f"h_mean is right; for {label}, mean_read_backward: {changed}"
             dh, problem = _array(back, "dh", (N, T, H), "(N, T, H)")
             if problem:
                 return False, f"h_mean is right; for {label}: {problem}"
@@ -654,6 +683,9 @@ def check_mean_read(mean_read_forward, mean_read_backward, hint=False, cases=Non
             if np.allclose(dh, want_dh, rtol=1e-9, atol=1e-12):
                 continue
             seen = f"h_mean is right; for {label}, dh is not right"
+            note = float32_note(back, want_dh, "the entries of your dh")
+            if note:
+                return False, f"h_mean is right; for {label}: {note}"
             pads = np.argwhere((np.arange(T)[None, :] >= lengths[:, None])
                                & np.any(dh != 0, axis=-1))
             if len(pads):
@@ -671,7 +703,7 @@ def check_mean_read(mean_read_forward, mean_read_backward, hint=False, cases=Non
             factors = _row_factors(dh, want_dh)
             if factors:
                 return False, (f"{seen}: row by row, your dh is "
-                               f"{[round(f, 4) for f in factors]} times the gradient of the "
+                               f"{_factors_text(factors)} times the gradient of the "
                                f"mean at every real step (the rows' lengths are "
                                f"{lengths.tolist()})")
             n, t = np.unravel_index(np.argmax(np.abs(dh - want_dh).max(axis=-1)), (N, T))
