@@ -383,6 +383,7 @@ def test_the_ratio_follows_one_digits_rule():
 
     for right in (202.5, 202.9, 203.4, 203.49, 202.716, 203):
         assert check(right), right
+    assert "ratio = 202.49 is within 1%" in msg(check(202.49))  # not printed as 202.5
     for near in (202.49, 203.5, 201, 204.5):  # within 1%, not 203 to three digits
         m = msg(check(near))
         assert "within 1%" in m and "to three significant digits, rounded: check its digits" \

@@ -248,6 +248,30 @@ def test_shortcut_step_back_says_which_cases_are_off():
     assert "differs from the centred differences by up to" in off and "(entry [" in off
 
 
+def test_shortcut_step_back_reports_inputs_changed_in_place():
+    """A backward step that writes into what it is given spoils the arrays BPTT reads again:
+    the right values do not pass if dh, h, h_prev or W_hh were changed in place."""
+    def into_dh(dh, h, h_prev, W_hh):
+        dh += (dh * (1 - (h - h_prev) ** 2)) @ W_hh
+        return dh
+
+    def into_h(dh, h, h_prev, W_hh):
+        h -= h_prev  # now tanh(a_t)
+        return dh + (dh * (1 - h**2)) @ W_hh
+
+    def into_W(dh, h, h_prev, W_hh):
+        W_hh *= 1.0  # touching without changing is fine
+        return shortcut_step_back(dh, h, h_prev, W_hh)
+
+    assert step_msg(into_dh) == ("in a general case (N = 3, H = 4) your function changed `dh` "
+                                 "in place: after the call, 12 of its 12 entries differ from "
+                                 "what the check passed in")
+    assert "your function changed `h` in place" in step_msg(into_h)
+    assert nb05.check_shortcut_step_back(into_W)
+    assert np.allclose(into_dh(*(a.copy() for a in (np.ones((1, 2)), np.zeros((1, 2)),
+                                                     np.zeros((1, 2)), np.eye(2)))), 2.0)
+
+
 def test_shortcut_step_back_names_shapes_types_and_errors():
     short = step_msg(lambda dh, h, hp, W: shortcut_step_back(dh, h, hp, W)[:, :2])
     assert short == ("in a general case (N = 3, H = 4) your result has shape (3, 2); "
@@ -314,10 +338,13 @@ def test_shortcut_bounds_close_is_not_wrong_and_types_are_named():
     # digits enough to see that the value is not the bound
     assert "your high = 1.300001 is within 1%" in bounds_msg(lambda s: (1 - s, 1 + s + 1e-6))
     assert bounds_msg(lambda s: (1 - s + 1e-12, 1 + s), cases=[0.0]) == (
-        "for s = 0.0 your low = 1.000000000001 is above your high = 1.0")
-    single = "is the tightest bound rounded to float32 (single precision, about 7 digits)"
-    assert single in bounds_msg(lambda s: np.float32([1 - s, 1 + s]))
-    assert single in bounds_msg(lambda s: (float(np.float32(1 - s)), 1 + s))
+        "for s = 0.0 your low = 1.000000000001 is above your high = 1")
+    assert bounds_msg(lambda s: np.float32([1 - s, 1 + s])) == (
+        "for s = 0.3 your high = 1.29999995 is within 1% of the tightest bound; your high is a "
+        "float32 number: it agrees to about 7 significant digits (relative difference 3.7e-08); "
+        "this check compares at float64 precision, the precision of what it passes in")
+    assert "your low = 0.69999999 is within 1% of the tightest bound; your low is a float32 " \
+        "number" in bounds_msg(lambda s: (float(np.float32(1 - s)), 1 + s))
     assert "your function returned a dict (with the keys 'low', 'high'); it should return a " \
         "pair (low, high)" in bounds_msg(lambda s: {"low": 1 - s, "high": 1 + s})
     assert "returned 3 values" in bounds_msg(lambda s: (0, 1, 2))
@@ -416,8 +443,8 @@ def test_thresholds_say_what_each_value_allows():
         "longer than 0.5")
     assert "must be positive" in thresholds_msg(-10, 0.05, 0.0025)
     assert thresholds_msg(10, 10, 0.0025) == (
-        "norm_limit is right; at value_limit = 10.0 a gradient with all 40,000 entries at the "
-        "limit passes unchanged; its norm is 2000.0 and its step 100.0 long, longer than 0.5")
+        "norm_limit is right; at value_limit = 10 a gradient with all 40,000 entries at the "
+        "limit passes unchanged; its norm is 2000 and its step 100 long, longer than 0.5")
     by_p = thresholds_msg(10, 10 / 40_000, 0.0025)  # divided by P, not by its root
     assert by_p == ("norm_limit is right; at value_limit = 0.00025 no step is longer than "
                     "0.0025: that keeps every step within 0.5, but so does a larger limit")
@@ -461,6 +488,8 @@ def test_the_limits_pass_at_or_below_the_safe_value_and_round_to_it():
     assert "norm_limit = 10.0001" in tiny and "step 0.500005 long, longer than 0.5" in tiny
     assert "at value_limit = 0.05004 a gradient with all 40,000 entries" in thresholds_msg(
         10, 0.05004, 0.0025)
+    # a near miss prints with the digits that tell it from the limit (0.04995 would pass)
+    assert "value_limit = 0.049949 is within 1%" in thresholds_msg(10, 0.049949, 0.0025)
     for low in (9.994, 0.04994):  # below, and not the limit to three digits
         values = (low, 0.05, 0.0025) if low > 1 else (10, low, 0.0025)
         assert "within 1%" in thresholds_msg(*values)

@@ -416,6 +416,38 @@ def test_the_peephole_check_reports_code_that_raises_and_odd_returns():
     assert "array 7 of the 7 you returned is not an array of numbers (dict)" in repr(odd)
 
 
+def test_the_peephole_check_reports_inputs_and_cache_changed_in_place():
+    """dc += ... in the backward step, or a cache entry overwritten, spoils the arrays the
+    loop over the steps reads again: reported even when the gradients are right."""
+    def into_dc(dh, dc, cache):
+        right = peephole_backward(dh, dc.copy(), cache)
+        dc += 1.0
+        return right
+
+    def into_cache(dh, dc, cache):
+        right = peephole_backward(dh, dc, cache)
+        cache[7][:] = 0.0  # c
+        return right
+
+    assert msg(nb08.check_peephole_backward(into_dc)) == (
+        "with N = 3, D = 2, H = 4: your function changed `dc` in place: after the call, 12 of "
+        "its 12 entries differ from what the check passed in")
+    assert msg(nb08.check_peephole_backward(into_cache)).endswith(
+        "your function changed `cache[7]` in place: after the call, 12 of its 12 entries "
+        "differ from what the check passed in (cache[7] is c)")
+
+
+def test_the_keras_check_reports_arrays_changed_in_place():
+    def reorder_in_place(kernel, recurrent_kernel, bias):
+        W_x, W_h, b_x, b_h = keras_to_rnnlib(kernel, recurrent_kernel, bias)
+        bias[:] = np.stack([b_x, b_h])  # Keras's own bias, overwritten with rnnlib's
+        return W_x, W_h, bias[0], bias[1]
+
+    assert msg(nb08.check_keras_gru(reorder_in_place)) == (
+        "with D = 2, H = 3 your function changed `bias` in place: after the call, 12 of its 18 "
+        "entries differ from what the check passed in")
+
+
 def half_lives_message(k, b):
     r = nb08.check_half_lives(k, b)
     assert not r
@@ -434,6 +466,8 @@ def test_three_significant_digits_are_compared_after_rounding():
     assert nb08.check_half_lives(2.2149, 3.5349) and nb08.check_half_lives(2.205, 3.525)
     for k, b in [(2.215, B24), (2.2049, B24), (K1, 3.535), (K1, 3.5249)]:
         assert "within 1% of" in half_lives_message(k, b), (k, b)
+    # printed with the digits that show why (3.525 would pass)
+    assert "bias_24 = 3.52499 is within 1%" in half_lives_message(K1, 3.52499)
 
 
 def test_the_half_lives_say_what_the_answer_gives():

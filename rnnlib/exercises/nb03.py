@@ -20,7 +20,7 @@ import numpy as np
 from ..gradcheck import GRAD_TOL
 from ..layers import affine_backward, affine_forward, rnn_forward
 from ..losses import bce_with_logits_loss
-from ._common import run_check, same_to_digits
+from ._common import run_check, same_to_digits, show_pair, times
 
 
 def _number(value, name):
@@ -73,10 +73,6 @@ def _constant_ratio(got, expected):
         return None
     c = float(got @ expected) / scale
     return c if np.allclose(got, c * expected, rtol=1e-6, atol=1e-12) else None
-
-
-def _times(c):
-    return "-1 times" if math.isclose(c, -1.0) else f"{c:.4g} times"
 
 
 # ---------------------------------------------------------------- exercise 1
@@ -156,7 +152,7 @@ def _squared_function_problem(squared_error_grad, cases):
         if c is not None:
             if c == 0:
                 return f"{where}your gradient is 0 in every entry: {seen}"
-            return (f"{where}your gradient is {_times(c)} the centred difference in every "
+            return (f"{where}your gradient is {times(c)} the centred difference in every "
                     f"entry: {seen}")
         same = [k for k in range(N) if zs[k] == ys[k]]
         if same and all(abs(got[k]) < 1e-12 for k in same):
@@ -196,13 +192,8 @@ def check_squared_error_grad(squared_error_grad, cancels, ratio, hint=False, cas
     (True or False), and the ratio of BCE's gradient to it at z = 6, y = 0 (three significant
     digits)."""
     cases = SQUARED_CASES if cases is None else cases
-    stage = ["function"]  # which part the learner is at, for the hints
 
-    def check():
-        problem = _squared_function_problem(squared_error_grad, cases)
-        if problem:
-            return False, problem
-        stage[0] = "answers"
+    def answers():  # cancels and ratio, once the function is right
         flag, problem = _flag(cancels, "cancels")
         if problem:
             return False, "squared_error_grad is right; " + problem
@@ -223,6 +214,8 @@ def check_squared_error_grad(squared_error_grad, cancels, ratio, hint=False, cas
                           "the cross-entropy cancels it")
         first = f"squared_error_grad and cancels are right; ratio = {got:.4g}"
         if abs(got - true) <= 0.01 * true:
+            first = ("squared_error_grad and cancels are right; ratio = "
+                     + show_pair(got, true)[0])  # digits enough to tell it from the ratio
             return False, (f"{first} is within 1% of the ratio of the two gradients at z = 6, "
                            "but not equal to it to three significant digits, rounded: check "
                            "its digits")
@@ -234,11 +227,13 @@ def check_squared_error_grad(squared_error_grad, cancels, ratio, hint=False, cas
         return False, (f"{first} is not the ratio of the two gradients' sizes at z = 6, y = 0 "
                        "(N = 1)")
 
-    result = run_check(hint, "squared_error_grad", check, hint=SQUARED_HINTS["function"])
-    if result.ok or stage[0] == "function":
-        return result
-    return run_check(hint, "squared_error_grad", lambda: (False, result.message),
-                     hint=SQUARED_HINTS["answers"])
+    def check():
+        problem = _squared_function_problem(squared_error_grad, cases)
+        if problem:
+            return False, problem
+        return (*answers(), SQUARED_HINTS["answers"])  # the hints of the part reached
+
+    return run_check(hint, "squared_error_grad", check, hint=SQUARED_HINTS["function"])
 
 
 # ---------------------------------------------------------------- exercise 2
@@ -367,7 +362,7 @@ def _leaky_observed(T, got, expected):
             text += ", each" if len(off) > 1 else ","
         else:
             text += ", and " + _join(scaled) + (" is" if len(scaled) == 1 else " are each")
-        text += f" {_times(ratios[scaled[0]])} the finite difference"
+        text += f" {times(ratios[scaled[0]])} the finite difference"
     if "dx" in off and T > 1:
         wrong = [t + 1 for t in range(T) if not _close(got["dx"][:, t], expected["dx"][:, t])]
         right = [t + 1 for t in range(T) if t + 1 not in wrong]
@@ -486,6 +481,7 @@ def _measurement_problem(measured):
             continue
         first = f"the measured {kind} error you give, {values[k]:.3g},"
         if abs(values[k] - true[k]) <= 0.01 * true[k]:
+            first = f"the measured {kind} error you give, {show_pair(values[k], true[k])[0]},"
             return (f"{first} is within 1% of |{kind} quotient - tanh'({w:g})| {where}, but not "
                     "equal to it to two significant digits, rounded: check its digits")
         if abs(values[k] - true[1 - k]) <= 0.01 * true[1 - k]:

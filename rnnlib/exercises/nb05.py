@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-from ._common import run_check, same_to_digits
+from ._common import call_on_copies, float32_note, run_check, same_to_digits, show_pair
 
 
 def _number(value, name):
@@ -50,8 +50,9 @@ def _about(x, y):
     return abs(x - y) <= 0.01 * abs(y)
 
 
-def _close_but(name, x):
-    return (f"{name} = {x:.4g} is within 1% of the value asked for, but not equal to it to "
+def _close_but(name, x, true):
+    shown = show_pair(x, true)[0]  # digits enough to tell it from the value asked for
+    return (f"{name} = {shown} is within 1% of the value asked for, but not equal to it to "
             "three significant digits, rounded: check its digits")
 
 
@@ -126,10 +127,13 @@ def check_shortcut_step_back(shortcut_step_back, hint=False, cases=None):
             case = _shortcut_case(N, H, kind, seed)
             label = f"{_CASE_NAMES[kind]} (N = {N}, H = {H})"
             try:
-                got = shortcut_step_back(case["dh"].copy(), case["h"].copy(),
-                                         case["h_prev"].copy(), case["W_hh"].copy())
+                got, changed = call_on_copies(shortcut_step_back, ("dh", "h", "h_prev", "W_hh"),
+                                              case["dh"], case["h"], case["h_prev"],
+                                              case["W_hh"])
             except Exception as err:  # name the case: W_hh = 0 or N = 1 are the usual traps
                 return False, f"in {label} your code raised {type(err).__name__}: {err}"
+            if changed:  # a backward step that overwrites what it is given spoils BPTT's loop
+                return False, f"in {label} {changed}"
             if got is None or got is Ellipsis:
                 return False, (f"your function returned {got!r}; it should return "
                                "dL/dh_{t-1}, an (N, H) array")
@@ -174,17 +178,6 @@ def check_shortcut_step_back(shortcut_step_back, hint=False, cases=None):
 
 # ---------------------------------------------------------------- exercise 2
 
-
-def _single_precision(given, value, true):
-    """``given`` (the learner's own object) is float32 or float16, or ``value`` is ``true``
-    rounded to float32."""
-    if np.asarray(given).dtype in (np.float32, np.float16):
-        return True
-    return value != true and float(np.float32(true)) == value
-
-
-def _shown(*numbers):  # PLACEHOLDER until _common has the shared way to print close numbers
-    return tuple(repr(float(x)) for x in numbers)
 
 BOUND_CASES = [0.3, 0.0, 0.6]  # s, the largest singular value of W_hh
 
@@ -258,7 +251,7 @@ def check_shortcut_bounds(shortcut_bounds, hint=False, cases=None):
             if problem:
                 return False, problem
             if low > high:
-                shown_low, shown_high = _shown(low, high)
+                shown_low, shown_high = show_pair(low, high)
                 return False, (f"for s = {s} your low = {shown_low} is above your high = "
                                f"{shown_high}")
             true_low, true_high = 1 - s, 1 + s
@@ -270,11 +263,11 @@ def check_shortcut_bounds(shortcut_bounds, hint=False, cases=None):
                                                  (ok_low, "low", low, true_low, pair[0])):
                 if ok or not true or not _about(value, true):
                     continue
-                shown = _shown(value, true)[0]
-                if _single_precision(given, value, true):
-                    return False, (f"for s = {s} your {name} = {shown} is the tightest bound "
-                                   "rounded to float32 (single precision, about 7 digits); the "
-                                   "check compares in float64, NumPy's default")
+                shown = show_pair(value, true)[0]
+                note = float32_note(given, true, f"your {name}")
+                if note:
+                    return False, (f"for s = {s} your {name} = {shown} is within 1% of the "
+                                   f"tightest bound; {note}")
                 return False, (f"for s = {s} your {name} = {shown} is within 1% of the "
                                "tightest bound, but not equal to it: a bound that holds for "
                                "every state is an exact number, not a measured one")
@@ -413,7 +406,8 @@ def _sigma_seen(key, W, sigma, true):
     if same_to_digits(sigma, true**2):
         return f"{first} is the largest eigenvalue of W^T W"
     if _about(sigma, true):
-        return f"{first} {_CLOSE}"
+        shown = show_pair(sigma, true)[0]
+        return f"the largest singular value you give for {key}, {shown}, {_CLOSE}"
     if sigma < true:
         return (f"{first} is smaller than what one step does: the check found a gradient that "
                 "one step stretches more")
@@ -428,7 +422,7 @@ def _rho_seen(key, W, rho, true):
     if np.iscomplexobj(eig) and np.any(eig.imag) and same_to_digits(rho, eig.real.max()):
         return f"{first} is the real part of its eigenvalues, which are complex"
     if _about(rho, true):
-        return f"{first} {_CLOSE}"
+        return f"the spectral radius you give for {key}, {show_pair(rho, true)[0]}, {_CLOSE}"
     return (f"{first} is not the largest size (absolute value) of any of its eigenvalues, to "
             "three significant digits")
 
@@ -448,53 +442,54 @@ FATE_HINTS = (
     "steps?")
 
 
+def _fates_seen(fates):
+    """(ok, message) for the four words, once the numbers are right."""
+    if not isinstance(fates, dict) or set(fates) != set(FATE_MATRICES):
+        return False, ("numbers are right; fates should be a dict with the keys 'A', 'B', "
+                       "'C' and 'D', one word for each matrix")
+    wrong = []
+    for key, W in FATE_MATRICES.items():
+        word, problem = _word(fates[key], key)
+        if problem:
+            return False, "numbers are right; " + problem
+        fate, one, far = _observed_fate(W)
+        if word != fate:
+            wrong.append((key, word, fate, one, far))
+    if not wrong:
+        return True, ("A has eigenvalues 0.5 and 0.6, yet one step stretches some gradient "
+                      "1.42-fold (its largest singular value); B's entries are all below 1, "
+                      "yet its eigenvalue 1.1 makes the gradient explode; C's largest "
+                      "singular value is 0.945; D is 0.95 times a rotation, so every "
+                      "gradient shrinks by exactly 0.95 per step")
+    key, word, fate, (stretch, u), (long_run, u_far) = wrong[0]
+    count = f"numbers are right; {len(FATE_MATRICES) - len(wrong)} of 4 fates right; "
+    said = f"with {key} you said {word!r}, but "
+    if fate == "explodes":
+        return False, (f"{count}{said}the gradient u = {_vector(u_far)} is "
+                       f"{long_run:.3g} times longer after {_LONG} steps")
+    if word == "explodes":
+        return False, (f"{count}{said}every gradient has shrunk after {_LONG} steps: none "
+                       f"keeps more than {long_run:.2g} of its length")
+    if fate == "grows first":
+        return False, (f"{count}{said}the gradient u = {_vector(u)} grows to "
+                       f"{stretch:.3g} times its length in the first step")
+    return False, (f"{count}{said}no gradient grows in any step: the most one step "
+                   f"stretches any gradient is {stretch:.3g} times")
+
+
 def check_fates(numbers, fates, hint=False):
     """Exercise 3: numbers = {"A": (largest singular value, spectral radius), ...} (three
     significant digits) and fates = {"A": ..., "B": ..., "C": ..., "D": ...}, each "vanishes",
     "grows first" or "explodes", for the gradient u W^k of FATE_MATRICES (linear regime)."""
-    stage = ["numbers"]
 
     def check():
         problem = _numbers_problem(numbers)
         if problem:
             return False, problem
-        stage[0] = "fates"
-        if not isinstance(fates, dict) or set(fates) != set(FATE_MATRICES):
-            return False, ("numbers are right; fates should be a dict with the keys 'A', 'B', "
-                           "'C' and 'D', one word for each matrix")
-        wrong = []
-        for key, W in FATE_MATRICES.items():
-            word, problem = _word(fates[key], key)
-            if problem:
-                return False, "numbers are right; " + problem
-            fate, one, far = _observed_fate(W)
-            if word != fate:
-                wrong.append((key, word, fate, one, far))
-        if not wrong:
-            return True, ("A has eigenvalues 0.5 and 0.6, yet one step stretches some gradient "
-                          "1.42-fold (its largest singular value); B's entries are all below 1, "
-                          "yet its eigenvalue 1.1 makes the gradient explode; C's largest "
-                          "singular value is 0.945; D is 0.95 times a rotation, so every "
-                          "gradient shrinks by exactly 0.95 per step")
-        key, word, fate, (stretch, u), (long_run, u_far) = wrong[0]
-        count = f"numbers are right; {len(FATE_MATRICES) - len(wrong)} of 4 fates right; "
-        said = f"with {key} you said {word!r}, but "
-        if fate == "explodes":
-            return False, (f"{count}{said}the gradient u = {_vector(u_far)} is "
-                           f"{long_run:.3g} times longer after {_LONG} steps")
-        if word == "explodes":
-            return False, (f"{count}{said}every gradient has shrunk after {_LONG} steps: none "
-                           f"keeps more than {long_run:.2g} of its length")
-        if fate == "grows first":
-            return False, (f"{count}{said}the gradient u = {_vector(u)} grows to "
-                           f"{stretch:.3g} times its length in the first step")
-        return False, (f"{count}{said}no gradient grows in any step: the most one step "
-                       f"stretches any gradient is {stretch:.3g} times")
+        ok, message = _fates_seen(fates)
+        return ok, message, FATE_HINTS  # the hints of the part reached
 
-    result = run_check(hint, "fates", check, hint=NUMBERS_HINTS)
-    if result.ok or stage[0] == "numbers":
-        return result
-    return run_check(hint, "fates", lambda: (False, result.message), hint=FATE_HINTS)
+    return run_check(hint, "fates", check, hint=NUMBERS_HINTS)
 
 
 # ---------------------------------------------------------------- exercise 4
@@ -535,13 +530,13 @@ def check_thresholds(norm_limit, value_limit, shortest_step, hint=False):
         if m <= 0:
             return False, f"norm_limit = {m:.4g}: a threshold on a norm must be positive"
         if _too_long(lr * m, longest):  # beyond the safe limit, however little
-            shown_m, shown_step = _shown(m, true_norm)[0], _shown(lr * m, longest)[0]
+            shown_m, shown_step = show_pair(m, true_norm)[0], show_pair(lr * m, longest)[0]
             return False, (f"with norm_limit = {shown_m} a gradient of norm {shown_m} passes "
                            f"unclipped and makes a step {shown_step} long, longer than "
                            f"{longest}")
         if not same_to_digits(m, true_norm):
             if _about(m, true_norm):
-                return False, _close_but("norm_limit", m)
+                return False, _close_but("norm_limit", m, true_norm)
             return False, (f"with norm_limit = {m:.4g} no step is longer than {lr * m:.4g}: "
                            f"that keeps every step within {longest}, but so does a larger "
                            "threshold")
@@ -550,21 +545,21 @@ def check_thresholds(norm_limit, value_limit, shortest_step, hint=False):
             return False, f"{before}value_limit = {c:.4g}: a limit must be positive"
         widest = c * math.sqrt(P)  # every entry at the limit
         if _too_long(lr * widest, longest):
-            shown_c = _shown(c, true_value)[0]
+            shown_c = show_pair(c, true_value)[0]
             return False, (f"{before}at value_limit = {shown_c} a gradient with all {P:,} "
                            f"entries at the limit passes unchanged; its norm is "
-                           f"{_shown(widest, true_norm)[0]} and its step "
-                           f"{_shown(lr * widest, longest)[0]} long, longer than {longest}")
+                           f"{show_pair(widest, true_norm)[0]} and its step "
+                           f"{show_pair(lr * widest, longest)[0]} long, longer than {longest}")
         if not same_to_digits(c, true_value):
             if _about(c, true_value):
-                return False, before + _close_but("value_limit", c)
+                return False, before + _close_but("value_limit", c, true_value)
             return False, (f"{before}at value_limit = {c:.4g} no step is longer than "
                            f"{lr * widest:.4g}: that keeps every step within {longest}, but so "
                            "does a larger limit")
         before = "both limits are right; "
         if not same_to_digits(short, true_short):
             if _about(short, true_short):
-                return False, before + _close_but("shortest_step", short)
+                return False, before + _close_but("shortest_step", short, true_short)
             if short <= 0:
                 return False, (f"{before}a step of {short:.4g} would need a clipped gradient "
                                "of length 0 or less, but clipping never sets a nonzero entry "

@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from ._common import run_check, same_to_digits
+from ._common import call_on_copies, run_check, same_to_digits, show_pair
 
 
 def _sigmoid(z):
@@ -159,11 +159,25 @@ def _expected_grads(jac, dh, dc):
             for J_h, J_c in jac.values()]
 
 
+CACHE_NAMES = ("x", "h_prev", "c_prev", "i", "f", "g", "o", "c", "tc", "W_x", "W_h", "p")
+
+
 def _run_backward(fn, inputs, dh, dc):
-    """(list of 7 arrays, None) or (None, what is wrong), from a fresh cache and copies."""
+    """(list of 7 arrays, None) or (None, what is wrong), from a fresh cache, on copies: an
+    input or cache entry the function changes in place is named."""
     _, _, cache = peephole_step_forward(**{k: v.copy() for k, v in inputs.items()})
-    answer, problem = _arrays(fn(dh.copy(), dc.copy(), cache), 7,
-                              "the seven gradients " + ", ".join(PEEPHOLE_GRADS))
+
+    def with_cache(dh, dc, *entries):  # the cache's entries one by one, to name a changed one
+        return fn(dh, dc, tuple(entries))
+
+    names = ("dh", "dc", *(f"cache[{k}]" for k in range(len(cache))))
+    result, changed = call_on_copies(with_cache, names, dh, dc, *cache)
+    if changed:
+        for k, name in enumerate(CACHE_NAMES):  # say which of the step's arrays that is
+            if f"`cache[{k}]`" in changed:
+                changed += f" (cache[{k}] is {name})"
+        return None, changed
+    answer, problem = _arrays(result, 7, "the seven gradients " + ", ".join(PEEPHOLE_GRADS))
     if problem:
         return None, problem
     for name, got, x_name in zip(PEEPHOLE_GRADS, answer, PEEPHOLE_INPUTS, strict=True):
@@ -308,8 +322,9 @@ def _bias_for(steps):
     return -math.log(2.0 ** (1.0 / steps) - 1.0)
 
 
-def _near_miss(name, x, what, before=""):
-    return (f"{before}{name} = {x:.4g} is within 1% of {what}, but not equal to it to three "
+def _near_miss(name, x, true, what, before=""):
+    shown = show_pair(x, true)[0]  # digits enough to tell it from the value asked for
+    return (f"{before}{name} = {shown} is within 1% of {what}, but not equal to it to three "
             "significant digits, rounded: check its digits")
 
 
@@ -328,7 +343,7 @@ def check_half_lives(half_life_bias_1, bias_24, hint=False):
             return False, problem
         if not same_to_digits(k, life):
             if _about(k, life):
-                return False, _near_miss("half_life_bias_1", k, "the half-life of a forget "
+                return False, _near_miss("half_life_bias_1", k, life, "the half-life of a forget "
                                          "gate that starts with bias 1")
             if k <= 0:
                 return False, (f"half_life_bias_1 = {k:.4g}: a half-life is a number of steps "
@@ -339,7 +354,7 @@ def check_half_lives(half_life_bias_1, bias_24, hint=False):
                            "(bias_24 is checked once this is right)")
         if not same_to_digits(b, bias):
             if _about(b, bias):
-                return False, _near_miss("bias_24", b, "the bias whose half-life is 24 "
+                return False, _near_miss("bias_24", b, bias, "the bias whose half-life is 24 "
                                          f"steps (your bias gives {_half_life(b):.3g} steps)",
                                          "half_life_bias_1 is right; ")
             if 0 < b < 1:
@@ -480,7 +495,6 @@ def check_cell_path(bias_24, prediction_24, cell_paths, hint=False):
     below or equal to one half, to three digits?) and cell_paths, (seeds 0 to 4, 16
     sequences, 16 units), the product of each unit's 24 forget gates in the untrained recall
     LSTMs started with forget bias bias_24."""
-    stage = ["measure"]
 
     def check():
         b, problem = _number(bias_24, "bias_24")
@@ -497,21 +511,17 @@ def check_cell_path(bias_24, prediction_24, cell_paths, hint=False):
         products = _forget_gates(b).prod(axis=1)  # (5, N, H): the cell path of every unit
         if not _same(paths, products):
             return False, _paths_seen(paths, b)
-        stage[0] = "predict"
         mean = float(products.mean())
         seen = ("equal" if same_to_digits(mean, 0.5) else "below" if mean < 0.5 else "above")
-        if word != seen:
+        if word != seen:  # the prediction's own hints from here on
             return False, (f"cell_paths are right, and their mean, {mean:.3g}, is {seen} one "
-                           f"half to three digits; your prediction was {word!r}")
+                           f"half to three digits; your prediction was {word!r}"), \
+                CELL_PATH_HINTS["predict"]
         return True, (f"cell_paths match the runs, and your prediction too: on average the "
                       f"cell path keeps {mean:.3g}; single units keep from "
                       f"{products.min():.2f} to {products.max():.2f}")
 
-    result = run_check(hint, "cell_path", check, hint=CELL_PATH_HINTS["measure"])
-    if result.ok or stage[0] == "measure":
-        return result
-    return run_check(hint, "cell_path", lambda: (False, result.message),
-                     hint=CELL_PATH_HINTS["predict"])
+    return run_check(hint, "cell_path", check, hint=CELL_PATH_HINTS["measure"])
 
 
 # ---------------------------------------------------------------- exercise 3
@@ -684,10 +694,13 @@ def check_keras_gru(keras_gru_to_rnnlib, hint=False, cases=None):
             x, h0 = rng.normal(size=(N, T, D)), rng.uniform(-0.5, 0.5, (N, H))
             h_keras = keras_gru_forward(x, h0, kernel, recurrent_kernel, bias)
             try:
-                answer = keras_gru_to_rnnlib(kernel.copy(), recurrent_kernel.copy(),
-                                             bias.copy())
+                answer, changed = call_on_copies(keras_gru_to_rnnlib,
+                                                 ("kernel", "recurrent_kernel", "bias"),
+                                                 kernel, recurrent_kernel, bias)
             except Exception as err:
                 return False, f"with {where} your code raised {type(err).__name__}: {err}"
+            if changed:  # Keras's arrays belong to the layer: a conversion reads them only
+                return False, f"with {where} {changed}"
             got, problem = _arrays(answer, 4, "the four arrays W_x, W_h, b_x, b_h")
             if problem:
                 return False, f"with {where}: {problem}"
