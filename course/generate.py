@@ -323,7 +323,8 @@ def execute(nb, folder):
 
 def with_navigation(made):
     """Put {path in notebooks/: notebook} through course.py, in a copy of notebooks/;
-    return {path: text as course.py writes it}."""
+    return {path: text as course.py writes it}, with the style sheet course.py writes for
+    each notebook's slides (<notebook>.css) beside it."""
     tool = load_course_tool()
     with tempfile.TemporaryDirectory() as tmp:
         copy_root = Path(tmp) / "notebooks"
@@ -332,8 +333,26 @@ def with_navigation(made):
             nbformat.write(nb, copy_root / path.relative_to(NOTEBOOKS))
         with contextlib.redirect_stdout(io.StringIO()):  # its "updated: ..." lines
             tool.main(["--dir", str(copy_root)])
-        return {path: (copy_root / path.relative_to(NOTEBOOKS)).read_text(encoding="utf-8")
-                for path in made}
+        files = {}
+        for path in made:
+            for made_path in (path, path.with_suffix(".css")):
+                copy = copy_root / made_path.relative_to(NOTEBOOKS)
+                if copy.exists():
+                    files[made_path] = copy.read_text(encoding="utf-8")
+        return files
+
+
+def with_stored_outputs(made):
+    """Give the unexecuted notebooks of `made` the outputs of the committed ones, cell by cell
+    (course.py sizes the slides from the outputs, so that --check decides as the run did)."""
+    for path, nb in made.items():
+        if not path.exists():
+            continue
+        stored = {c.get("id"): c for c in nbformat.read(path, as_version=4).cells}
+        for cell in nb.cells:
+            old = stored.get(cell.get("id"))
+            if cell.cell_type == "code" and old is not None and old.cell_type == "code":
+                cell.outputs = old.outputs
 
 
 def generated(name, run=True):
@@ -344,6 +363,8 @@ def generated(name, run=True):
     if run:
         for path, nb in made.items():
             execute(nb, path.parent)
+    else:
+        with_stored_outputs(made)
     files = with_navigation(made)
     variant = f"{name}{IMPLEMENT}"
     files[HERE / "source" / variant / f"{variant}.ipynb"] = nbformat.writes(
@@ -370,7 +391,12 @@ def stale_files(only=(), releases=True):
     names = lessons(only)
     for name in names:
         for path, text in generated(name, run=False).items():
-            if not path.exists() or decided(path.read_text(encoding="utf-8")) != decided(text):
+            if not path.exists():
+                stale.append(path)
+            elif path.suffix != ".ipynb":
+                if path.read_text(encoding="utf-8") != text:
+                    stale.append(path)
+            elif decided(path.read_text(encoding="utf-8")) != decided(text):
                 stale.append(path)
             if path.is_relative_to(HERE):
                 variants[path] = text
@@ -398,6 +424,11 @@ def start_source(nn):
         cells = []
         for cell in nbformat.read(path, as_version=4).cells:
             if cell.source.lstrip().startswith(marker):
+                continue
+            notes_of = cell.metadata.get("slideshow", {}).get("notes_of")
+            if notes_of and cells and cells[-1].get("id") == notes_of:
+                # course.py cut this from the cell before it for the slides: one cell again
+                cells[-1].source = cells[-1].source.rstrip() + "\n\n" + cell.source
                 continue
             cell.metadata.pop("slideshow", None)
             cell.metadata.pop("execution", None)

@@ -21,7 +21,7 @@ import numpy as np
 from ._checks import check_array, check_positive, validated
 from .diagnostics import grad_norms_by_distance
 
-# Five frames (each an embedded PNG of about 35 kB), from "must vanish" to "can explode".
+# Five frames (each an embedded PNG of about 40 kB), from "must vanish" to "can explode".
 DEFAULT_SIGMAS = (0.5, 1.0, 1.4, 1.8, 2.6)
 
 
@@ -51,7 +51,7 @@ def scale_to_sigma_max(W, sigma):
     return W * factor, float(np.max(np.abs(np.linalg.eigvals(W)))) * factor
 
 
-def _curves_args(W_hh, W_xh, x, sigmas=DEFAULT_SIGMAS, interval=700, dpi=64):
+def _curves_args(W_hh, W_xh, x, sigmas=DEFAULT_SIGMAS, interval=700, dpi=100):
     dims = {}
     check_array("W_hh", W_hh, "H H", dims)
     check_array("W_xh", W_xh, "H D", dims)
@@ -88,7 +88,7 @@ def _verdict(sigma, rho):
 
 
 @validated(_curves_args)
-def sigma_animation(W_hh, W_xh, x, sigmas=DEFAULT_SIGMAS, interval=700, dpi=64):
+def sigma_animation(W_hh, W_xh, x, sigmas=DEFAULT_SIGMAS, interval=700, dpi=100):
     """A matplotlib animation with one frame per largest singular value.
 
     Each frame draws the measured gradient norm against distance k (log scale), the bound
@@ -97,7 +97,11 @@ def sigma_animation(W_hh, W_xh, x, sigmas=DEFAULT_SIGMAS, interval=700, dpi=64):
 
     Inputs:
     - W_hh, W_xh, x, sigmas: as for ``sigma_curves``.
-    - interval: milliseconds per frame when the player runs; dpi: resolution of the frames.
+    - interval: milliseconds per frame when the player runs; dpi: resolution of the frames
+      (at 100 and the course's style file, notebooks/matplotlibrc, the text of a frame shown
+      at its own size is 18 px high, readable on a projector).
+
+    The text takes its sizes from matplotlib's settings (the course's style file).
 
     Returns a tuple of:
     - anim: matplotlib.animation.FuncAnimation (call ``anim.to_jshtml()`` for the player).
@@ -115,19 +119,20 @@ def sigma_animation(W_hh, W_xh, x, sigmas=DEFAULT_SIGMAS, interval=700, dpi=64):
     drawn = 10.0 ** np.round(np.log10(np.maximum(norms, 1e-300)), 6)
     rhos = np.round(rhos, 9)
 
-    fig, ax = plt.subplots(figsize=(6.4, 3.6), dpi=dpi)
+    fig, ax = plt.subplots(figsize=(8, 3.8), dpi=dpi)
     (measured,) = ax.semilogy(k, drawn[0], lw=2, label=r"measured $\|\partial L_k/\partial h_0\|$")
     (bound,) = ax.semilogy(k, sigmas[0] ** k, "--", label=r"$\sigma_{\max}^k$: bound at every k")
     (linear,) = ax.semilogy(k, rhos[0] ** k, ":", label=r"$\rho^k$: long-run rate, linear case")
-    ax.set(xlabel="distance k (steps)", ylabel="gradient norm", ylim=(1e-20, 1e12))
-    ax.legend(loc="lower left", fontsize=8)
+    # Up to 1e30, so that the upper left corner is free in every frame: the legend goes there.
+    ax.set(xlabel="distance k (steps)", ylabel="gradient norm", ylim=(1e-20, 1e30))
+    ax.legend(loc="upper left")
 
     def draw(i):
         measured.set_ydata(drawn[i])
         bound.set_ydata(sigmas[i] ** k)
         linear.set_ydata(rhos[i] ** k)
         ax.set_title(rf"$\sigma_{{\max}}$ {sigmas[i]:.2f}, radius {rhos[i]:.2f}: "
-                     f"{_verdict(sigmas[i], rhos[i])}", fontsize=10)
+                     f"{_verdict(sigmas[i], rhos[i])}")
         return measured, bound, linear
 
     draw(0)
@@ -137,19 +142,46 @@ def sigma_animation(W_hh, W_xh, x, sigmas=DEFAULT_SIGMAS, interval=700, dpi=64):
     return anim, norms
 
 
-# Font Awesome classes used by matplotlib's player, and the character that replaces each.
-_ICONS = {"fa-minus": "&minus;", "fa-fast-backward": "&#x23EE;", "fa-step-backward": "&#x23F4;|",
-          "fa-play fa-flip-horizontal": "&#x23F4;", "fa-pause": "&#x23F8;", "fa-play": "&#x23F5;",
-          "fa-step-forward": "|&#x23F5;", "fa-fast-forward": "&#x23ED;", "fa-plus": "+"}
+# Font Awesome classes used by matplotlib's player, and the drawing (SVG, 16 x 16) that replaces
+# each: shapes need no font, so the buttons show on any machine, offline and in the slideshow.
+_TRIANGLE_RIGHT, _TRIANGLE_LEFT = "M4 2 13 8 4 14Z", "M12 2 3 8 12 14Z"
+_ICONS = {
+    "fa-minus": '<rect x="2" y="7" width="12" height="2"/>',
+    "fa-fast-backward": '<rect x="1" y="2" width="2" height="12"/><path d="M9 2 3 8 9 14Z"/>'
+                        '<path d="M15 2 9 8 15 14Z"/>',
+    "fa-step-backward": '<rect x="2" y="2" width="2" height="12"/><path d="M13 2 5 8 13 14Z"/>',
+    "fa-play fa-flip-horizontal": f'<path d="{_TRIANGLE_LEFT}"/>',
+    "fa-pause": '<rect x="3" y="2" width="3.5" height="12"/><rect x="9.5" y="2" width="3.5"'
+                ' height="12"/>',
+    "fa-play": f'<path d="{_TRIANGLE_RIGHT}"/>',
+    "fa-step-forward": '<path d="M3 2 11 8 3 14Z"/><rect x="12" y="2" width="2" height="12"/>',
+    "fa-fast-forward": '<path d="M1 2 7 8 1 14Z"/><path d="M7 2 13 8 7 14Z"/>'
+                       '<rect x="13" y="2" width="2" height="12"/>',
+    "fa-plus": '<rect x="2" y="7" width="12" height="2"/><rect x="7" y="2" width="2" height="12"/>',
+}
+
+# The player's own layout, for its element only: the slider as wide as the frames, buttons and
+# labels in the size of the text around them (22 px in the slideshow, whose style sets it).
+_PLAYER_STYLE = """<style>
+#{box} .animation {{ font-size: inherit; }}
+#{box} .animation img {{ max-width: 100%; }}
+#{box} input[type=range].anim-slider {{ width: 100%; height: 1.2em; }}
+#{box} .anim-buttons button {{ width: 2.4em; height: 1.9em; padding: 0.25em; font: inherit;
+  color: #222; vertical-align: middle; }}
+#{box} .anim-buttons svg {{ width: 1.1em; height: 1.1em; fill: currentColor; }}
+#{box} .anim-state, #{box} .anim-state label {{ font-size: inherit; }}
+#{box} .anim-state input {{ width: 1em; height: 1em; }}
+</style>"""
 
 
 @validated(_curves_args)
-def sigma_player(W_hh, W_xh, x, sigmas=DEFAULT_SIGMAS, interval=700, dpi=64):
+def sigma_player(W_hh, W_xh, x, sigmas=DEFAULT_SIGMAS, interval=700, dpi=100):
     """The animation of ``sigma_animation`` as an HTML player (frames, slider, buttons).
 
     matplotlib names the player's elements with a random id; it is replaced here by one made
     from the page's content, so the same frames give the same HTML on every run. Nothing is
-    fetched from the web: the buttons show plain characters instead of web-font icons.
+    fetched from the web: the buttons are drawings (SVG) instead of web-font icons, and the
+    player's slider, buttons and labels take the size of the text around them.
 
     Returns a tuple of:
     - html: str, for ``IPython.display.HTML(html)``; it needs no kernel to play.
@@ -158,13 +190,16 @@ def sigma_player(W_hh, W_xh, x, sigmas=DEFAULT_SIGMAS, interval=700, dpi=64):
     anim, norms = sigma_animation(W_hh, W_xh, x, sigmas, interval, dpi)
     html = anim.to_jshtml(default_mode="once")
     # matplotlib's player loads its button icons (Font Awesome) from a web server; the course
-    # works offline, so the link goes and each icon becomes a plain character.
+    # works offline, so the link goes and each icon becomes a small drawing.
     html = re.sub(r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">', "", html)
-    for icon, text in _ICONS.items():
-        html = html.replace(f'<i class="fa {icon}"></i>', text)
+    for icon, shapes in _ICONS.items():
+        svg = (f'<svg viewBox="0 0 16 16" aria-hidden="true" focusable="false">{shapes}</svg>')
+        html = html.replace(f'<i class="fa {icon}"></i>', svg)
     ids = set(re.findall(r"_anim_img([0-9a-f]{32})", html))
     if len(ids) == 1:
         (old,) = ids
         new = hashlib.sha256(html.replace(old, "").encode()).hexdigest()[:32]  # without the old id
         html = html.replace(old, new)
+    box = f"player{hashlib.sha256(html.encode()).hexdigest()[:16]}"
+    html = f'{_PLAYER_STYLE.format(box=box)}\n<div id="{box}">\n{html}\n</div>'
     return html, norms

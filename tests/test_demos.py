@@ -1,6 +1,7 @@
 """rnnlib.demos: notebook 05's largest-singular-value player (values, frames, lazy matplotlib)."""
 
 import gc
+import re
 import subprocess
 import sys
 import warnings
@@ -85,6 +86,22 @@ def test_the_player_has_one_frame_per_sigma_a_slider_and_the_same_html_every_tim
     assert "http" not in html and 'class="fa' not in html  # works offline: no web font
     assert html == demos.sigma_player(W_hh, W_xh, x, sigmas, dpi=40)[0]  # no random id left
     assert html != demos.sigma_player(W_hh, W_xh, x, [0.6, 1.0, 1.5], dpi=40)[0]
+
+
+def test_the_players_buttons_are_drawings_that_need_no_font():
+    pytest.importorskip("matplotlib")
+    W_hh, W_xh = weights()
+    x = 0.1 * np.random.default_rng(1).normal(size=(2, 10, 2))
+    html, _ = demos.sigma_player(W_hh, W_xh, x, [0.6, 1.0], dpi=40)
+    buttons = re.findall(r"<button[^>]*aria-label=\"([^\"]+)\"[^>]*>(.*?)</button>", html, re.S)
+    assert [label for label, _ in buttons] == [
+        "Decrease speed", "First frame", "Previous frame", "Play backwards", "Pause", "Play",
+        "Next frame", "Last frame", "Increase speed"]
+    for label, inside in buttons:  # a shape, and no character a font would have to draw
+        assert "<svg" in inside and "<path" in inside or "<rect" in inside, label
+        assert not re.sub(r"<[^>]*>", "", inside).strip(), label
+    box = re.search(r'<div id="(player[0-9a-f]{16})">', html).group(1)
+    assert f"#{box} input[type=range].anim-slider" in html  # its own layout, for it alone
 
 
 def test_the_animation_draws_the_curves_it_returns():
