@@ -6,14 +6,16 @@ a direction without giving the answer away, is shown only when the learner asks:
 In a graded notebook (nbgrader), a test cell calls ``check_x(answer).assert_pass()``, which
 raises an AssertionError carrying the same message when the answer does not pass.
 
-Two things every check needs, solved once here:
+Three things every check needs, solved once here:
 
 - ``call_on_copies`` calls the learner's function on copies of its inputs and says, by
   observation, which input the function changed in place (a function that overwrites its
   caller's arrays silently corrupts the data of a training loop that uses them again);
 - ``show_pair``, ``gap``, ``times`` and ``float32_note`` print numbers so that two different
   values never look equal in a message, and say when a learner's values agree only to float32's
-  seven digits.
+  seven digits;
+- ``same_to_digits`` compares a number asked for "to three significant digits, rounded" as the
+  statements say: both numbers rounded, then compared.
 """
 
 import copy

@@ -3,11 +3,14 @@
 Each check compares the learner's answer with a value found here another way: centred
 differences of a loss written with ``math`` on plain floats, finite differences of a leaky RNN
 written entry by entry with plain loops, the derivatives of tanh and the errors of difference
-quotients measured with ``math.tanh``, and ``rnnlib.check_gradients`` run on the planted bug at
-every sequence length. A NOT YET message says what was observed (which output, which entries,
-which case, by how much), never the formula or the code to write. A number asked for "to
-three significant digits" passes when, rounded to three significant digits, it equals the value
-rounded alike (``same_to_digits``); within 1% but not equal, the message says it is close.
+quotients measured with ``math.tanh``, and, for the planted bug, the relative errors that
+``rnnlib.check_gradients`` gives on any data (W_hh's is exactly 0 on one step and exactly 1 on
+two; the tests measure it), against which the learner's own table of errors is read. A NOT YET
+message says what was observed (which output, which entries, which case, by how much), never the
+formula or the code to write; for the planted bug, it reads the learner's own table. A number
+asked for "to three significant digits" passes when, rounded to three significant digits, it
+equals the value rounded alike (``same_to_digits``); within 1% but not equal, the message says
+it is close.
 
 The keyword ``cases`` of some checks replaces the examples they try; a graded notebook's
 hidden tests use it to try examples the learner has not seen.
