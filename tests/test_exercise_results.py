@@ -44,6 +44,21 @@ def test_hint_levels_are_shown_one_at_a_time():
     assert "hint" not in repr(run_check(True, "x", lambda: (True, "fine"), hint=levels))
 
 
+def test_same_to_digits_compares_what_rounding_shows():
+    """Both numbers rounded half up to the digits asked for, on the digits Python prints."""
+    from rnnlib.exercises._common import same_to_digits
+
+    true = 202.71563612246553  # rounds to 203
+    assert all(same_to_digits(x, true) for x in (202.5, 203.4, 203.4999, 203, 202.716))
+    assert not any(same_to_digits(x, true) for x in (202.4999, 203.5, -203, 2030))
+    assert same_to_digits(3.534, 3.5301) and not same_to_digits(3.535, 3.5301)  # 3.54
+    assert same_to_digits(9.995, 10) and same_to_digits(10.04, 10)  # 10.0
+    assert not same_to_digits(10.05, 10) and not same_to_digits(9.99, 10)
+    assert same_to_digits(9.35e-8, 9.42e-8, 2) and not same_to_digits(9.45e-8, 9.42e-8, 2)
+    assert same_to_digits(0.0, 0) and not same_to_digits(1e-300, 0)
+    assert same_to_digits(0.4863, 0.48626, 4) and not same_to_digits(0.4856, 0.48626, 4)
+
+
 def test_a_raising_answer_becomes_not_yet():
     def broken():
         raise ZeroDivisionError("division by zero")

@@ -99,10 +99,22 @@ def predicted_errors(w, eps):
     return eps**2 * abs(2 * (1 - t * t) * (1 - 3 * t * t)) / 6, eps * abs(2 * t * (1 - t * t)) / 2
 
 
-def predicted_errors_signed(w, eps):  # another right way: signed, with sech and numpy
+def predicted_errors_sech(w, eps):  # another right way: with sech and numpy
+    sech2 = 1 / np.cosh(w) ** 2
+    t = np.tanh(w)
+    return abs(eps**2 / 6 * (-2 * sech2 * (1 - 3 * t**2))), np.abs(eps / 2 * (-2 * t * sech2))
+
+
+def predicted_errors_signed(w, eps):  # the signed terms: not sizes
     sech2 = 1 / np.cosh(w) ** 2
     t = np.tanh(w)
     return eps**2 / 6 * (-2 * sech2 * (1 - 3 * t**2)), eps / 2 * (-2 * t * sech2)
+
+
+def two_term_one_sided(w, eps):  # the one-sided error with the next term of the expansion too
+    t = math.tanh(w)
+    f2, f3 = -2 * t * (1 - t * t), -2 * (1 - t * t) * (1 - 3 * t * t)
+    return predicted_errors(w, eps)[0], abs(eps * f2 / 2 + eps**2 * f3 / 6)
 
 
 def measured_errors(w, eps):
@@ -112,6 +124,22 @@ def measured_errors(w, eps):
 
 
 MEASURED = measured_errors(0.5, 1e-3)  # what exercise 3 asks the learner to measure
+
+
+def suspect_errors(T, seed, params=None, n=6):
+    """check_gradients of nb03.suspect_loss on n sum-sign sequences of T steps."""
+    params = rnnlib.init_rnn_params(1, 8, 1, rng=1) if params is None else params
+    x = np.random.default_rng(seed).normal(size=(n, T, 1))
+    y = (x.sum(axis=1) > 0).astype(float)
+    return check_gradients(lambda: nb03.suspect_loss(params, x, y), params)
+
+
+TABLES = {T: suspect_errors(T, seed=T) for T in (1, 2, 3, 4)}  # the learner's way, as solved
+
+
+def table(name, upto):
+    """The learner's evidence for ``name``: its relative error on 1 to ``upto`` steps."""
+    return {T: TABLES[T][name] for T in range(1, upto + 1)}
 
 
 def test_references_match_finite_differences():
@@ -187,44 +215,43 @@ def test_the_suspect_has_one_planted_mistake_where_the_check_says():
 
 
 def test_right_answers_pass_however_written():
-    results = [nb03.check_squared_error_grad(squared_error_grad, RATIO),
-               nb03.check_squared_error_grad(squared_error_grad_loop, 203),  # 3 digits
-               nb03.check_squared_error_grad(squared_error_grad_lib, 202.7),
-               nb03.check_squared_error_grad(squared_error_grad, np.float64(203.0)),
-               nb03.check_squared_error_grad(squared_error_grad, np.array([[202.72]])),
-               nb03.check_squared_error_grad(squared_error_grad, -203),  # a size: sign aside?
+    results = [nb03.check_squared_error_grad(squared_error_grad, False, RATIO),
+               nb03.check_squared_error_grad(squared_error_grad_loop, np.bool_(False), 203),
+               nb03.check_squared_error_grad(squared_error_grad_lib, False, 202.7),
+               nb03.check_squared_error_grad(squared_error_grad, False, np.float64(203.0)),
+               nb03.check_squared_error_grad(squared_error_grad, False, np.array([[202.72]])),
                nb03.check_leaky_bptt(leaky_backward),
                nb03.check_leaky_bptt(leaky_backward_einsum),
                nb03.check_leaky_bptt(leaky_backward_recomputed),
                nb03.check_predicted_errors(predicted_errors, MEASURED),
-               nb03.check_predicted_errors(predicted_errors_signed, MEASURED),
+               nb03.check_predicted_errors(predicted_errors_sech, MEASURED),
                nb03.check_predicted_errors(lambda w, e: np.array(predicted_errors(w, e)),
                                            np.array(MEASURED)),
                nb03.check_predicted_errors(lambda w, e: list(predicted_errors(w, e)),
                                            [9.4e-8, 3.6e-4]),
-               nb03.check_planted_bug(("W_hh", 2)),
-               nb03.check_planted_bug(["dW_hh", 2.0]),
-               nb03.check_planted_bug(("w_hh", np.int64(2)))]
-    for result in results[:5] + results[6:]:
+               nb03.check_planted_bug(("W_hh", 2), table("W_hh", 2)),
+               nb03.check_planted_bug(["dW_hh", 2.0], table("W_hh", 4)),  # longer: fine
+               nb03.check_planted_bug(("w_hh", np.int64(2)), {1: 0, 2: 1.0}),  # as printed
+               nb03.check_planted_bug(("W_hh", 2), {np.int64(2): np.float64(1.0), 1.0: 0.0})]
+    for result in results:
         assert result, repr(result)
         assert repr(result).startswith("PASS")
         assert result.assert_pass() is None
-    assert not results[5]  # a negative ratio is not a ratio of sizes
 
 
 def test_hidden_cases_are_checked_too():
     cases = [([0.3, -2.5, 4.0], [0.0, 0.0, 1.0]), ([-0.7], [1.0])]
-    assert nb03.check_squared_error_grad(squared_error_grad, RATIO, cases=cases)
+    assert nb03.check_squared_error_grad(squared_error_grad, False, RATIO, cases=cases)
     leaky_cases = [(3, 5, 2, 4, 0.3, 41), (1, 2, 1, 2, 0.9, 42)]
     assert nb03.check_leaky_bptt(leaky_backward, cases=leaky_cases)
     error_cases = [(1.0, 1e-3), (1.0, 1e-2), (-0.3, 2e-3), (3.0, 1e-4)]
     assert nb03.check_predicted_errors(predicted_errors, MEASURED, cases=error_cases)
 
     def fitted(z, y):  # right only for the visible logits
-        return squared_error_grad(z, y) if len(z) == 5 else np.zeros_like(z)
+        return squared_error_grad(z, y) if len(z) in (1, 5, 7) else np.zeros_like(z)
 
-    assert nb03.check_squared_error_grad(fitted, RATIO)
-    assert not nb03.check_squared_error_grad(fitted, RATIO, cases=cases)
+    assert nb03.check_squared_error_grad(fitted, False, RATIO)
+    assert not nb03.check_squared_error_grad(fitted, False, RATIO, cases=cases)
 
     def only_at_visible_points(w, eps):  # right only where the visible check looks
         return predicted_errors(w, eps) if w in (0.5, -1.2, 2.0) else (0.0, 0.0)
@@ -237,35 +264,55 @@ def test_hidden_cases_are_checked_too():
 
 
 def test_stubs_fail_with_a_message_and_hints_only_on_request():
-    r = nb03.check_squared_error_grad(stub, ...)
+    r = nb03.check_squared_error_grad(stub, ..., ...)
     assert not r and "returned None" in r.message
-    assert hint_only_on_request(nb03.check_squared_error_grad, stub, ...)
-    r = nb03.check_squared_error_grad(squared_error_grad, ...)
-    assert not r and "squared_error_grad is right; ratio is still `...`" in r.message
+    assert hint_only_on_request(nb03.check_squared_error_grad, stub, ..., ...)
+    r = nb03.check_squared_error_grad(squared_error_grad, ..., ...)
+    assert not r and "squared_error_grad is right; cancels is Ellipsis" in r.message
+    r = nb03.check_squared_error_grad(squared_error_grad, False, ...)
+    assert not r and "squared_error_grad and cancels are right; ratio is still `...`" in r.message
     r = nb03.check_leaky_bptt(stub)
     assert not r and "five arrays" in r.message and "NoneType" in r.message
     assert hint_only_on_request(nb03.check_leaky_bptt, stub)
     r = nb03.check_predicted_errors(stub, MEASURED)
     assert not r and "returned None" in r.message and "two numbers" in r.message
     assert hint_only_on_request(nb03.check_predicted_errors, stub, MEASURED)
-    r = nb03.check_planted_bug((..., ...))
+    r = nb03.check_planted_bug((..., ...), {})
     assert not r and "still contains `...`" in r.message
-    assert hint_only_on_request(nb03.check_planted_bug, (..., ...))
+    assert hint_only_on_request(nb03.check_planted_bug, (..., ...), {})
+    r = nb03.check_planted_bug(("W_hh", 2), {})
+    assert not r and "errors has no entry for T = 1 and 2" in r.message
     with pytest.raises(AssertionError, match="NOT YET leaky_bptt: return a tuple"):
         nb03.check_leaky_bptt(stub).assert_pass()
 
 
 def test_a_second_hint_goes_further_and_only_when_asked():
-    for check, answer in [(nb03.check_squared_error_grad, (stub, ...)),
+    for check, answer in [(nb03.check_squared_error_grad, (stub, ..., ...)),
+                          (nb03.check_squared_error_grad, (squared_error_grad, False, 50.0)),
                           (nb03.check_leaky_bptt, (stub,)),
                           (nb03.check_predicted_errors, (stub, MEASURED)),
-                          (nb03.check_planted_bug, (("W_xh", 1),))]:
+                          (nb03.check_planted_bug, (("W_xh", 1), table("W_xh", 1)))]:
         quiet, one, two = (repr(check(*answer, hint=h)) for h in (False, True, 2))
         assert "hint=2 for a stronger one" in quiet
         assert "\n  hint: " in one and "hint 2:" not in one and "(hint=2" in one
         assert "\n  hint: " in two and "\n  hint 2: " in two
         first, second = two.split("\n  hint: ")[1].split("\n  hint 2: ")
         assert first and second and first != second
+
+
+def test_exercise_1_hints_follow_the_part_that_is_not_yet_right():
+    """While the function fails, both hints are about the function; once it is right, both
+    are about the two answers that follow (cancels, ratio)."""
+    def hints(*answer):
+        return repr(nb03.check_squared_error_grad(*answer, hint=2)).split("\n  hint: ")[1]
+
+    function = hints(lambda z, y: squared_error_grad(z, y) * len(z) / 5, False, RATIO)
+    assert "differentiate the loss" in function and "by hand" in function
+    assert "z = 6" not in function
+    for answer in [(squared_error_grad, True, RATIO), (squared_error_grad, False, 50.0),
+                   (squared_error_grad, "no", RATIO)]:
+        text = hints(*answer)
+        assert "z = 6" in text and "cancels" in text and "differentiate the loss" not in text
 
 
 # ---------------------------------------------------------------- wrong answers, diagnosed
@@ -278,7 +325,7 @@ def msg(result):
 
 def test_squared_error_grad_says_what_it_observed():
     def check(fn, ratio=RATIO):
-        return msg(nb03.check_squared_error_grad(fn, ratio))
+        return msg(nb03.check_squared_error_grad(fn, False, ratio))
 
     assert "binary cross-entropy's gradient, entry for entry" in check(
         lambda z, y: (sigmoid(z) - y) / len(z))
@@ -301,19 +348,53 @@ def test_squared_error_grad_says_what_it_observed():
     assert "raised ValueError" in check(lambda z, y: int("x"))
 
 
-def test_the_ratio_follows_one_digits_rule():
-    def check(ratio):
-        return nb03.check_squared_error_grad(squared_error_grad, ratio)
+def test_a_mean_over_a_fixed_batch_size_fails_at_the_other_sizes():
+    def fixed(N):  # the mean written with the visible batch's size
+        return lambda z, y: squared_error_grad(z, y) * len(z) / N
 
-    assert check(202.5) and check(202.9) and not check(203.6)  # 203 to 3 digits, rounded
-    for near in (201, 204.5, 0.995 * RATIO):  # within 1%, not equal to three digits
+    five = msg(nb03.check_squared_error_grad(fixed(5), False, RATIO))
+    assert five.startswith("right for the batch of N = 5; with N = 1: your gradient is 0.2 "
+                           "times the centred difference in every entry")
+    seven = msg(nb03.check_squared_error_grad(fixed(7), False, RATIO))
+    assert seven.startswith("your gradient is 0.7143 times the centred difference")
+    assert [len(z) for z, _ in nb03.SQUARED_CASES] == [5, 1, 7]
+
+
+def test_cancels_is_a_yes_or_no_checked_before_the_ratio():
+    def check(cancels, ratio=RATIO):
+        return msg(nb03.check_squared_error_grad(squared_error_grad, cancels, ratio))
+
+    said = check(True)
+    assert said.startswith("squared_error_grad is right; cancels = True, but for one example "
+                           "with label 0 your gradient shrinks as z grows (z = 2, 4, 8: 0.185, "
+                           "0.0347, 0.00067), as the sigmoid's slope there does (0.105, "
+                           "0.0177, 0.000335)")
+    assert check(True, 50.0) == said  # cancels first
+    assert check("False") == ("squared_error_grad is right; cancels should be True or False "
+                              "(without quotes), got 'False'")
+    assert "should be True or False, got 0" in check(0)
+    assert "cancels is None" in check(None)
+
+
+def test_the_ratio_follows_one_digits_rule():
+    """What rounds to 203 passes (RATIO = 202.716), the boundaries half a unit either way."""
+    def check(ratio):
+        return nb03.check_squared_error_grad(squared_error_grad, False, ratio)
+
+    for right in (202.5, 202.9, 203.4, 203.49, 202.716, 203):
+        assert check(right), right
+    assert "ratio = 202.49 is within 1%" in msg(check(202.49))  # not printed as 202.5
+    for near in (202.49, 203.5, 201, 204.5):  # within 1%, not 203 to three digits
         m = msg(check(near))
-        assert "within 1%" in m and "check its digits" in m, near
+        assert "within 1%" in m and "to three significant digits, rounded: check its digits" \
+            in m, near
     assert "below 1: it says the squared error's gradient is the larger" in msg(check(1 / RATIO))
-    assert "twice the ratio" in msg(check(2 * RATIO))
-    assert "half the ratio" in msg(check(RATIO / 2))
-    assert "not the ratio of the two gradients' sizes" in msg(check(50.0))
-    assert "is not positive; the ratio of two sizes is" in msg(check(-RATIO))
+    for other in (2 * RATIO, RATIO / 2, 50.0):  # no factor named: that would be the fix
+        m = msg(check(other))
+        assert m.endswith("is not the ratio of the two gradients' sizes at z = 6, y = 0 (N = 1)")
+        assert "twice" not in m and "half" not in m
+    assert msg(check(-RATIO)).endswith("ratio = -202.7 is not above 0, which a ratio of two "
+                                       "sizes always is")
     assert "text" in msg(check("203")) and "without quotes" in msg(check("203"))
     assert "should be one number" in msg(check([203, 203]))
     assert "a bool" in msg(check(True))
@@ -344,7 +425,8 @@ def test_leaky_bptt_says_where_the_gradients_disagree():
         return dx, dh0, dW_xh, dW_hh - (cache[0].shape[1] > 1) * 0.5, db_h
 
     one = msg(nb03.check_leaky_bptt(only_dW_hh_wrong))
-    assert "for T = 1: all five agree; for T = 4: only dW_hh is off (by up to 0.5)" in one
+    assert "for T = 1: all five agree; for T = 4: only dW_hh is off (by up to 0.5, an " \
+        "absolute difference)" in one
 
     def transposed(dh, cache):  # dW_hh in the (in, out) layout
         grads = list(leaky_backward(dh, cache))
@@ -374,9 +456,18 @@ def test_predicted_errors_say_what_they_observed():
     square = check(lambda w, e: (predicted_errors(w, e)[0], predicted_errors(w, e)[1] * e))
     assert "your one-sided prediction grows 100 times, the measured error 10 times" in square
     measured = check(measured_errors)  # a measurement, not a prediction
-    assert measured.startswith("your centred values equal the measured errors, higher-order "
-                               "terms included")
-    assert "a prediction comes from the expansion" in measured
+    assert measured.startswith("your centred values include terms beyond the leading one: they "
+                               "follow the measured errors to 1% in every case")
+    two_terms = check(two_term_one_sided)  # an expansion, one term too far: no accusation
+    assert two_terms.startswith("your one-sided values include terms beyond the leading one")
+    assert "at w = 0.5, eps = 0.05 they differ from the error's leading term by" in two_terms
+    for text in (measured, two_terms):
+        assert "measurement" not in text
+    signed = check(predicted_errors_signed)  # the signed terms: negative for the centred one
+    assert signed == ("the centred prediction at w = 0.5, eps = 0.001 is -9.42e-08, below 0; the "
+                      "size of an error is 0 or more")
+    assert "one-sided prediction at w = 0.5, eps = 0.001 is -0.000363, below 0" in check(
+        lambda w, e: (predicted_errors(w, e)[0], -predicted_errors(w, e)[1]))
 
     def second_for_third(w, e):  # tanh'' where tanh''' belongs
         t = math.tanh(w)
@@ -395,11 +486,15 @@ def test_the_measured_errors_follow_one_digits_rule():
     def check(measured):
         return nb03.check_predicted_errors(predicted_errors, measured)
 
-    assert check((9.4e-8, 3.6e-4)) and check((-9.42e-8, -3.635e-4))  # two digits; signs aside
-    assert check(np.array([9.38e-8, 3.64e-4])) and not check((9.35e-8, 3.6e-4))
+    # two digits, rounded (the values are 9.420e-8 and 3.635e-4)
+    assert check((9.4e-8, 3.6e-4)) and check(np.array([9.38e-8, 3.64e-4]))
+    assert check((9.35e-8, 3.6e-4)) and check((9.4e-8, 3.55e-4))
+    assert not check((9.45e-8, 3.6e-4)) and not check((9.4e-8, 3.65e-4))
+    assert not check((9.349e-8, 3.6e-4)) and not check((9.4e-8, 3.549e-4))
+    assert "the measured centred error is -9.42e-08, below 0" in msg(check((-9.42e-8, 3.6e-4)))
     m = msg(check((9.5e-8, 3.6e-4)))  # 0.85% off, and not 9.4 to two digits
     assert m.startswith("predicted_errors is right; the measured centred error you give, 9.5e-08,")
-    assert "within 1%" in m and "check its digits" in m
+    assert "within 1%" in m and "two significant digits, rounded: check its digits" in m
     assert "is the size of the one-sided quotient's error at w = 0.5, eps = 0.001" in msg(
         check(MEASURED[::-1]))
     assert "the one-sided quotient's error at eps = 0.01, not 0.001" in msg(
@@ -414,20 +509,44 @@ def test_the_measured_errors_follow_one_digits_rule():
     assert "returned None" in msg(nb03.check_predicted_errors(stub, (..., ...)))
 
 
-def test_planted_bug_reports_what_the_check_sees_at_the_named_step():
-    def check(answer):
-        return msg(nb03.check_planted_bug(answer))
+def test_planted_bug_reads_the_learners_own_table_against_the_answer():
+    def check(answer, errors):
+        return msg(nb03.check_planted_bug(answer, errors))
 
-    assert check(("W_hh", 1)) == ("on sequences of 1 step the suspect's W_hh agrees with finite "
-                                  "differences (relative error below 1e-07)")
-    three = check(("W_hh", 3))
-    assert three.startswith("on sequences of 3 steps the suspect's W_hh differs from finite "
-                            "differences (relative error")
-    assert "and on sequences of 2 steps it already differs" in three
-    assert "2" not in check(("W_hh", 1))  # the step of the mistake is not given away
+    # honest tables, wrong answers: what the learner's own numbers say
+    assert check(("W_hh", 3), table("W_hh", 3)) == (
+        "in your table W_hh already differs from finite differences on sequences of 2 steps "
+        "(relative error 1.0e+00), and those have no step 3")
+    assert check(("W_hh", 1), table("W_hh", 1)) == (
+        "in your table W_hh agrees with finite differences (relative error below 1e-07) on "
+        "sequences of 1 step, which have a step 1")
     for name in ("W_xh", "b_h", "W_hy", "b_y"):
-        assert check((name, 2)) == (f"the suspect's {name} agrees with finite differences on "
-                                    "sequences of every length from 1 to 6 steps")
+        assert check((name, 3), table(name, 3)) == (
+            f"in your table {name} agrees with finite differences (relative error below 1e-07) "
+            "on sequences of 3 steps, which have a step 3")
+
+
+def test_planted_bug_refuses_a_table_that_check_gradients_cannot_give():
+    """A table made up to fit a guess is refused with one message that names no length, so
+    guessing reveals no more than the guess's verdict."""
+    made_up = {}
+    for name in nb03.PARAM_NAMES:
+        for step in (1, 2, 3, 4):
+            errors = {T: (0.5 if T == step else 0.0) for T in range(1, step + 1)}
+            if (name, step) == nb03.PLANTED:
+                errors[step] = 0.5  # the right answer with a made-up number
+            made_up[name, step] = check = msg(nb03.check_planted_bug((name, step), errors))
+            assert check == ("your errors are not the relative errors rnnlib.check_gradients "
+                             f"gives for the suspect's {name} on sequences of those lengths")
+    # an honest table of another length or parameter, given for the right answer
+    assert "are not the relative errors" in msg(nb03.check_planted_bug(
+        ("W_hh", 2), {1: TABLES[1]["W_hh"], 2: TABLES[3]["W_hh"]}))
+
+
+def test_planted_bug_names_what_is_wrong_with_the_form_of_the_answer():
+    def check(answer, errors=None):
+        return msg(nb03.check_planted_bug(answer, table("W_hh", 2) if errors is None else errors))
+
     assert "not one of the parameters" in check(("W", 2))
     assert "whole number, 1 for the first" in check(("W_hh", 0))
     assert "whole number" in check(("W_hh", 2.5))
@@ -435,20 +554,28 @@ def test_planted_bug_reports_what_the_check_sees_at_the_named_step():
     assert "a pair (name, step)" in check(("W_hh", 2, 3))
     assert "should be text" in check((3, 2))
     assert "text" in check(("W_hh", "2"))
+    assert "errors is Ellipsis; it should be a dict" in check(("W_hh", 2), ...)
+    assert "errors should be a dict {T: relative error}" in check(("W_hh", 2), [0.0, 1.0])
+    assert "errors has no entry for T = 1: give the relative error of W_hh for every length " \
+        "from 1 to your step, 2" in check(("W_hh", 2), {2: 1.0})
+    assert "errors has the length 0" in check(("W_hh", 2), {0: 0.0, 1: 0.0, 2: 1.0})
+    assert "errors[2] = 1.5, but a relative error of rnnlib.check_gradients lies between 0 " \
+        "and 1" in check(("W_hh", 2), {1: 0.0, 2: 1.5})
+    assert "errors[2] should be a number, got dict" in check(("W_hh", 2), {1: 0.0, 2: TABLES[2]})
 
 
-def test_the_errors_the_planted_bug_check_reports_are_measured():
-    """The relative errors in the messages are check_gradients' own, on the check's data."""
-    for T, failing in ((1, set()), (2, {"W_hh"}), (3, {"W_hh"}), (6, {"W_hh"})):
-        errors = nb03._suspect_errors(T)
-        assert {k for k, e in errors.items() if e >= rnnlib.GRAD_TOL} == failing
-    params = rnnlib.init_rnn_params(1, 8, 1, rng=40)
-    x = np.random.default_rng(43).normal(size=(4, 3, 1))  # the check's data for 3 steps
-    y = (x.sum(axis=1) > 0).astype(float)
-    e = check_gradients(lambda: nb03.suspect_loss(params, x, y), params)["W_hh"]
-    assert rnnlib.GRAD_TOL < e < 0.9
-    assert f"3 steps the suspect's W_hh differs from finite differences (relative error {e:.1e})" \
-        in msg(nb03.check_planted_bug(("W_hh", 3)))
+def test_what_the_planted_bug_check_knows_holds_on_any_data():
+    """The facts the check relies on, measured with check_gradients on other data and weights:
+    every gradient but W_hh's passes at every length; W_hh's error is 0 on one step (both
+    exactly 0, h0 = 0), exactly 1 on two (the suspect's is exactly 0), and fails from then on."""
+    for seed in (0, 5, 9):
+        params = rnnlib.init_rnn_params(1, 5 + seed, 1, rng=seed)
+        for T in (1, 2, 3, 6):
+            errors = suspect_errors(T, seed=100 + seed, params=params, n=3 + seed)
+            assert all(e < rnnlib.GRAD_TOL for k, e in errors.items() if k != "W_hh")
+            assert {1: errors["W_hh"] == 0.0, 2: errors["W_hh"] == 1.0}.get(
+                T, rnnlib.GRAD_TOL < errors["W_hh"] < 1)
+    assert nb03.check_planted_bug(nb03.PLANTED, {T: TABLES[T]["W_hh"] for T in (1, 2, 3, 4)})
 
 
 # ---------------------------------------------------------------- no answer given away
@@ -469,12 +596,20 @@ ANSWER_TEXTS = [
 def everything_said_on_failure():
     """Every NOT YET message and every hint the checks give for the wrong answers above."""
     wrong = [
-        (nb03.check_squared_error_grad, (stub, ...)),
-        (nb03.check_squared_error_grad, (lambda z, y: (sigmoid(z) - y) / len(z), 1.0)),
-        (nb03.check_squared_error_grad, (lambda z, y: 2 * (sigmoid(z) - y) / len(z), 1.0)),
-        (nb03.check_squared_error_grad, (squared_error_grad, 201.0)),
-        (nb03.check_squared_error_grad, (squared_error_grad, 2 * RATIO)),
-        (nb03.check_squared_error_grad, (squared_error_grad, 50.0)),
+        (nb03.check_squared_error_grad, (stub, ..., ...)),
+        (nb03.check_squared_error_grad, (lambda z, y: (sigmoid(z) - y) / len(z), False, 1.0)),
+        (nb03.check_squared_error_grad,
+         (lambda z, y: 2 * (sigmoid(z) - y) / len(z), False, 1.0)),
+        (nb03.check_squared_error_grad,
+         (lambda z, y: squared_error_grad(z, y) * len(z) / 5, False, RATIO)),
+        (nb03.check_squared_error_grad, (squared_error_grad, True, RATIO)),
+        (nb03.check_squared_error_grad, (squared_error_grad, "False", RATIO)),
+        (nb03.check_squared_error_grad, (squared_error_grad, False, 201.0)),
+        (nb03.check_squared_error_grad, (squared_error_grad, False, 2 * RATIO)),
+        (nb03.check_squared_error_grad, (squared_error_grad, False, RATIO / 2)),
+        (nb03.check_squared_error_grad, (squared_error_grad, False, 50.0)),
+        (nb03.check_predicted_errors, (predicted_errors_signed, MEASURED)),
+        (nb03.check_predicted_errors, (two_term_one_sided, MEASURED)),
         (nb03.check_leaky_bptt, (stub,)),
         (nb03.check_predicted_errors, (stub, MEASURED)),
         (nb03.check_predicted_errors, (measured_errors, MEASURED)),
@@ -482,9 +617,12 @@ def everything_said_on_failure():
          (lambda w, e: (predicted_errors(w, e)[0] * 6, predicted_errors(w, e)[1]), MEASURED)),
         (nb03.check_predicted_errors, (predicted_errors, (1e-7, 4e-4))),
         (nb03.check_predicted_errors, (predicted_errors, (..., ...))),
-        (nb03.check_planted_bug, ((..., ...),)),
-        (nb03.check_planted_bug, (("W_hh", 1),)),
-        (nb03.check_planted_bug, (("W_xh", 2),)),
+        (nb03.check_planted_bug, ((..., ...), {})),
+        (nb03.check_planted_bug, (("W_hh", 1), table("W_hh", 1))),
+        (nb03.check_planted_bug, (("W_hh", 1), {1: 0.3})),
+        (nb03.check_planted_bug, (("W_hh", 3), {1: 0.0, 2: 0.0, 3: 0.4})),
+        (nb03.check_planted_bug, (("W_xh", 3), table("W_xh", 3))),
+        (nb03.check_planted_bug, (("b_h", 1), {1: 0.2})),
     ] + [(nb03.check_leaky_bptt, (lambda dh, c, m=m: leaky_backward(dh, c, **m),))
          for m in ({"leak": False}, {"carry": False}, {"alpha_in_da": False},
                    {"slope_of_g": False})]

@@ -137,7 +137,8 @@ def forget_gates_by_steps(bias, seeds=range(5)):
 
 
 GATES = forget_gates_by_steps(B24)
-KEPT = float(GATES.prod(axis=1).mean())
+PATHS = GATES.prod(axis=1)  # (5, 16, 16): the answer cell_paths
+KEPT = float(PATHS.mean())
 
 
 def keras_to_rnnlib(kernel, recurrent_kernel, bias):  # reorder with an index, as the solutions
@@ -262,6 +263,8 @@ def test_the_half_lives_and_the_measured_gates():
     assert round(KEPT, 3) == 0.486  # the solutions print it; below the prediction 0.5
     # a margin: the third digit is not about to flip on another numerical path
     assert abs(KEPT * 1000 - round(KEPT * 1000)) < 0.4
+    # seeds 0 to 3 alone round to the same three digits: why the answer is the whole array
+    assert round(float(PATHS[:4].mean()), 3) == 0.486
 
 
 def test_the_checks_keras_gru_is_keras_by_hand():
@@ -282,11 +285,11 @@ def test_right_answers_pass_however_written():
                nb08.check_half_lives(2.2127, 3.5301),
                nb08.check_half_lives(np.float64(K1), np.array(B24)),
                nb08.check_half_lives(np.log(2) / np.log1p(np.exp(-1.0)), np.array([B24])),
-               nb08.check_cell_path(B24, KEPT),
-               nb08.check_cell_path(3.53, 0.486),  # the bias as rounded, three digits
-               nb08.check_cell_path(np.float64(B24), np.array(KEPT)),
-               nb08.check_cell_path(B24, float(np.mean([np.prod(GATES[s], axis=0)
-                                                        for s in range(5)]))),
+               nb08.check_cell_path(B24, "below", PATHS),
+               nb08.check_cell_path(np.float64(B24), " Below ", PATHS.tolist()),
+               nb08.check_cell_path(B24, "below", np.array([np.prod(GATES[s], axis=0)
+                                                            for s in range(5)])),
+               nb08.check_cell_path(3.53, "below", forget_gates_by_steps(3.53).prod(axis=1)),
                *(nb08.check_keras_gru(f) for f in (
                    keras_to_rnnlib, keras_to_rnnlib_blocks, keras_to_rnnlib_transposed_first))]
     for result in results:
@@ -325,7 +328,7 @@ def test_the_hidden_cases_are_the_sources_and_are_checked_too():
 # ---------------------------------------------------------------- stubs and hints
 
 FUNCTION_CHECKS = (nb08.check_peephole_backward, nb08.check_keras_gru)
-VALUE_CHECKS = [(nb08.check_half_lives, (..., ...)), (nb08.check_cell_path, (B24, ...))]
+VALUE_CHECKS = [(nb08.check_half_lives, (..., ...))]
 
 
 def test_stubs_fail_with_a_message_and_hints_only_on_request():
@@ -337,14 +340,23 @@ def test_stubs_fail_with_a_message_and_hints_only_on_request():
         r = check(*answer)
         assert not r and "is still `...`; replace it with a number" in r.message
         assert hint_only_on_request(check, *answer)
-    r = nb08.check_cell_path(..., ...)  # the learner's notebook before anything is answered
+    r = nb08.check_cell_path(..., ..., ...)  # the learner's notebook before any answer
     assert not r and "bias_24 is still `...`" in r.message
+    r = nb08.check_cell_path(B24, ..., ...)
+    assert not r and "prediction_24 is Ellipsis; replace it with 'above', 'below' or 'equal'" \
+        in r.message
+    assert hint_only_on_request(nb08.check_cell_path, B24, ..., ...)
+    r = nb08.check_cell_path(B24, "below", ...)
+    assert not r and "cell_paths is Ellipsis; it should be an array of shape (5, 16, 16)" \
+        in r.message
     with pytest.raises(AssertionError, match="NOT YET keras_gru: with D = 2, H = 3: your"):
         nb08.check_keras_gru(stub).assert_pass()
 
 
 def test_a_second_hint_goes_further_and_only_when_asked():
-    for check, answer in [*((c, (stub,)) for c in FUNCTION_CHECKS), *VALUE_CHECKS]:
+    for check, answer in [*((c, (stub,)) for c in FUNCTION_CHECKS), *VALUE_CHECKS,
+                          (nb08.check_cell_path, (B24, "below", PATHS[:4])),
+                          (nb08.check_cell_path, (B24, "above", PATHS))]:
         quiet, one, two = (repr(check(*answer, hint=h)) for h in (False, True, 2))
         assert "hint=2 for a stronger one" in quiet
         assert "\n  hint: " in one and "hint 2:" not in one and "(hint=2" in one
@@ -404,6 +416,38 @@ def test_the_peephole_check_reports_code_that_raises_and_odd_returns():
     assert "array 7 of the 7 you returned is not an array of numbers (dict)" in repr(odd)
 
 
+def test_the_peephole_check_reports_inputs_and_cache_changed_in_place():
+    """dc += ... in the backward step, or a cache entry overwritten, spoils the arrays the
+    loop over the steps reads again: reported even when the gradients are right."""
+    def into_dc(dh, dc, cache):
+        right = peephole_backward(dh, dc.copy(), cache)
+        dc += 1.0
+        return right
+
+    def into_cache(dh, dc, cache):
+        right = peephole_backward(dh, dc, cache)
+        cache[7][:] = 0.0  # c
+        return right
+
+    assert msg(nb08.check_peephole_backward(into_dc)) == (
+        "with N = 3, D = 2, H = 4: your function changed `dc` in place: after the call, 12 of "
+        "its 12 entries differ from what the check passed in")
+    assert msg(nb08.check_peephole_backward(into_cache)).endswith(
+        "your function changed `cache[7]` in place: after the call, 12 of its 12 entries "
+        "differ from what the check passed in (cache[7] is c)")
+
+
+def test_the_keras_check_reports_arrays_changed_in_place():
+    def reorder_in_place(kernel, recurrent_kernel, bias):
+        W_x, W_h, b_x, b_h = keras_to_rnnlib(kernel, recurrent_kernel, bias)
+        bias[:] = np.stack([b_x, b_h])  # Keras's own bias, overwritten with rnnlib's
+        return W_x, W_h, bias[0], bias[1]
+
+    assert msg(nb08.check_keras_gru(reorder_in_place)) == (
+        "with D = 2, H = 3 your function changed `bias` in place: after the call, 12 of its 18 "
+        "entries differ from what the check passed in")
+
+
 def half_lives_message(k, b):
     r = nb08.check_half_lives(k, b)
     assert not r
@@ -416,13 +460,14 @@ def test_a_half_life_answer_within_one_percent_is_called_close_not_wrong(answer)
     assert "within 1% of" in text and "check its digits" in text
 
 
-def test_three_significant_digits_is_half_a_unit_of_the_third_either_way():
-    for k, b in [(K1 + 0.0049, B24), (K1 - 0.0049, B24), (K1, B24 + 0.0049), (K1, B24 - 0.0049)]:
-        assert nb08.check_half_lives(k, b), (k, b)
-    for k, b in [(K1 + 0.0051, B24), (K1 - 0.0051, B24), (K1, B24 + 0.0051), (K1, B24 - 0.0051)]:
+def test_three_significant_digits_are_compared_after_rounding():
+    """The statement says "rounded (1.2345 would be 1.23)": K1 = 2.2127, B24 = 3.5301."""
+    # rounded, the way the statement says it: what rounds to 2.21 and 3.53 passes
+    assert nb08.check_half_lives(2.2149, 3.5349) and nb08.check_half_lives(2.205, 3.525)
+    for k, b in [(2.215, B24), (2.2049, B24), (K1, 3.535), (K1, 3.5249)]:
         assert "within 1% of" in half_lives_message(k, b), (k, b)
-    assert nb08.check_cell_path(B24, KEPT + 0.00049) and nb08.check_cell_path(B24, KEPT - 0.00049)
-    assert not nb08.check_cell_path(B24, KEPT + 0.00051)
+    # printed with the digits that show why (3.525 would pass)
+    assert "bias_24 = 3.52499 is within 1%" in half_lives_message(K1, 3.52499)
 
 
 def test_the_half_lives_say_what_the_answer_gives():
@@ -440,31 +485,68 @@ def test_text_is_not_a_number():
     assert "is text (str); it should be a number, written without quotes" in \
         half_lives_message("2.21", B24)
     assert "is text (str)" in half_lives_message(K1, "3.53")
-    assert "is text (str)" in nb08.check_cell_path(B24, "0.486").message
+    assert "should be an array of numbers of shape (5, 16, 16); got str" in \
+        nb08.check_cell_path(B24, "below", "0.486").message
     assert "should be one number, got an array of shape (2,)" in half_lives_message(
         [2.21, 2.21], B24)
 
 
-def cell_path_message(kept, bias=B24):
-    r = nb08.check_cell_path(bias, kept)
+def cell_path_message(paths, bias=B24, prediction="below"):
+    r = nb08.check_cell_path(bias, prediction, paths)
     assert not r
     return r.message
 
 
-def test_the_cell_path_check_names_what_the_number_is():
-    products = GATES.prod(axis=1)
-    assert "your prediction; the gates of the run are not fixed" in cell_path_message(0.5)
-    assert "the median of the products" in cell_path_message(np.median(products))
-    assert "the product over the steps of the mean gate" in cell_path_message(
-        GATES.mean(axis=(0, 2, 3)).prod())
-    assert "the mean of the gates themselves" in cell_path_message(GATES.mean())
-    assert "the mean for seed 0 alone" in cell_path_message(products[0].mean())
-    assert "the first 23 gates" in cell_path_message(GATES[:, :23].prod(axis=1).mean())
-    with_bias_1 = forget_gates_by_steps(1.0).prod(axis=1).mean()
+def test_the_cell_path_check_names_what_the_array_is_only_when_it_is_exactly_that():
+    assert cell_path_message(PATHS[:4]) == (
+        "cell_paths has shape (4, 16, 16); it should hold one product for each of the 5 seeds "
+        "0 to 4, each of the 16 sequences and each of the 16 units: (5, 16, 16)")
+    assert "has shape (5, 24, 16, 16)" in cell_path_message(GATES)
+    assert "has shape ()" in cell_path_message(KEPT)  # the mean alone
+    assert cell_path_message(GATES[:, :23].prod(axis=1)).startswith(
+        "your cell_paths are the products of each unit's first 23 gates (steps 1 to 23)")
+    assert cell_path_message(GATES[:, 1:].prod(axis=1)).startswith(
+        "your cell_paths are the products of each unit's last 23 gates (steps 2 to 24)")
+    assert "units along axis 1 and the sequences along axis 2" in cell_path_message(
+        PATHS.transpose(0, 2, 1))
+    with_bias_1 = forget_gates_by_steps(1.0).prod(axis=1)
     assert "with forget bias 1, the default" in cell_path_message(with_bias_1)
-    assert "within 1% of the measured mean" in cell_path_message(KEPT * 1.008)
-    assert "off by more than 1%" in cell_path_message(0.3)
-    assert "bias_24 does not pass the check above yet" in cell_path_message(KEPT, bias=1.0)
+    later = forget_gates_by_steps(B24, seeds=range(1, 6)).prod(axis=1)
+    assert cell_path_message(later) == (
+        "your cell_paths[0] to cell_paths[4] are the runs of the seeds 1, 2, 3, 4, 5; the "
+        "exercise asks for the seeds 0 to 4, in that order")
+    assert "the runs of the seeds 4, 3, 2, 1, 0" in cell_path_message(PATHS[::-1])
+
+
+def test_the_cell_path_check_says_how_far_an_unknown_array_is():
+    x23 = rnnlib.recall_first_data(16, 23, 1, noise=2.0)[0]  # distance 23: another task
+    other = nb08._forget_gates(B24, x=x23).prod(axis=1)
+    seen = cell_path_message(other)
+    assert seen.startswith("your cell_paths differ from the products of these runs by up to ")
+    assert "(largest absolute difference): the check runs x24" in seen
+    assert "prediction" not in seen and "0.5" not in seen
+    one_off = PATHS.copy()
+    one_off[3] *= 1.01
+    assert "cell_paths[k] is right for k = 0, 1, 2, 4:" in cell_path_message(one_off)
+    assert "bias_24 does not pass the check above yet" in cell_path_message(PATHS, bias=1.0)
+    assert "not finite" in cell_path_message(PATHS * np.nan)
+
+
+def test_the_prediction_is_a_word_checked_against_the_measured_mean():
+    assert cell_path_message(PATHS, prediction="above") == (
+        "cell_paths are right, and their mean, 0.486, is below one half to three digits; your "
+        "prediction was 'above'")
+    assert "your prediction was 'equal'" in cell_path_message(PATHS, prediction="equal")
+    assert "prediction_24 = 'lower' is not one of 'above', 'below' or 'equal'" in \
+        cell_path_message(PATHS, prediction="lower")
+    assert "prediction_24 should be one of the words" in cell_path_message(PATHS, prediction=0.49)
+    passed = repr(nb08.check_cell_path(B24, "below", PATHS))
+    assert "0.486" in passed and "fixed" not in passed and "less" not in passed
+    # the prediction is judged only once the measurement is right, with its own hints
+    wrong_both = repr(nb08.check_cell_path(B24, "above", PATHS[:4], hint=2))
+    assert "has shape (4, 16, 16)" in wrong_both and "cache.steps" in wrong_both
+    on_prediction = repr(nb08.check_cell_path(B24, "above", PATHS, hint=2))
+    assert "sigmoid" in on_prediction and "cache.steps" not in on_prediction
 
 
 def keras_message(mistake, **kw):
@@ -499,6 +581,35 @@ def test_the_keras_check_says_what_each_block_holds():
     assert "the hidden states differ from Keras's by up to" in keras_message("biases merged")
 
 
+def test_the_keras_check_reports_a_lower_precision_not_the_blocks():
+    """float32 arrays (Keras stores float32) differ by about 1e-8: the message says so, and a
+    wrong conversion in float32 is still analysed block by block, to float32's digits."""
+    def in_dtype(convert, dtype):
+        return lambda *arrays: [np.asarray(a, dtype=dtype) for a in convert(*arrays)]
+
+    single = msg(nb08.check_keras_gru(in_dtype(keras_to_rnnlib, np.float32)))
+    assert single.startswith("with D = 2, H = 3 your W_x, W_h, b_x and b_h are float32, and the "
+                             "hidden states differ from Keras's by up to 1.5e-08: about what "
+                             "rounding the weights to 7 digits does")
+    assert "none of the three blocks" not in single
+    assert "are float16" in msg(nb08.check_keras_gru(in_dtype(keras_to_rnnlib, np.float16)))
+    one = msg(nb08.check_keras_gru(lambda *a: (np.float32(keras_to_rnnlib(*a)[0]),
+                                               *keras_to_rnnlib(*a)[1:])))
+    assert "your W_x is float32" in one
+    round_trip = msg(nb08.check_keras_gru(
+        lambda *a: [np.float32(x).astype(float) for x in keras_to_rnnlib(*a)]))
+    assert "about what rounding the weights to single precision (float32, 7 digits) does; " \
+        "every block of your arrays holds Keras's weights to that precision" in round_trip
+    order = msg(nb08.check_keras_gru(in_dtype(keras_with("gates in Keras's order"), np.float32)))
+    assert "the r block holds the weights of Keras's update gate z" in order
+    assert order.endswith("(your W_x, W_h, b_x and b_h are float32: compared to 7 digits)")
+
+
+def msg(result):
+    assert not result and repr(result).startswith("NOT YET"), repr(result)
+    return result.message
+
+
 # ---------------------------------------------------------------- no answer given away
 
 
@@ -512,15 +623,19 @@ def wrong_answers():
     for answer in [(..., ...), (2.20, B24), (3.72, B24), (-2.21, B24), (K1, 0.9715),
                    (K1, 2.66), (K1, 3.52), ("2.21", B24), (1.0, 0.5)]:
         yield nb08.check_half_lives, answer
-    products = GATES.prod(axis=1)
-    for kept in [..., 0.5, np.median(products), GATES.mean(), products[0].mean(), 0.3,
-                 KEPT * 1.008]:
-        yield nb08.check_cell_path, (B24, kept)
-    yield nb08.check_cell_path, (1.0, KEPT)
+    for paths in [..., PATHS[:4], GATES, GATES[:, :23].prod(axis=1), PATHS.transpose(0, 2, 1),
+                  PATHS[::-1], PATHS * 1.01]:
+        yield nb08.check_cell_path, (B24, "below", paths)
+    yield nb08.check_cell_path, (B24, "above", PATHS)
+    yield nb08.check_cell_path, (B24, "equal", PATHS)
+    yield nb08.check_cell_path, (1.0, "below", PATHS)
     for mistake in ["gates in Keras's order", "blocks not transposed", "no transpose",
                     "biases swapped", "biases merged", "z negated", "reshaped", "three arrays"]:
         yield nb08.check_keras_gru, (keras_with(mistake),)
     yield nb08.check_keras_gru, (stub,)
+    yield nb08.check_keras_gru, (lambda *a: [np.float32(x) for x in keras_to_rnnlib(*a)],)
+    yield nb08.check_keras_gru, (
+        lambda *a: [np.float32(x) for x in keras_with("biases swapped")(*a)],)
 
 
 # What would give an answer away: its numbers, its formula, its code.
@@ -530,7 +645,7 @@ ANSWERS = {
     "check_half_lives": ["2.21", "2.213", "3.53", "3.530", "0.9715", "0.971", "ln 2", "log(2)",
                          "log 2", "2 ** (", "1 / 24", "1/24", "2^(", "log1p", "e^{-"],
     "check_cell_path": ["0.486", "0.4862", "0.4863", ".prod(", "np.prod", "cache.steps[",
-                        "0.33", "0.65"],
+                        "0.33", "0.65", "concave", "convex", "curves down", "lower on average"],
     "check_keras_gru": [".T", "transpose(", "order", "np.r_", "[1, 0, 2]", "bias[0]",
                         "bias[1]", "kernel[:", "b_x = ", "b_h = "],
 }
@@ -545,6 +660,8 @@ def test_messages_and_hints_give_no_answer(check, answer):
     assert text.startswith("NOT YET") and "hint 2:" in text
     echoed = {f"{a:.4g}" for a in answer if isinstance(a, float)  # a wrong number, echoed
               and not any(math.isclose(a, right, rel_tol=1e-6) for right in (K1, B24, KEPT))}
+    echoed |= {f"{np.mean(a):.3g}" for a in answer  # the mean of the learner's own right array
+               if isinstance(a, np.ndarray) and a.shape == PATHS.shape and np.allclose(a, PATHS)}
     for leak in ANSWERS[check.__name__] + CODE:
         if any(leak in e for e in echoed):
             continue

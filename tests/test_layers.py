@@ -185,6 +185,21 @@ def test_float32_stays_float32(rng):
     assert h.dtype == np.float32
 
 
+def test_activations_take_python_numbers_lists_and_integer_arrays():
+    """sigmoid(6.0) works: a number gives a number, a list or an integer array gives float64,
+    a floating-point array keeps its dtype; the values are those of the float64 array."""
+    s6 = rnnlib.sigmoid(6.0)
+    assert isinstance(s6, np.float64) and s6 == pytest.approx(1 / (1 + math.exp(-6)))
+    assert rnnlib.sigmoid(6) == s6 and rnnlib.sigmoid(np.int64(6)) == s6
+    from_list = rnnlib.sigmoid([[-2, 0], [1.5, 3]])
+    assert from_list.dtype == np.float64 and from_list.shape == (2, 2)
+    assert np.array_equal(from_list, rnnlib.sigmoid(np.array([[-2.0, 0.0], [1.5, 3.0]])))
+    assert np.array_equal(rnnlib.sigmoid(np.arange(3)), rnnlib.sigmoid(np.arange(3.0)))
+    assert rnnlib.sigmoid(np.ones(2, np.float32)).dtype == np.float32
+    assert np.allclose(rnnlib.softmax([1.0, 2.0]), [1 / (1 + math.e), math.e / (1 + math.e)])
+    assert np.array_equal(rnnlib.log_softmax([[0, 0]]), np.log([[0.5, 0.5]]))
+
+
 def test_sigmoid_and_softmax_extremes():
     z = np.array([-1e4, -50.0, 0.0, 50.0, 1e4])
     s = rnnlib.sigmoid(z)

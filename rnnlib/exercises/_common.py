@@ -6,14 +6,16 @@ a direction without giving the answer away, is shown only when the learner asks:
 In a graded notebook (nbgrader), a test cell calls ``check_x(answer).assert_pass()``, which
 raises an AssertionError carrying the same message when the answer does not pass.
 
-Two things every check needs, solved once here:
+Three things every check needs, solved once here:
 
 - ``call_on_copies`` calls the learner's function on copies of its inputs and says, by
   observation, which input the function changed in place (a function that overwrites its
   caller's arrays silently corrupts the data of a training loop that uses them again);
 - ``show_pair``, ``gap``, ``times`` and ``float32_note`` print numbers so that two different
   values never look equal in a message, and say when a learner's values agree only to float32's
-  seven digits.
+  seven digits;
+- ``same_to_digits`` compares a number asked for "to three significant digits, rounded" as the
+  statements say: both numbers rounded, then compared.
 """
 
 import copy
@@ -82,6 +84,24 @@ def run_check(show_hint, name, fn, hint=""):
     shown = 0 if ok or not show_hint else min(int(show_hint), len(levels))
     return Result(name, bool(ok), message, "\n".join(levels[:shown]),
                   more=0 if ok or len(levels) < 2 else len(levels) - shown)
+
+
+def same_to_digits(x, true, digits=3):
+    """x and ``true`` are equal once both are rounded to ``digits`` significant digits.
+
+    Rounding is half up, on the decimal digits Python shows for each float, so what the
+    learner sees is what is compared: with true = 3.5301, 3.534 passes and 3.535 (3.54) fails;
+    with true = 202.716, 203.4 (203) passes and 202.4 (202) fails.
+    """
+    from decimal import ROUND_HALF_UP, Decimal  # here, not at the top: used by this alone
+
+    def rounded(v):
+        d = Decimal(repr(float(v)))
+        if d == 0:
+            return d
+        return d.quantize(Decimal(1).scaleb(d.adjusted() - digits + 1), rounding=ROUND_HALF_UP)
+
+    return rounded(x) == rounded(true)
 
 
 def returned_nothing(value, what):

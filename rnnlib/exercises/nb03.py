@@ -3,11 +3,14 @@
 Each check compares the learner's answer with a value found here another way: centred
 differences of a loss written with ``math`` on plain floats, finite differences of a leaky RNN
 written entry by entry with plain loops, the derivatives of tanh and the errors of difference
-quotients measured with ``math.tanh``, and ``rnnlib.check_gradients`` run on the planted bug at
-every sequence length. A NOT YET message says what was observed (which output, which entries,
-which case, by how much), never the formula or the code to write. A number asked for "to
-three significant digits" passes when it equals the value to three significant digits,
-rounded; within 1% but not equal, the message says it is close.
+quotients measured with ``math.tanh``, and, for the planted bug, the relative errors that
+``rnnlib.check_gradients`` gives on any data (W_hh's is exactly 0 on one step and exactly 1 on
+two; the tests measure it), against which the learner's own table of errors is read. A NOT YET
+message says what was observed (which output, which entries, which case, by how much), never the
+formula or the code to write; for the planted bug, it reads the learner's own table. A number
+asked for "to three significant digits" passes when, rounded to three significant digits, it
+equals the value rounded alike (``same_to_digits``); within 1% but not equal, the message says
+it is close.
 
 The keyword ``cases`` of some checks replaces the examples they try; a graded notebook's
 hidden tests use it to try examples the learner has not seen.
@@ -17,11 +20,10 @@ import math
 
 import numpy as np
 
-from ..gradcheck import GRAD_TOL, check_gradients
+from ..gradcheck import GRAD_TOL
 from ..layers import affine_backward, affine_forward, rnn_forward
 from ..losses import bce_with_logits_loss
-from ..models import init_rnn_params
-from ._common import run_check
+from ._common import run_check, same_to_digits, show_pair, times
 
 
 def _number(value, name):
@@ -62,11 +64,6 @@ def _array(value, shape, what):
     return arr, None
 
 
-def _three_digits(x, true):
-    """x equals ``true`` to three significant digits: within half a unit of the third."""
-    return abs(x - true) <= 0.5 * 10.0 ** (math.floor(math.log10(abs(true))) - 2) * (1 + 1e-9)
-
-
 def _sigmoid(v):
     return 1.0 / (1.0 + math.exp(-v)) if v >= 0 else math.exp(v) / (1.0 + math.exp(v))
 
@@ -81,15 +78,14 @@ def _constant_ratio(got, expected):
     return c if np.allclose(got, c * expected, rtol=1e-6, atol=1e-12) else None
 
 
-def _times(c):
-    return "-1 times" if math.isclose(c, -1.0) else f"{c:.4g} times"
-
-
 # ---------------------------------------------------------------- exercise 1
 
-# Logits and labels of exercise 1, with an entry where z = y (z = 1, y = 1): there p != y.
+# Logits and labels of exercise 1, with an entry where z = y (z = 1, y = 1): there p != y;
+# batches of three sizes, so that a mean over a fixed N shows
 SQUARED_CASES = [
     ([2.0, -1.0, 1.0, -3.0, 0.5], [1.0, 0.0, 1.0, 1.0, 0.0]),
+    ([-1.5], [1.0]),
+    ([0.4, -2.0, 3.0, 1.5, -0.5, 2.5, -4.0], [0.0, 1.0, 1.0, 1.0, 0.0, 0.0, 1.0]),
 ]
 RATIO_Z = 6.0  # exercise 1's confidently wrong example: z = 6 with label y = 0
 
@@ -118,82 +114,129 @@ def _ratio_at_six():
     return bce / squared
 
 
-def check_squared_error_grad(squared_error_grad, ratio, hint=False, cases=None):
-    """Exercise 1: dL/dz of L = mean (sigmoid(z) - y)^2, and the ratio of BCE's gradient to
-    it at z = 6, y = 0 (three significant digits)."""
+def _flag(value, name):
+    """(bool, None) for True or False (NumPy's too), else (None, what is wrong)."""
+    if value is Ellipsis or value is None:
+        return None, f"{name} is {value!r}; it should be True or False"
+    if isinstance(value, bool | np.bool_):
+        return bool(value), None
+    quoted = " (without quotes)" if isinstance(value, str) else ""
+    return None, f"{name} should be True or False{quoted}, got {value!r}"
+
+
+def _squared_function_problem(squared_error_grad, cases):
+    """What is wrong with squared_error_grad on the cases, or None (first wrong case only)."""
+    right = []  # the sizes N of the cases that passed
+    for zs, ys in cases:
+        N = len(zs)
+        z, y = np.array(zs, dtype=float).reshape(N, 1), np.array(ys, dtype=float).reshape(N, 1)
+        got, problem = _array(squared_error_grad(z.copy(), y.copy()), (N, 1),
+                              "an (N, 1) array, here N = " + str(N))
+        if problem:
+            return problem
+        got = got[:, 0]
+        expected = np.array(_squared_fd(zs, ys))
+        if np.allclose(got, expected, rtol=1e-5, atol=1e-9):
+            right.append(N)
+            continue
+        where = (f"right for the batch of N = {right[0]}; with N = {N}: " if right else "")
+        p = np.array([_sigmoid(v) for v in zs])
+        yv = np.array(ys, dtype=float)
+        if np.allclose(got, (p - yv) / N, rtol=1e-6, atol=1e-12):
+            return (f"{where}your values are those of the binary cross-entropy's gradient, "
+                    "entry for entry; this loss is another one")
+        if np.allclose(got, 2 * (p - yv) / N, rtol=1e-6, atol=1e-12):
+            return (f"{where}your values equal the gradient of the loss with respect to "
+                    "p = sigmoid(z), entry for entry, not with respect to z")
+        n = int(np.argmax(np.abs(got - expected)))
+        seen = (f"at entry {n} (z = {zs[n]:g}, y = {ys[n]:g}) you gave {got[n]:.4g}, a "
+                f"centred difference of the loss gives {expected[n]:.4g}")
+        c = _constant_ratio(got, expected)
+        if c is not None:
+            if c == 0:
+                return f"{where}your gradient is 0 in every entry: {seen}"
+            return (f"{where}your gradient is {times(c)} the centred difference in every "
+                    f"entry: {seen}")
+        same = [k for k in range(N) if zs[k] == ys[k]]
+        if same and all(abs(got[k]) < 1e-12 for k in same):
+            k = same[0]
+            return (f"{where}your gradient is 0 at entry {k}, where z = y = {zs[k]:g}; there "
+                    f"sigmoid(z) = {p[k]:.4g} is not y, and the loss changes with z: {seen}")
+        return where + seen
+    return None
+
+
+def _fading(squared_error_grad):
+    """'a, b, c' and 'd, e, f': the learner's gradient and sigmoid's slope at z = 2, 4, 8."""
+    zs = (2.0, 4.0, 8.0)
+    mine = [float(np.ravel(squared_error_grad(np.array([[v]]), np.zeros((1, 1))))[0])
+            for v in zs]
+    slopes = [_sigmoid(v) * (1 - _sigmoid(v)) for v in zs]
+    return ", ".join(f"{v:.3g}" for v in mine), ", ".join(f"{v:.3g}" for v in slopes)
+
+
+SQUARED_HINTS = {
+    "function": (
+        "differentiate the loss with respect to p = sigmoid(z) first, then multiply by how p "
+        "moves with z (section 1 writes that slope with p alone); the loss is a mean over N",
+        "work one example through by hand (N = 1, z = 0, y = 0, so p = 0.5): how much does the "
+        "loss change when z moves by a little? Compare with your function, then with a batch "
+        "of two examples, where the mean halves each one's share"),
+    "answers": (
+        "evaluate both gradients for the one example z = 6, y = 0 (N = 1): section 1 gives "
+        "the cross-entropy's, your function gives this loss's",
+        "how large is p at z = 6, and how large is the slope of the sigmoid there? Which of "
+        "the two gradients keeps that slope as a factor? That also says whether it cancels"),
+}
+
+
+def check_squared_error_grad(squared_error_grad, cancels, ratio, hint=False, cases=None):
+    """Exercise 1: dL/dz of L = mean (sigmoid(z) - y)^2, whether sigmoid' cancels from it
+    (True or False), and the ratio of BCE's gradient to it at z = 6, y = 0 (three significant
+    digits)."""
     cases = SQUARED_CASES if cases is None else cases
 
-    def check_function():
-        for zs, ys in cases:
-            N = len(zs)
-            z, y = np.array(zs, dtype=float).reshape(N, 1), np.array(ys, dtype=float).reshape(N, 1)
-            got, problem = _array(squared_error_grad(z.copy(), y.copy()), (N, 1),
-                                  "an (N, 1) array, here N = " + str(N))
-            if problem:
-                return problem
-            got = got[:, 0]
-            expected = np.array(_squared_fd(zs, ys))
-            if np.allclose(got, expected, rtol=1e-5, atol=1e-9):
-                continue
-            p = np.array([_sigmoid(v) for v in zs])
-            yv = np.array(ys, dtype=float)
-            bce = (p - yv) / N
-            if np.allclose(got, bce, rtol=1e-6, atol=1e-12):
-                return ("your values are those of the binary cross-entropy's gradient, entry "
-                        "for entry; this loss is another one")
-            if np.allclose(got, 2 * (p - yv) / N, rtol=1e-6, atol=1e-12):
-                return ("your values equal the gradient of the loss with respect to "
-                        "p = sigmoid(z), entry for entry, not with respect to z")
-            n = int(np.argmax(np.abs(got - expected)))
-            seen = (f"at entry {n} (z = {zs[n]:g}, y = {ys[n]:g}) you gave {got[n]:.4g}, a "
-                    f"centred difference of the loss gives {expected[n]:.4g}")
-            c = _constant_ratio(got, expected)
-            if c is not None:
-                if c == 0:
-                    return f"your gradient is 0 in every entry: {seen}"
-                return f"your gradient is {_times(c)} the centred difference in every entry: {seen}"
-            same = [k for k in range(N) if zs[k] == ys[k]]
-            if same and all(abs(got[k]) < 1e-12 for k in same):
-                k = same[0]
-                return (f"your gradient is 0 at entry {k}, where z = y = {zs[k]:g}; there "
-                        f"sigmoid(z) = {p[k]:.4g} is not y, and the loss changes with z: {seen}")
-            return seen
-        return None
-
-    def check():
-        problem = check_function()
-        if problem:
-            return False, problem
-        got, problem = _number(ratio, "ratio")
+    def answers():  # cancels and ratio, once the function is right
+        flag, problem = _flag(cancels, "cancels")
         if problem:
             return False, "squared_error_grad is right; " + problem
+        if flag:
+            mine, slopes = _fading(squared_error_grad)
+            return False, ("squared_error_grad is right; cancels = True, but for one example "
+                           f"with label 0 your gradient shrinks as z grows (z = 2, 4, 8: "
+                           f"{mine}), as the sigmoid's slope there does ({slopes}), while the "
+                           "cross-entropy's approaches 1/N")
+        got, problem = _number(ratio, "ratio")
+        if problem:
+            return False, "squared_error_grad and cancels are right; " + problem
         true = _ratio_at_six()
-        if _three_digits(got, true):
+        if same_to_digits(got, true):
             return True, ("dL/dz agrees with centred differences, and at z = 6 the "
                           f"cross-entropy's gradient is {true:.3g} times the squared error's: "
                           "sigmoid'(z) is tiny where the output is confidently wrong, and only "
                           "the cross-entropy cancels it")
-        first = f"squared_error_grad is right; ratio = {got:.4g}"
+        first = f"squared_error_grad and cancels are right; ratio = {got:.4g}"
         if abs(got - true) <= 0.01 * true:
+            first = ("squared_error_grad and cancels are right; ratio = "
+                     + show_pair(got, true)[0])  # digits enough to tell it from the ratio
             return False, (f"{first} is within 1% of the ratio of the two gradients at z = 6, "
-                           "but not equal to it to three significant digits: check its digits")
+                           "but not equal to it to three significant digits, rounded: check "
+                           "its digits")
         if got <= 0:
-            return False, (f"{first} is not positive; the ratio of two sizes is")
+            return False, f"{first} is not above 0, which a ratio of two sizes always is"
         if got < 1:
             return False, (f"{first} is below 1: it says the squared error's gradient is the "
                            "larger of the two at z = 6, y = 0")
-        for factor, word in ((2.0, "twice"), (0.5, "half")):
-            if abs(got - factor * true) <= 0.01 * factor * true:
-                return False, (f"{first} is {word} the ratio the two gradients give at z = 6, "
-                               "y = 0 (N = 1)")
         return False, (f"{first} is not the ratio of the two gradients' sizes at z = 6, y = 0 "
                        "(N = 1)")
-    return run_check(hint, "squared_error_grad", check, hint=(
-        "differentiate the loss with respect to p = sigmoid(z) first, then multiply by how p "
-        "moves with z (section 1 writes that slope with p alone); the loss is a mean over N",
-        "for the ratio, evaluate both gradients for the one example z = 6, y = 0: how large "
-        "is p there, and how large is the slope of the sigmoid? Which of the two gradients "
-        "keeps that slope as a factor?"))
+
+    def check():
+        problem = _squared_function_problem(squared_error_grad, cases)
+        if problem:
+            return False, problem
+        return (*answers(), SQUARED_HINTS["answers"])  # the hints of the part reached
+
+    return run_check(hint, "squared_error_grad", check, hint=SQUARED_HINTS["function"])
 
 
 # ---------------------------------------------------------------- exercise 2
@@ -312,8 +355,9 @@ def _leaky_observed(T, got, expected):
     if not off:
         return None
     worst = max(float(np.max(np.abs(got[n] - expected[n]))) for n in off)
+    verb = "is" if len(off) == 1 else "are"
     text = (f"for T = {T}: " + ("only " if len(off) < len(LEAKY_NAMES) else "")
-            + f"{_join(off)} {'is' if len(off) == 1 else 'are'} off (by up to {worst:.2g})")
+            + f"{_join(off)} {verb} off (by up to {worst:.2g}, an absolute difference)")
     ratios = {n: _constant_ratio(got[n], expected[n]) for n in off}
     scaled = [n for n in off if ratios[n] is not None]
     if scaled and all(math.isclose(ratios[n], ratios[scaled[0]]) for n in scaled):
@@ -321,7 +365,7 @@ def _leaky_observed(T, got, expected):
             text += ", each" if len(off) > 1 else ","
         else:
             text += ", and " + _join(scaled) + (" is" if len(scaled) == 1 else " are each")
-        text += f" {_times(ratios[scaled[0]])} the finite difference"
+        text += f" {times(ratios[scaled[0]])} the finite difference"
     if "dx" in off and T > 1:
         wrong = [t + 1 for t in range(T) if not _close(got["dx"][:, t], expected["dx"][:, t])]
         right = [t + 1 for t in range(T) if t + 1 not in wrong]
@@ -419,11 +463,6 @@ def _is_pair(value):
     return isinstance(value, tuple | list) and len(value) == 2
 
 
-def _two_digits(x, true):
-    """x equals ``true`` to two significant digits: within half a unit of the second."""
-    return abs(x - true) <= 0.5 * 10.0 ** (math.floor(math.log10(abs(true))) - 1) * (1 + 1e-9)
-
-
 def _measurement_problem(measured):
     """What is wrong with the pair of errors measured at MEASURE_AT, or None."""
     w, eps = MEASURE_AT
@@ -434,19 +473,20 @@ def _measurement_problem(measured):
         return "measured should be two numbers, (centred, one_sided)"
     values = []
     for kind, value in zip(KINDS, measured, strict=True):
-        number, problem = _number(value, f"the measured {kind} error")
+        number, problem = _size(value, f"the measured {kind} error")
         if problem:
             return problem
-        values.append(abs(number))
+        values.append(number)
     true, wider = _measured(w, eps), _measured(w, 10 * eps)
     exact = _tanh_derivatives(w)[0]
     for k, kind in enumerate(KINDS):
-        if _two_digits(values[k], true[k]):
+        if same_to_digits(values[k], true[k], 2):
             continue
         first = f"the measured {kind} error you give, {values[k]:.3g},"
         if abs(values[k] - true[k]) <= 0.01 * true[k]:
+            first = f"the measured {kind} error you give, {show_pair(values[k], true[k])[0]},"
             return (f"{first} is within 1% of |{kind} quotient - tanh'({w:g})| {where}, but not "
-                    "equal to it to two significant digits: check its digits")
+                    "equal to it to two significant digits, rounded: check its digits")
         if abs(values[k] - true[1 - k]) <= 0.01 * true[1 - k]:
             return f"{first} is the size of the {KINDS[1 - k]} quotient's error {where}"
         if abs(values[k] - wider[k]) <= 0.01 * wider[k]:
@@ -458,10 +498,20 @@ def _measurement_problem(measured):
     return None
 
 
+def _size(value, name):
+    """(float, None) for a number >= 0 (the size of an error), else (None, what is wrong)."""
+    number, problem = _number(value, name)
+    if problem:
+        return None, problem
+    if number < 0:
+        return None, f"{name} is {number:.3g}, below 0; the size of an error is 0 or more"
+    return number, None
+
+
 def check_predicted_errors(predicted_errors, measured, hint=False, cases=None):
     """Exercise 3: predicted_errors(w, eps) -> the leading terms of the errors of the centred
-    and the one-sided difference quotient of tanh at w, as sizes (>= 0; the sign is ignored),
-    and ``measured``, the two errors measured at MEASURE_AT (two significant digits)."""
+    and the one-sided difference quotient of tanh at w, as sizes (>= 0), and ``measured``, the
+    two errors measured at MEASURE_AT (two significant digits, >= 0)."""
     cases = ERROR_CASES if cases is None else cases
     kinds = KINDS
 
@@ -474,10 +524,10 @@ def check_predicted_errors(predicted_errors, measured, hint=False, cases=None):
                                "return two numbers, (centred, one_sided)")
             pair = []
             for kind, value in zip(kinds, result, strict=True):
-                number, problem = _number(value, f"the {kind} prediction at w = {w}, eps = {eps}")
+                number, problem = _size(value, f"the {kind} prediction at w = {w}, eps = {eps}")
                 if problem:
                     return False, problem
-                pair.append(abs(number))
+                pair.append(number)
             got[w, eps] = pair
         wrong = []
         for k, kind in enumerate(kinds):
@@ -509,15 +559,18 @@ def _error_diagnosis(k, kind, bad, got, cases):
     mine, measured = got[w, eps][k], _measured(w, eps)[k]
     seen = (f"at w = {w:g}, eps = {eps:g} your {kind} prediction is {mine:.4g}, the measured "
             f"error is {measured:.4g}")
+    general = [c for c in cases if _leading_terms(*c)[k] > 0]  # the term does not vanish there
+    if not general:
+        return seen
     tracks = all(math.isclose(got[c][k], _measured(*c)[k], rel_tol=1e-2) for c in cases)
     if tracks:
-        w2, e2 = max(cases, key=lambda c: c[1])
+        w2, e2 = max(general, key=lambda c: c[1])
         gap = abs(got[w2, e2][k] / _leading_terms(w2, e2)[k] - 1)
-        return (f"your {kind} values equal the measured errors, higher-order terms included: "
-                f"at w = {w2:g}, eps = {e2:g} they differ from the error's leading term by "
-                f"{gap:.1%}; a prediction comes from the expansion, not from a measurement")
-    for (w1, e1) in cases:  # how the prediction scales with eps at a fixed w
-        for (w2, e2) in cases:
+        return (f"your {kind} values include terms beyond the leading one: they follow the "
+                f"measured errors to 1% in every case, and at w = {w2:g}, eps = {e2:g} they "
+                f"differ from the error's leading term by {gap:.1%}")
+    for (w1, e1) in general:  # how the prediction scales with eps at a fixed w
+        for (w2, e2) in general:
             if w1 == w2 and math.isclose(e2, 10 * e1) and got[w1, e1][k] > 0:
                 yours = got[w2, e2][k] / got[w1, e1][k]
                 true = _leading_terms(w2, e2)[k] / _leading_terms(w1, e1)[k]
@@ -525,14 +578,14 @@ def _error_diagnosis(k, kind, bad, got, cases):
                     return (f"when eps grows from {e1:g} to {e2:g} (w = {w1:g}), your {kind} "
                             f"prediction grows {yours:.3g} times, the measured error "
                             f"{_measured(w2, e2)[k] / _measured(w1, e1)[k]:.3g} times; {seen}")
-    ratios = {c: got[c][k] / _leading_terms(*c)[k] for c in cases}
-    first = ratios[cases[0]]
+    ratios = {c: got[c][k] / _leading_terms(*c)[k] for c in general}
+    first = ratios[general[0]]
     if all(math.isclose(r, first, rel_tol=1e-6) for r in ratios.values()):
         if first == 0:
             return f"your {kind} prediction is 0 in every case; {seen}"
         return (f"your {kind} prediction is {first:.3g} times the measured error (at small "
                 f"eps) in every case; {seen}")
-    at_small = {w: ratios[w, e] for w, e in cases if e <= 1e-3}
+    at_small = {w: ratios[w, e] for w, e in general if e <= 1e-3}
     spread = ", ".join(f"{r:.3g} at w = {w:g}" for w, r in at_small.items())
     return (f"your {kind} prediction divided by the measured error changes with w ({spread}, "
             f"at eps <= 0.001); {seen}")
@@ -575,25 +628,69 @@ def suspect_loss(params, x, y):
     return loss, grads
 
 
-def _suspect_errors(T, seed=40):
-    """check_gradients of suspect_loss on 4 sequences of T steps (8 hidden units)."""
-    rng = np.random.default_rng(seed + T)
-    params = init_rnn_params(1, 8, 1, rng=seed)
-    x = rng.normal(size=(4, T, 1))
-    y = (x.sum(axis=1) > 0).astype(float)
-    return check_gradients(lambda: suspect_loss(params, x, y), params)
-
-
 PLANTED = ("W_hh", 2)  # the parameter and the step (1 = the first) of suspect_loss's mistake
 
 
-def _verdict(e):
-    return (f"agrees with finite differences (relative error below {GRAD_TOL:.0e})"
-            if e < GRAD_TOL else f"differs from finite differences (relative error {e:.1e})")
+def _table(errors, key, step):
+    """({T: relative error}, None) from the learner's ``errors``, or (None, what is wrong)."""
+    if errors is Ellipsis or errors is None:
+        return None, (f"errors is {errors!r}; it should be a dict {{T: relative error}}, one "
+                      f"entry for each length T from 1 to your step, {step}")
+    if not isinstance(errors, dict):
+        return None, (f"errors should be a dict {{T: relative error}}, one entry for each "
+                      f"length T from 1 to your step; got {type(errors).__name__}")
+    table = {}
+    for T, value in errors.items():
+        length, problem = _number(T, f"the length {T!r} in errors")
+        if problem:
+            return None, problem
+        if length != int(length) or length < 1:
+            return None, (f"errors has the length {length:g}; a length is a whole number of "
+                          "steps, 1 or more")
+        e, problem = _number(value, f"errors[{int(length)}]")
+        if problem:
+            return None, problem
+        if not 0 <= e <= 1:
+            return None, (f"errors[{int(length)}] = {e:.3g}, but a relative error of "
+                          "rnnlib.check_gradients lies between 0 and 1")
+        table[int(length)] = e
+    missing = [T for T in range(1, step + 1) if T not in table]
+    if missing:
+        return None, (f"errors has no entry for T = {_join([str(T) for T in missing])}: give "
+                      f"the relative error of {key} for every length from 1 to your step, {step}")
+    return table, None
 
 
-def check_planted_bug(suspect, hint=False):
-    """Exercise 4: (name of the parameter, step) of suspect_loss's planted mistake."""
+def _own_table_problem(key, step, table):
+    """What the learner's own table says against their answer, or None."""
+    def steps(T):
+        return f"{T} step{'s' if T > 1 else ''}"
+
+    earlier = [T for T in range(1, step) if table[T] >= GRAD_TOL]
+    if earlier:
+        T = earlier[0]
+        return (f"in your table {key} already differs from finite differences on sequences of "
+                f"{steps(T)} (relative error {table[T]:.1e}), and those have no step {step}")
+    if table[step] < GRAD_TOL:
+        return (f"in your table {key} agrees with finite differences (relative error below "
+                f"{GRAD_TOL:.0e}) on sequences of {steps(step)}, which have a step {step}")
+    return None
+
+
+def _could_be_measured(key, table):
+    """Whether rnnlib.check_gradients gives these relative errors for the suspect's ``key`` on
+    sequences of these lengths, whatever the sequences and weights (the suspect starts from
+    h0 = 0): every gradient but W_hh's is right at every length; W_hh's is exactly 0 in both on
+    1 step (error 0), and on 2 steps the suspect's alone is exactly 0 (error 1)."""
+    if key != PLANTED[0]:
+        return all(e < GRAD_TOL for e in table.values())
+    return table.get(1, 0.0) < GRAD_TOL and abs(table.get(2, 1.0) - 1) < 0.005
+
+
+def check_planted_bug(suspect, errors, hint=False):
+    """Exercise 4: (name of the parameter, step) of suspect_loss's planted mistake, and the
+    evidence, ``errors`` = {T: the relative error rnnlib.check_gradients gives for that
+    parameter of the suspect on sequences of T steps}, for T = 1 to the step at least."""
 
     def check():
         if suspect is Ellipsis or suspect is None:
@@ -616,28 +713,22 @@ def check_planted_bug(suspect, hint=False):
             return False, (f"the step is {number:g}; it should be a whole number, 1 for the "
                            "first step of a sequence")
         step = int(number)
-        if key != PLANTED[0]:
-            longest = 6
-            if all(_suspect_errors(T)[key] < GRAD_TOL for T in range(1, longest + 1)):
-                return False, (f"the suspect's {key} agrees with finite differences on "
-                               f"sequences of every length from 1 to {longest} steps")
-            return False, f"the suspect's {key} is not where the planted mistake is"
-        if step == PLANTED[1]:
-            return True, ("the mistake is in W_hh's share of step 2: on sequences of 1 step "
-                          "every gradient passes (W_hh's is exactly 0 there, with h0 = 0), on 2 "
-                          "steps W_hh fails. A check on long sequences names the parameter; the "
-                          "shortest sequence that fails names the step")
-        here = f"on sequences of {step} step{'s' if step > 1 else ''} the suspect's {key} " + (
-            _verdict(_suspect_errors(step)[key]))
-        if step == 1:
-            return False, here
-        before = _suspect_errors(step - 1)[key]
-        return False, (f"{here}, and on sequences of {step - 1} step"
-                       f"{'s' if step > 2 else ''} it " + ("already " if before >= GRAD_TOL
-                                                           else "")
-                       + _verdict(before))
+        table, problem = _table(errors, key, step)
+        if problem:
+            return False, problem
+        problem = _own_table_problem(key, step, table)
+        if problem:
+            return False, problem
+        if not _could_be_measured(key, table):
+            return False, (f"your errors are not the relative errors rnnlib.check_gradients "
+                           f"gives for the suspect's {key} on sequences of those lengths")
+        return True, ("the mistake is in W_hh's share of step 2: on sequences of 1 step "
+                      "every gradient passes (W_hh's is exactly 0 there, with h0 = 0), on 2 "
+                      "steps W_hh fails. A check on long sequences names the parameter; the "
+                      "shortest sequence that fails names the step")
     return run_check(hint, "planted_bug", check, hint=(
         "rnnlib.check_gradients on the suspect tells you which parameter; that weight's "
         "gradient adds one share per step, so to find the step, change which steps exist",
         "a step's share can only be wrong in sequences that have that step: run the same check "
-        "on sequences of 1, 2, 3, ... steps (sum_sign_data takes T)"))
+        "on sequences of 1, 2, 3, ... steps (sum_sign_data takes T) and keep that parameter's "
+        "relative error for each length"))

@@ -6,9 +6,10 @@ many random states and weights, and at the states where the cell is most and lea
 stretching; the powers of each matrix multiplied out (how far one step can stretch a gradient,
 how long it is after 200 steps); and gradients clipped by value and by norm, entry by entry.
 A NOT YET message says what was observed (which case, which entries, by how much), never the
-formula or the code to write. Numbers asked for "to three significant digits" pass when they
-equal the value to three significant digits, rounded; within 1% but not equal, the message
-says they are close.
+formula or the code to write. Numbers asked for "to three significant digits" pass when,
+rounded to three significant digits, they equal the value rounded alike (``same_to_digits``);
+a threshold that must guarantee a bound passes only at or below the safe value. Within 1% but
+not equal, the message says they are close.
 
 The keyword ``cases`` of some checks replaces the examples they try; a graded notebook's
 hidden tests use it to try examples the learner has not seen.
@@ -18,7 +19,7 @@ import math
 
 import numpy as np
 
-from ._common import run_check
+from ._common import call_on_copies, float32_note, run_check, same_to_digits, show_pair
 
 
 def _number(value, name):
@@ -44,19 +45,15 @@ def _number(value, name):
     return number, None
 
 
-def _three_digits(x, true):
-    """x equals ``true`` to three significant digits: within half a unit of the third."""
-    return abs(x - true) <= 0.5 * 10.0 ** (math.floor(math.log10(abs(true))) - 2) * (1 + 1e-9)
-
-
 def _about(x, y):
     """x is y up to 1%: a value rounded to two or three digits, or the same value."""
     return abs(x - y) <= 0.01 * abs(y)
 
 
-def _close_but(name, x):
-    return (f"{name} = {x:.4g} is within 1% of the value asked for, but not equal to it to "
-            "three significant digits: check its digits")
+def _close_but(name, x, true):
+    shown = show_pair(x, true)[0]  # digits enough to tell it from the value asked for
+    return (f"{name} = {shown} is within 1% of the value asked for, but not equal to it to "
+            "three significant digits, rounded: check its digits")
 
 
 # ---------------------------------------------------------------- exercise 1
@@ -130,10 +127,13 @@ def check_shortcut_step_back(shortcut_step_back, hint=False, cases=None):
             case = _shortcut_case(N, H, kind, seed)
             label = f"{_CASE_NAMES[kind]} (N = {N}, H = {H})"
             try:
-                got = shortcut_step_back(case["dh"].copy(), case["h"].copy(),
-                                         case["h_prev"].copy(), case["W_hh"].copy())
+                got, changed = call_on_copies(shortcut_step_back, ("dh", "h", "h_prev", "W_hh"),
+                                              case["dh"], case["h"], case["h_prev"],
+                                              case["W_hh"])
             except Exception as err:  # name the case: W_hh = 0 or N = 1 are the usual traps
                 return False, f"in {label} your code raised {type(err).__name__}: {err}"
+            if changed:  # a backward step that overwrites what it is given spoils BPTT's loop
+                return False, f"in {label} {changed}"
             if got is None or got is Ellipsis:
                 return False, (f"your function returned {got!r}; it should return "
                                "dL/dh_{t-1}, an (N, H) array")
@@ -178,6 +178,7 @@ def check_shortcut_step_back(shortcut_step_back, hint=False, cases=None):
 
 # ---------------------------------------------------------------- exercise 2
 
+
 BOUND_CASES = [0.3, 0.0, 0.6]  # s, the largest singular value of W_hh
 
 
@@ -195,7 +196,7 @@ def _ratio(W_hh, a, dh):
 def _measured_ratios(s):
     """Ratios measured at s: (typical ones, extreme ones), each a list of (ratio, where).
 
-    The extreme ones come from W_hh = s times a reflection (symmetric, orthogonal), with
+    The extreme ones come from W_hh = s R with R a reflection (symmetric, orthogonal), with
     every unit at the same pre-activation, from tanh's slope 0.7 up to nearly 1, least
     extreme first; dh along the reflected direction, or across it."""
     rng = np.random.default_rng(520)
@@ -212,7 +213,8 @@ def _measured_ratios(s):
     w = w - (w @ v) * v
     for alpha in (0.6, 0.4, 0.3, 0.2, 0.1, 0.05, 0.02, 0.01, 1e-3, 1e-5):
         slope = 1 - np.tanh(alpha) ** 2
-        where = (f"W_hh = {s} times a reflection, at a state where tanh's slope is "
+        where = (f"W_hh = {s} R, R a reflection (symmetric and orthogonal: it reverses one "
+                 f"direction and keeps the others), at a state where tanh's slope is "
                  f"{slope:.4g} in every unit")
         extreme += [(r, where) for r in _ratio(W, np.full((2, H), alpha), np.vstack([v, w]))]
     return typical, extreme
@@ -221,6 +223,9 @@ def _measured_ratios(s):
 def _pair(value, what):
     if value is None or value is Ellipsis:
         return None, f"your function returned {value!r}; it should return {what}"
+    if isinstance(value, dict):
+        return None, (f"your function returned a dict (with the keys {', '.join(map(repr, value))}"
+                      f"); it should return {what}")
     if isinstance(value, str) or not hasattr(value, "__len__"):
         return None, f"your function returned a {type(value).__name__}; it should return {what}"
     if len(value) != 2:
@@ -246,18 +251,26 @@ def check_shortcut_bounds(shortcut_bounds, hint=False, cases=None):
             if problem:
                 return False, problem
             if low > high:
-                return False, f"for s = {s} your low = {low:.4g} is above your high = {high:.4g}"
+                shown_low, shown_high = show_pair(low, high)
+                return False, (f"for s = {s} your low = {shown_low} is above your high = "
+                               f"{shown_high}")
             true_low, true_high = 1 - s, 1 + s
             ok_low = math.isclose(low, true_low, rel_tol=1e-9, abs_tol=1e-12)
             ok_high = math.isclose(high, true_high, rel_tol=1e-9, abs_tol=1e-12)
             if ok_low and ok_high:
                 continue
-            for ok, name, value, true in ((ok_high, "high", high, true_high),
-                                          (ok_low, "low", low, true_low)):
-                if not ok and true and _about(value, true):
-                    return False, (f"for s = {s} your {name} = {value:.6g} is within 1% of the "
-                                   "tightest bound, but not equal to it: a bound that holds for "
-                                   "every state is an exact number, not a measured one")
+            for ok, name, value, true, given in ((ok_high, "high", high, true_high, pair[1]),
+                                                 (ok_low, "low", low, true_low, pair[0])):
+                if ok or not true or not _about(value, true):
+                    continue
+                shown = show_pair(value, true)[0]
+                note = float32_note(given, true, f"your {name}")
+                if note:
+                    return False, (f"for s = {s} your {name} = {shown} is within 1% of the "
+                                   f"tightest bound; {note}")
+                return False, (f"for s = {s} your {name} = {shown} is within 1% of the "
+                               "tightest bound, but not equal to it: a bound that holds for "
+                               "every state is an exact number, not a measured one")
             typical, extreme = _measured_ratios(s)
             if (math.isclose(low, 0, abs_tol=1e-12) and s > 0
                     and math.isclose(high, s, rel_tol=1e-9)):
@@ -342,49 +355,141 @@ def _vector(u):
     return "[" + ", ".join(f"{x:.2f}" for x in u) + "]"
 
 
-def check_fates(fates, hint=False):
-    """Exercise 3: fates = {"A": ..., "B": ..., "C": ..., "D": ...}, each "vanishes",
+def _two_numbers(W):
+    """(largest singular value, spectral radius) of W."""
+    return float(np.linalg.norm(W, 2)), float(np.max(np.abs(np.linalg.eigvals(W))))
+
+
+def _numbers_problem(numbers):
+    """What is wrong with numbers = {key: (sigma_max, rho)}, or None; first matrix first."""
+    if not isinstance(numbers, dict) or set(numbers) != set(FATE_MATRICES):
+        return ("numbers should be a dict with the keys 'A', 'B', 'C' and 'D', a pair "
+                "(largest singular value, spectral radius) for each matrix")
+    for key, W in FATE_MATRICES.items():
+        pair = numbers[key]
+        if pair is Ellipsis or (isinstance(pair, tuple | list) and Ellipsis in pair):
+            return f"numbers[{key!r}] still contains `...`; replace it with two numbers"
+        if isinstance(pair, str) or not hasattr(pair, "__len__") or len(pair) != 2:
+            return (f"numbers[{key!r}] should be a pair of numbers (largest singular value, "
+                    "spectral radius)")
+        got = []
+        for k, what in enumerate(("largest singular value", "spectral radius")):
+            number, problem = _number(pair[k], f"the {what} of {key}")
+            if problem:
+                return problem
+            got.append(number)
+        (sigma, rho), (true_sigma, true_rho) = got, _two_numbers(W)
+        right = [same_to_digits(x, t) for x, t in zip(got, (true_sigma, true_rho), strict=True)]
+        if all(right):
+            continue
+        if same_to_digits(sigma, true_rho) and same_to_digits(rho, true_sigma):
+            return (f"numbers[{key!r}] = ({sigma:.4g}, {rho:.4g}) holds {key}'s spectral radius "
+                    "first and its largest singular value second; the pair is (largest "
+                    "singular value, spectral radius)")
+        if not right[0]:
+            return _sigma_seen(key, W, sigma, true_sigma)
+        return _rho_seen(key, W, rho, true_rho)
+    return None
+
+
+_CLOSE = ("is within 1% of it, but not equal to it to three significant digits, rounded: "
+          "check its digits")
+
+
+def _sigma_seen(key, W, sigma, true):
+    """What the learner's largest singular value of W is, observed."""
+    first = f"the largest singular value you give for {key}, {sigma:.4g},"
+    if same_to_digits(sigma, np.abs(W).max()):
+        return f"{first} is its largest entry in size"
+    if same_to_digits(sigma, np.linalg.norm(W)):
+        return f"{first} is its Frobenius norm, the root of the sum of all its squared entries"
+    if same_to_digits(sigma, true**2):
+        return f"{first} is the largest eigenvalue of W^T W"
+    if _about(sigma, true):
+        shown = show_pair(sigma, true)[0]
+        return f"the largest singular value you give for {key}, {shown}, {_CLOSE}"
+    if sigma < true:
+        return (f"{first} is smaller than what one step does: the check found a gradient that "
+                "one step stretches more")
+    return (f"{first} is larger than what one step does: no gradient is stretched that much in "
+            "one step, in any direction the check tried")
+
+
+def _rho_seen(key, W, rho, true):
+    """What the learner's spectral radius of W is, observed."""
+    first = f"the spectral radius you give for {key}, {rho:.4g},"
+    eig = np.linalg.eigvals(W)
+    if np.iscomplexobj(eig) and np.any(eig.imag) and same_to_digits(rho, eig.real.max()):
+        return f"{first} is the real part of its eigenvalues, which are complex"
+    if _about(rho, true):
+        return f"the spectral radius you give for {key}, {show_pair(rho, true)[0]}, {_CLOSE}"
+    return (f"{first} is not the largest size (absolute value) of any of its eigenvalues, to "
+            "three significant digits")
+
+
+NUMBERS_HINTS = (
+    "section 1 computes a largest singular value with np.linalg.norm(W, 2); the spectral "
+    "radius of section 3 is the largest absolute value of the eigenvalues "
+    "(np.linalg.eigvals)",
+    "a triangular matrix has its eigenvalues on its diagonal; a complex eigenvalue's size is "
+    "its modulus, np.abs, not its real part; a symmetric matrix's largest singular value is "
+    "its spectral radius")
+FATE_HINTS = (
+    "of the two numbers, one bounds every single step, whatever the direction (section 1), "
+    "and the other sets the rate in the long run (section 3)",
+    "compare each number with 1: if no single step can stretch any gradient, what can many "
+    "steps do? If one step can, but the long-run rate is below 1, what is left after many "
+    "steps?")
+
+
+def _fates_seen(fates):
+    """(ok, message) for the four words, once the numbers are right."""
+    if not isinstance(fates, dict) or set(fates) != set(FATE_MATRICES):
+        return False, ("numbers are right; fates should be a dict with the keys 'A', 'B', "
+                       "'C' and 'D', one word for each matrix")
+    wrong = []
+    for key, W in FATE_MATRICES.items():
+        word, problem = _word(fates[key], key)
+        if problem:
+            return False, "numbers are right; " + problem
+        fate, one, far = _observed_fate(W)
+        if word != fate:
+            wrong.append((key, word, fate, one, far))
+    if not wrong:
+        return True, ("A has eigenvalues 0.5 and 0.6, yet one step stretches some gradient "
+                      "1.42-fold (its largest singular value); B's entries are all below 1, "
+                      "yet its eigenvalue 1.1 makes the gradient explode; C's largest "
+                      "singular value is 0.945; D is 0.95 times a rotation, so every "
+                      "gradient shrinks by exactly 0.95 per step")
+    key, word, fate, (stretch, u), (long_run, u_far) = wrong[0]
+    count = f"numbers are right; {len(FATE_MATRICES) - len(wrong)} of 4 fates right; "
+    said = f"with {key} you said {word!r}, but "
+    if fate == "explodes":
+        return False, (f"{count}{said}the gradient u = {_vector(u_far)} is "
+                       f"{long_run:.3g} times longer after {_LONG} steps")
+    if word == "explodes":
+        return False, (f"{count}{said}every gradient has shrunk after {_LONG} steps: none "
+                       f"keeps more than {long_run:.2g} of its length")
+    if fate == "grows first":
+        return False, (f"{count}{said}the gradient u = {_vector(u)} grows to "
+                       f"{stretch:.3g} times its length in the first step")
+    return False, (f"{count}{said}no gradient grows in any step: the most one step "
+                   f"stretches any gradient is {stretch:.3g} times")
+
+
+def check_fates(numbers, fates, hint=False):
+    """Exercise 3: numbers = {"A": (largest singular value, spectral radius), ...} (three
+    significant digits) and fates = {"A": ..., "B": ..., "C": ..., "D": ...}, each "vanishes",
     "grows first" or "explodes", for the gradient u W^k of FATE_MATRICES (linear regime)."""
 
     def check():
-        if not isinstance(fates, dict) or set(fates) != set(FATE_MATRICES):
-            return False, ("fates should be a dict with the keys 'A', 'B', 'C' and 'D', one "
-                           "word for each matrix")
-        wrong = []
-        for key, W in FATE_MATRICES.items():
-            word, problem = _word(fates[key], key)
-            if problem:
-                return False, problem
-            fate, one, far = _observed_fate(W)
-            if word != fate:
-                wrong.append((key, word, fate, one, far))
-        if not wrong:
-            return True, ("A has eigenvalues 0.5 and 0.6, yet one step stretches some gradient "
-                          "1.42-fold (its largest singular value); B's entries are all below 1, "
-                          "yet its eigenvalue 1.1 makes the gradient explode; C's largest "
-                          "singular value is 0.945; D is 0.95 times a rotation, so every "
-                          "gradient shrinks by exactly 0.95 per step")
-        key, word, fate, (stretch, u), (long_run, u_far) = wrong[0]
-        count = f"{len(FATE_MATRICES) - len(wrong)} of {len(FATE_MATRICES)} right; "
-        said = f"with {key} you said {word!r}, but "
-        if fate == "explodes":
-            return False, (f"{count}{said}the gradient u = {_vector(u_far)} is "
-                           f"{long_run:.3g} times longer after {_LONG} steps")
-        if word == "explodes":
-            return False, (f"{count}{said}every gradient has shrunk after {_LONG} steps: none "
-                           f"keeps more than {long_run:.2g} of its length")
-        if fate == "grows first":
-            return False, (f"{count}{said}the gradient u = {_vector(u)} grows to "
-                           f"{stretch:.3g} times its length in the first step")
-        return False, (f"{count}{said}no gradient grows in any step: the most one step "
-                       f"stretches any gradient is {stretch:.3g} times")
-    return run_check(hint, "fates", check, hint=(
-        "two numbers of each matrix decide it: the one that bounds every single step, "
-        "whatever the direction (section 1), and the one that sets the rate in the long run "
-        "(section 3)",
-        "compute the largest singular value and the spectral radius of each matrix "
-        "(np.linalg.norm(W, 2) and the eigenvalues); a triangular matrix has its eigenvalues "
-        "on its diagonal"))
+        problem = _numbers_problem(numbers)
+        if problem:
+            return False, problem
+        ok, message = _fates_seen(fates)
+        return ok, message, FATE_HINTS  # the hints of the part reached
+
+    return run_check(hint, "fates", check, hint=NUMBERS_HINTS)
 
 
 # ---------------------------------------------------------------- exercise 4
@@ -398,6 +503,11 @@ def _clipped_step(g_norm, entries, c, lr, P):
     g = np.zeros(P)
     g[:entries] = g_norm / math.sqrt(entries)
     return lr * float(np.linalg.norm(np.clip(g, -c, c)))
+
+
+def _too_long(step, longest):
+    """The step is longer than allowed by more than float64's rounding of the limits."""
+    return step > longest * (1 + 1e-12)
 
 
 def check_thresholds(norm_limit, value_limit, shortest_step, hint=False):
@@ -417,36 +527,39 @@ def check_thresholds(norm_limit, value_limit, shortest_step, hint=False):
             if problem:
                 return False, problem
         m, c, short = got["norm_limit"], got["value_limit"], got["shortest_step"]
-        if not _three_digits(m, true_norm):
+        if m <= 0:
+            return False, f"norm_limit = {m:.4g}: a threshold on a norm must be positive"
+        if _too_long(lr * m, longest):  # beyond the safe limit, however little
+            shown_m, shown_step = show_pair(m, true_norm)[0], show_pair(lr * m, longest)[0]
+            return False, (f"with norm_limit = {shown_m} a gradient of norm {shown_m} passes "
+                           f"unclipped and makes a step {shown_step} long, longer than "
+                           f"{longest}")
+        if not same_to_digits(m, true_norm):
             if _about(m, true_norm):
-                return False, _close_but("norm_limit", m)
-            if m <= 0:
-                return False, f"norm_limit = {m:.4g}: a threshold on a norm must be positive"
-            if lr * m > longest:
-                return False, (f"with norm_limit = {m:.4g} a gradient of norm {m:.4g} passes "
-                               f"unclipped and makes a step {lr * m:.4g} long, longer than "
-                               f"{longest}")
+                return False, _close_but("norm_limit", m, true_norm)
             return False, (f"with norm_limit = {m:.4g} no step is longer than {lr * m:.4g}: "
                            f"that keeps every step within {longest}, but so does a larger "
                            "threshold")
         before = "norm_limit is right; "
-        if not _three_digits(c, true_value):
+        if c <= 0:
+            return False, f"{before}value_limit = {c:.4g}: a limit must be positive"
+        widest = c * math.sqrt(P)  # every entry at the limit
+        if _too_long(lr * widest, longest):
+            shown_c = show_pair(c, true_value)[0]
+            return False, (f"{before}at value_limit = {shown_c} a gradient with all {P:,} "
+                           f"entries at the limit passes unchanged; its norm is "
+                           f"{show_pair(widest, true_norm)[0]} and its step "
+                           f"{show_pair(lr * widest, longest)[0]} long, longer than {longest}")
+        if not same_to_digits(c, true_value):
             if _about(c, true_value):
-                return False, before + _close_but("value_limit", c)
-            if c <= 0:
-                return False, f"{before}value_limit = {c:.4g}: a limit must be positive"
-            widest = c * math.sqrt(P)  # every entry at the limit
-            if lr * widest > longest:
-                return False, (f"{before}at value_limit = {c:.4g} a gradient with all {P:,} "
-                               f"entries at the limit passes unchanged; its norm is "
-                               f"{widest:.4g} and its step {lr * widest:.4g} long")
+                return False, before + _close_but("value_limit", c, true_value)
             return False, (f"{before}at value_limit = {c:.4g} no step is longer than "
                            f"{lr * widest:.4g}: that keeps every step within {longest}, but so "
                            "does a larger limit")
         before = "both limits are right; "
-        if not _three_digits(short, true_short):
+        if not same_to_digits(short, true_short):
             if _about(short, true_short):
-                return False, before + _close_but("shortest_step", short)
+                return False, before + _close_but("shortest_step", short, true_short)
             if short <= 0:
                 return False, (f"{before}a step of {short:.4g} would need a clipped gradient "
                                "of length 0 or less, but clipping never sets a nonzero entry "
@@ -459,9 +572,6 @@ def check_thresholds(norm_limit, value_limit, shortest_step, hint=False):
             if _about(short, lr * norm):
                 return False, (f"{before}shortest_step = {short:.4g} is the step of a gradient "
                                f"of norm {norm:.4g} without any clipping")
-            if _about(short, true_value):
-                return False, (f"{before}shortest_step = {short:.4g} is the length of a "
-                               "clipped gradient, not of the step it makes")
             if short > true_short:
                 for entries in (1000, 100, 16, 4, 2):
                     step = _clipped_step(norm, entries, true_value, lr, P)
@@ -470,9 +580,9 @@ def check_thresholds(norm_limit, value_limit, shortest_step, hint=False):
                                        f"over {entries} entries makes a step of {step:.3g} "
                                        f"after clipping: shorter than your {short:.4g}")
                 if _clipped_step(norm, 1, true_value, lr, P) < short:
-                    return False, (f"{before}a step shorter than your {short:.4g} is possible: "
-                                   f"the check found one, made by a gradient of norm {norm:.4g} "
-                                   "whose norm sits in very few entries")
+                    return False, (f"{before}the check found a gradient of norm {norm:.4g} "
+                                   f"whose step after clipping is shorter than your "
+                                   f"{short:.4g}")
             return False, (f"{before}no gradient of norm {norm:.4g} gives a step as short as "
                            f"{short:.4g}: the check tried gradients whose norm sits in one "
                            f"entry, in a few, and spread over all {P:,}")

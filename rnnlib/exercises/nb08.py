@@ -6,9 +6,9 @@ every derivative exactly, without backpropagation); the half-lives from the sigm
 logarithm, and the forget gates of the untrained LSTMs read off a fresh run; a GRU written as
 Keras computes it, from Keras's own arrays, run beside ``rnnlib.gru_forward``. A NOT YET
 message says what was observed (which output, which block, which case, by how much), never the
-formula or the code to write. Numbers asked for "to three significant digits" pass when they
-equal the value to three significant digits, rounded; within 1% but not equal, the message says
-they are close.
+formula or the code to write. Numbers asked for "to three significant digits" pass when,
+rounded to three significant digits, they equal the value rounded alike (``same_to_digits``);
+within 1% but not equal, the message says they are close.
 
 The keyword ``cases`` of some checks replaces the examples they try; a graded notebook's
 hidden tests use it to try examples the learner has not seen.
@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from ._common import run_check
+from ._common import call_on_copies, run_check, same_to_digits, show_pair
 
 
 def _sigmoid(z):
@@ -57,11 +57,6 @@ def _number(value, name):
     if not math.isfinite(number):
         return None, f"{name} is {number}; expected a finite number"
     return number, None
-
-
-def _three_digits(x, true):
-    """x equals ``true`` to three significant digits: within half a unit of the third."""
-    return abs(x - true) <= 0.5 * 10.0 ** (math.floor(math.log10(abs(true))) - 2) * (1 + 1e-9)
 
 
 def _about(x, y):
@@ -164,11 +159,25 @@ def _expected_grads(jac, dh, dc):
             for J_h, J_c in jac.values()]
 
 
+CACHE_NAMES = ("x", "h_prev", "c_prev", "i", "f", "g", "o", "c", "tc", "W_x", "W_h", "p")
+
+
 def _run_backward(fn, inputs, dh, dc):
-    """(list of 7 arrays, None) or (None, what is wrong), from a fresh cache and copies."""
+    """(list of 7 arrays, None) or (None, what is wrong), from a fresh cache, on copies: an
+    input or cache entry the function changes in place is named."""
     _, _, cache = peephole_step_forward(**{k: v.copy() for k, v in inputs.items()})
-    answer, problem = _arrays(fn(dh.copy(), dc.copy(), cache), 7,
-                              "the seven gradients " + ", ".join(PEEPHOLE_GRADS))
+
+    def with_cache(dh, dc, *entries):  # the cache's entries one by one, to name a changed one
+        return fn(dh, dc, tuple(entries))
+
+    names = ("dh", "dc", *(f"cache[{k}]" for k in range(len(cache))))
+    result, changed = call_on_copies(with_cache, names, dh, dc, *cache)
+    if changed:
+        for k, name in enumerate(CACHE_NAMES):  # say which of the step's arrays that is
+            if f"`cache[{k}]`" in changed:
+                changed += f" (cache[{k}] is {name})"
+        return None, changed
+    answer, problem = _arrays(result, 7, "the seven gradients " + ", ".join(PEEPHOLE_GRADS))
     if problem:
         return None, problem
     for name, got, x_name in zip(PEEPHOLE_GRADS, answer, PEEPHOLE_INPUTS, strict=True):
@@ -313,9 +322,10 @@ def _bias_for(steps):
     return -math.log(2.0 ** (1.0 / steps) - 1.0)
 
 
-def _near_miss(name, x, what, before=""):
-    return (f"{before}{name} = {x:.4g} is within 1% of {what}, but not equal to it to three "
-            "significant digits: check its digits")
+def _near_miss(name, x, true, what, before=""):
+    shown = show_pair(x, true)[0]  # digits enough to tell it from the value asked for
+    return (f"{before}{name} = {shown} is within 1% of {what}, but not equal to it to three "
+            "significant digits, rounded: check its digits")
 
 
 def check_half_lives(half_life_bias_1, bias_24, hint=False):
@@ -331,9 +341,9 @@ def check_half_lives(half_life_bias_1, bias_24, hint=False):
         b, problem = _number(bias_24, "bias_24")
         if problem:
             return False, problem
-        if not _three_digits(k, life):
+        if not same_to_digits(k, life):
             if _about(k, life):
-                return False, _near_miss("half_life_bias_1", k, "the half-life of a forget "
+                return False, _near_miss("half_life_bias_1", k, life, "the half-life of a forget "
                                          "gate that starts with bias 1")
             if k <= 0:
                 return False, (f"half_life_bias_1 = {k:.4g}: a half-life is a number of steps "
@@ -342,9 +352,9 @@ def check_half_lives(half_life_bias_1, bias_24, hint=False):
                            f"that stays at its start with bias 1 keeps "
                            f"{_kept(HALF_LIFE_BIAS, k):.3g} of the cell path, not one half "
                            "(bias_24 is checked once this is right)")
-        if not _three_digits(b, bias):
+        if not same_to_digits(b, bias):
             if _about(b, bias):
-                return False, _near_miss("bias_24", b, "the bias whose half-life is 24 "
+                return False, _near_miss("bias_24", b, bias, "the bias whose half-life is 24 "
                                          f"steps (your bias gives {_half_life(b):.3g} steps)",
                                          "half_life_bias_1 is right; ")
             if 0 < b < 1:
@@ -388,55 +398,130 @@ def _forget_gates(bias, seeds=range(5), x=None):
     return np.array(out)
 
 
-def check_cell_path(bias_24, kept_24, hint=False):
-    """Exercise 2, measured: the mean over seeds 0 to 4, sequences and units of the product of
-    the 24 forget gates, in the untrained recall LSTMs started with forget bias bias_24."""
-    bias = _bias_for(HALF_LIFE_STEPS)
+PREDICTIONS = ("above", "below", "equal")  # the mean against one half, to three digits
+SEEDS = range(5)  # the seeds of exercise 2's runs
+
+
+def _paths(value):
+    """(float64 array, None) or (None, what is wrong) for the learner's cell_paths."""
+    shape = (len(SEEDS), 16, 16)
+    if value is None or value is Ellipsis:
+        return None, (f"cell_paths is {value!r}; it should be an array of shape {shape}: "
+                      "seed, sequence, unit")
+    if _kind(value) not in "fiu":
+        return None, (f"cell_paths should be an array of numbers of shape {shape}; got "
+                      f"{type(value).__name__}")
+    arr = np.asarray(value, dtype=np.float64)
+    if arr.shape != shape:
+        return None, (f"cell_paths has shape {arr.shape}; it should hold one product for each "
+                      f"of the 5 seeds 0 to 4, each of the 16 sequences and each of the 16 "
+                      f"units: {shape}")
+    if not np.all(np.isfinite(arr)):
+        return None, "cell_paths has entries that are not finite (nan or inf)"
+    return arr, None
+
+
+def _same(a, b):
+    return a.shape == b.shape and np.allclose(a, b, rtol=1e-9, atol=1e-15)
+
+
+def _paths_seen(paths, bias):
+    """What the learner's (5, 16, 16) array holds, when it is not the runs' products: named
+    only where it equals another array exactly, else how far it is from the products."""
+    gates = _forget_gates(bias, seeds=range(10))  # (10, T, N, H): seeds 0 to 9
+    true = gates[:5].prod(axis=1)
+    known = [
+        (gates[:5, :-1].prod(axis=1), "the products of each unit's first 23 gates (steps 1 "
+         "to 23); each unit has 24 forget gates, one per step"),
+        (gates[:5, 1:].prod(axis=1), "the products of each unit's last 23 gates (steps 2 to "
+         "24); each unit has 24 forget gates, one per step"),
+        (true.transpose(0, 2, 1), "the products with the units along axis 1 and the "
+         "sequences along axis 2; the axes are seed, sequence, unit"),
+        (_forget_gates(1.0).prod(axis=1), "what the runs give with forget bias 1, the default "
+         "of rnnlib.init_recall_params"),
+    ]
+    for array, why in known:
+        if _same(paths, array):
+            return f"your cell_paths are {why}"
+    products = gates.prod(axis=1)  # (10, N, H)
+    found = [next((s for s in range(10) if _same(paths[k], products[s])), None)
+             for k in range(len(SEEDS))]
+    if None not in found and found != list(SEEDS):
+        return (f"your cell_paths[0] to cell_paths[4] are the runs of the seeds "
+                f"{', '.join(map(str, found))}; the exercise asks for the seeds 0 to 4, in "
+                "that order")
+    worst = float(np.max(np.abs(paths - true)))
+    right = [k for k in range(len(SEEDS)) if _same(paths[k], true[k])]
+    where = (f"; cell_paths[k] is right for k = {', '.join(map(str, right))}" if right else "")
+    return (f"your cell_paths differ from the products of these runs by up to {worst:.3g} "
+            f"(largest absolute difference){where}: the check runs x24 (16 sequences of "
+            "distance 24, distractors of std 2, data seed 1) through the untrained LSTMs of "
+            "seeds 0 to 4 started with your bias_24, from zero states")
+
+
+def _prediction(value):
+    """(one of PREDICTIONS, None) or (None, what is wrong)."""
+    words = "'above', 'below' or 'equal'"
+    if value is Ellipsis or value is None:
+        return None, f"prediction_24 is {value!r}; replace it with {words}"
+    if not isinstance(value, str):
+        return None, (f"prediction_24 should be one of the words {words}, in quotes; got a "
+                      f"value of type {type(value).__name__}")
+    word = value.strip().lower()
+    if word not in PREDICTIONS:
+        return None, f"prediction_24 = {value!r} is not one of {words}"
+    return word, None
+
+
+CELL_PATH_HINTS = {
+    "measure": (
+        "rnnlib.lstm_forward's cache keeps every step's cache in cache.steps, and each of "
+        "those its forget gate f, (N, H); multiply them over the steps, unit by unit",
+        "for every seed: run the 16 sequences from zero states, stack the 24 gates into an "
+        "array (24, 16, 16), take the product along the steps; then stack the 5 seeds' "
+        "products into one array (5, 16, 16)"),
+    "predict": (
+        "the gates of a run move up and down around where they start, sigmoid(bias_24); is "
+        "the mean of the sigmoid over values spread around the bias above or below the "
+        "sigmoid of the bias?",
+        "sketch the sigmoid from bias_24 - 1 to bias_24 + 1: does the chord between two points "
+        "of the curve lie above or below it there? A product of 24 gates multiplies up a small "
+        "difference in each"),
+}
+
+
+def check_cell_path(bias_24, prediction_24, cell_paths, hint=False):
+    """Exercise 2, measured: a prediction written before measuring (is the mean product above,
+    below or equal to one half, to three digits?) and cell_paths, (seeds 0 to 4, 16
+    sequences, 16 units), the product of each unit's 24 forget gates in the untrained recall
+    LSTMs started with forget bias bias_24."""
 
     def check():
         b, problem = _number(bias_24, "bias_24")
         if problem:
             return False, problem
-        if not _three_digits(b, bias):
+        if not same_to_digits(b, _bias_for(HALF_LIFE_STEPS)):
             return False, "bias_24 does not pass the check above yet; measure with one that does"
-        kept, problem = _number(kept_24, "kept_24")
+        word, problem = _prediction(prediction_24)
         if problem:
             return False, problem
-        gates = _forget_gates(b)  # (5, 24, 16, 16)
-        products = gates.prod(axis=1)  # (5, N, H): the cell path of every unit
-        true = float(products.mean())
-        if _three_digits(kept, true):
-            return True, (f"the cell path keeps {true:.3g} on average, a little less than the "
-                          f"{_kept(b, HALF_LIFE_STEPS):.3g} of a gate fixed at its start; "
-                          f"the units range from {products.min():.2f} to {products.max():.2f}")
-        known = [
-            (_kept(b, HALF_LIFE_STEPS), "what a gate fixed at its starting value keeps, your "
-             "prediction; the gates of the run are not fixed"),
-            (float(np.median(products)), "the median of the products, not their mean"),
-            (float(gates.mean(axis=(0, 2, 3)).prod()), "the product over the steps of the "
-             "mean gate, not the mean of the products"),
-            (float(gates.mean()), "the mean of the gates themselves, not of their products "
-             "over the 24 steps"),
-            (float(products[0].mean()), "the mean for seed 0 alone"),
-            (float(gates[:, :-1].prod(axis=1).mean()), "the mean product of the first 23 "
-             "gates; the run has 24"),
-            (float(_forget_gates(1.0).prod(axis=1).mean()), "what the runs give with forget "
-             "bias 1, the default of rnnlib.init_recall_params"),
-        ]
-        for value, why in known:  # several lie within 1% of the mean: matched to 3 digits
-            if _three_digits(kept, value):
-                return False, f"kept_24 = {kept:.4g} is {why}"
-        if _about(kept, true):
-            return False, _near_miss("kept_24", kept, "the measured mean")
-        return False, (f"kept_24 = {kept:.4g} is not the mean, over the 5 seeds, 16 sequences "
-                       "and 16 units, of the product of each unit's 24 forget gates in these "
-                       "runs (off by more than 1%)")
-    return run_check(hint, "cell_path", check, hint=(
-        "rnnlib.lstm_forward's cache keeps every step's cache in cache.steps, and each of "
-        "those its forget gate f, (N, H); multiply them over the steps, unit by unit",
-        "for every seed: run the 16 sequences from zero states, stack the 24 gates into an "
-        "array (24, 16, 16), take the product along the steps; then average all 5 x 16 x 16 "
-        "products"))
+        paths, problem = _paths(cell_paths)
+        if problem:
+            return False, problem
+        products = _forget_gates(b).prod(axis=1)  # (5, N, H): the cell path of every unit
+        if not _same(paths, products):
+            return False, _paths_seen(paths, b)
+        mean = float(products.mean())
+        seen = ("equal" if same_to_digits(mean, 0.5) else "below" if mean < 0.5 else "above")
+        if word != seen:  # the prediction's own hints from here on
+            return False, (f"cell_paths are right, and their mean, {mean:.3g}, is {seen} one "
+                           f"half to three digits; your prediction was {word!r}"), \
+                CELL_PATH_HINTS["predict"]
+        return True, (f"cell_paths match the runs, and your prediction too: on average the "
+                      f"cell path keeps {mean:.3g}; single units keep from "
+                      f"{products.min():.2f} to {products.max():.2f}")
+
+    return run_check(hint, "cell_path", check, hint=CELL_PATH_HINTS["measure"])
 
 
 # ---------------------------------------------------------------- exercise 3
@@ -471,10 +556,11 @@ def keras_gru_forward(x, h0, kernel, recurrent_kernel, bias):
     return np.stack(out, axis=1)
 
 
-def _blocks_held(got, keras):
+def _blocks_held(got, keras, rtol=0.0):
     """For each of rnnlib's three blocks of ``got`` (3H, ...): what it holds, as a phrase.
 
-    ``keras`` is the Keras kernel whose gates lie along its last axis, (..., 3H).
+    ``keras`` is the Keras kernel whose gates lie along its last axis, (..., 3H); ``rtol``
+    the relative tolerance of the comparison (0 for float64 answers).
     """
     H = got.shape[0] // 3
     found = []
@@ -482,11 +568,11 @@ def _blocks_held(got, keras):
         mine, seen = got[j * H:(j + 1) * H], "no gate's weights of Keras"
         for k in range(3):
             theirs = keras[:, k * H:(k + 1) * H].T  # (H, ...) as rnnlib keeps a block
-            if np.allclose(mine, theirs, rtol=0, atol=1e-12):
+            if np.allclose(mine, theirs, rtol=rtol, atol=1e-12):
                 seen = f"the weights of Keras's {KERAS_GATES[k]}"
-            elif np.allclose(mine, -theirs, rtol=0, atol=1e-12):
+            elif np.allclose(mine, -theirs, rtol=rtol, atol=1e-12):
                 seen = f"-1 times the weights of Keras's {KERAS_GATES[k]}"
-            elif mine.shape == theirs.T.shape and np.allclose(mine, theirs.T, rtol=0,
+            elif mine.shape == theirs.T.shape and np.allclose(mine, theirs.T, rtol=rtol,
                                                               atol=1e-12):
                 seen = (f"the weights of Keras's {KERAS_GATES[k]} with rows and columns "
                         "exchanged")
@@ -500,13 +586,18 @@ def _blocks_held(got, keras):
     return found
 
 
-def _keras_report(got, kernel, recurrent_kernel, bias, h_mine, h_keras, where):
+def _keras_report(got, kernel, recurrent_kernel, bias, h_mine, h_keras, where, rtol=0.0):
     """What the converted arrays hold, block by block, where the outputs differ."""
     W_x, W_h, b_x, b_h = got
     worst = float(np.max(np.abs(h_mine - h_keras)))
+
+    def near(a, b):
+        return np.allclose(a, b, rtol=rtol, atol=1e-12)
+
     text = f"with {where} the hidden states differ from Keras's by up to {worst:.3g}"
     notes = []
-    held = {"W_x": _blocks_held(W_x, kernel), "W_h": _blocks_held(W_h, recurrent_kernel)}
+    held = {"W_x": _blocks_held(W_x, kernel, rtol),
+            "W_h": _blocks_held(W_h, recurrent_kernel, rtol)}
     def said(found):
         if all(seen == "no gate's weights of Keras" for seen in found):
             return ["none of the three blocks holds the weights of one of Keras's gates"]
@@ -523,8 +614,8 @@ def _keras_report(got, kernel, recurrent_kernel, bias, h_mine, h_keras, where):
     for j, gate in enumerate(RNNLIB_GATES):
         total = b_x[j * H:(j + 1) * H] + b_h[j * H:(j + 1) * H]
         keras_sums = [bias[0, k * H:(k + 1) * H] + bias[1, k * H:(k + 1) * H] for k in range(3)]
-        match = [k for k in range(3) if np.allclose(total, keras_sums[k], rtol=0, atol=1e-12)]
-        minus = [k for k in range(3) if np.allclose(total, -keras_sums[k], rtol=0, atol=1e-12)]
+        match = [k for k in range(3) if near(total, keras_sums[k])]
+        minus = [k for k in range(3) if near(total, -keras_sums[k])]
         if match != [RNNLIB_FROM_KERAS[j]]:
             sums.append(f"the {gate} block holds " + (
                 f"the sum of the two biases of Keras's {KERAS_GATES[match[0]]}" if match
@@ -535,8 +626,8 @@ def _keras_report(got, kernel, recurrent_kernel, bias, h_mine, h_keras, where):
     else:  # every sum is right: the split of the candidate's biases is what differs
         part, k = slice(2 * H, 3 * H), RNNLIB_FROM_KERAS[2]
         keras_x, keras_h = bias[0, k * H:(k + 1) * H], bias[1, k * H:(k + 1) * H]
-        if not np.allclose(b_h[part], keras_h, rtol=0, atol=1e-12):
-            if np.allclose(b_h[part], keras_x, rtol=0, atol=1e-12):
+        if not near(b_h[part], keras_h):
+            if near(b_h[part], keras_x):
                 notes.append("b_x + b_h is right in every block; in the n block b_h holds "
                              "Keras's input-side candidate bias and b_x its recurrent-side one")
             elif not np.any(b_h[part]):
@@ -548,6 +639,44 @@ def _keras_report(got, kernel, recurrent_kernel, bias, h_mine, h_keras, where):
     if notes:
         text += "; " + "; ".join(notes)
     return text
+
+
+CONVERTED = ("W_x", "W_h", "b_x", "b_h")
+
+
+def _converted(kernel, recurrent_kernel, bias):
+    """Keras's arrays in rnnlib's layout, to compare a learner's arrays with, block by block."""
+    H = recurrent_kernel.shape[0]
+    order = np.concatenate([np.arange(k * H, (k + 1) * H) for k in RNNLIB_FROM_KERAS])
+    return kernel[:, order].T, recurrent_kernel[:, order].T, bias[0, order], bias[1, order]
+
+
+def _low_precision(answer):
+    """{name: dtype} of the learner's arrays that are float32 or float16; and the digits the
+    lowest of them keeps (16 for float64)."""
+    low = {name: np.asarray(a).dtype for name, a in zip(CONVERTED, answer, strict=True)
+           if np.asarray(a).dtype in (np.float32, np.float16)}
+    return low, 3 if np.float16 in low.values() else 7 if low else 16
+
+
+def _precision_report(low, digits, got, kernel, recurrent_kernel, bias, h_mine, h_keras, where):
+    """A message when the arrays are right but for rounding to a lower precision, else None."""
+    worst = float(np.max(np.abs(h_mine - h_keras)))
+    if not low and worst > 1e-6:
+        return None
+    tol = 10.0 ** (1 - min(digits, 7))
+    want = _converted(kernel, recurrent_kernel, bias)
+    if not all(np.allclose(g, w, rtol=tol, atol=0) for g, w in zip(got, want, strict=True)):
+        return None
+    if low:
+        return (f"with {where} your {_names(low)} {'is' if len(low) == 1 else 'are'} "
+                f"{' and '.join(sorted({str(d) for d in low.values()}))}, and the hidden states "
+                f"differ from Keras's by up to {worst:.2g}: about what rounding the weights to "
+                f"{digits} digits does; the check computes in float64, the dtype of the arrays "
+                "it gives you")
+    return (f"with {where} the hidden states differ from Keras's by up to {worst:.2g}, about "
+            "what rounding the weights to single precision (float32, 7 digits) does; every "
+            "block of your arrays holds Keras's weights to that precision")
 
 
 def check_keras_gru(keras_gru_to_rnnlib, hint=False, cases=None):
@@ -565,10 +694,13 @@ def check_keras_gru(keras_gru_to_rnnlib, hint=False, cases=None):
             x, h0 = rng.normal(size=(N, T, D)), rng.uniform(-0.5, 0.5, (N, H))
             h_keras = keras_gru_forward(x, h0, kernel, recurrent_kernel, bias)
             try:
-                answer = keras_gru_to_rnnlib(kernel.copy(), recurrent_kernel.copy(),
-                                             bias.copy())
+                answer, changed = call_on_copies(keras_gru_to_rnnlib,
+                                                 ("kernel", "recurrent_kernel", "bias"),
+                                                 kernel, recurrent_kernel, bias)
             except Exception as err:
                 return False, f"with {where} your code raised {type(err).__name__}: {err}"
+            if changed:  # Keras's arrays belong to the layer: a conversion reads them only
+                return False, f"with {where} {changed}"
             got, problem = _arrays(answer, 4, "the four arrays W_x, W_h, b_x, b_h")
             if problem:
                 return False, f"with {where}: {problem}"
@@ -577,8 +709,18 @@ def check_keras_gru(keras_gru_to_rnnlib, hint=False, cases=None):
             except (ValueError, TypeError) as err:
                 return False, f"with {where} rnnlib.gru_forward refused your arrays: {err}"
             if not np.allclose(h_mine, h_keras, rtol=1e-10, atol=1e-12):
-                return False, _keras_report(got, kernel, recurrent_kernel, bias, h_mine,
-                                            h_keras, where)
+                low, digits = _low_precision(answer)
+                precision = _precision_report(low, digits, got, kernel, recurrent_kernel, bias,
+                                              h_mine, h_keras, where)
+                if precision:
+                    return False, precision
+                report = _keras_report(got, kernel, recurrent_kernel, bias, h_mine, h_keras,
+                                       where, rtol=10.0 ** (1 - digits) if low else 0.0)
+                if low:  # the blocks were compared to the digits the learner's arrays keep
+                    report += (f" (your {_names(low)} {'is' if len(low) == 1 else 'are'} "
+                               f"{' and '.join(sorted({str(d) for d in low.values()}))}: "
+                               f"compared to {digits} digits)")
+                return False, report
         return True, ("rnnlib's GRU with your arrays computes Keras's hidden states at every "
                       f"step, in {len(cases)} cases: the same equations, stored as (in, out), "
                       "with the gates in another order")
