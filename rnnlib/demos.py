@@ -15,6 +15,7 @@ matplotlib is imported inside the functions that draw, so ``import rnnlib.demos`
 
 import hashlib
 import re
+from html import escape
 
 import numpy as np
 
@@ -142,6 +143,16 @@ def sigma_animation(W_hh, W_xh, x, sigmas=DEFAULT_SIGMAS, interval=700, dpi=100)
     return anim, norms
 
 
+def _player_alt(sigmas, rhos):
+    """The alternative text of the player's frames: what they show, then one verdict each."""
+    frames = "; ".join(f"σ_max {s:.2f}, radius {r:.2f}: {_verdict(s, r)}"
+                       for s, r in zip(sigmas, rhos, strict=True))
+    return ("Player of a line plot, one frame per largest singular value σ_max of W_hh: the "
+            "measured gradient norm ‖∂L_k/∂h_0‖ (log scale) against distance k in steps stays "
+            "below its bound σ_max^k (dashed) at every distance, beside the long-run rate ρ^k "
+            f"of the linear case (dotted). Frames: {frames}.")
+
+
 # Font Awesome classes used by matplotlib's player, and the drawing (SVG, 16 x 16) that replaces
 # each: shapes need no font, so the buttons show on any machine, offline and in the slideshow.
 _TRIANGLE_RIGHT, _TRIANGLE_LEFT = "M4 2 13 8 4 14Z", "M12 2 3 8 12 14Z"
@@ -189,6 +200,10 @@ def sigma_player(W_hh, W_xh, x, sigmas=DEFAULT_SIGMAS, interval=700, dpi=100):
     """
     anim, norms = sigma_animation(W_hh, W_xh, x, sigmas, interval, dpi)
     html = anim.to_jshtml(default_mode="once")
+    # The frames' image gets alternative text: what every frame shows, and each frame's verdict.
+    rhos = [round(scale_to_sigma_max(W_hh, s)[1], 9) for s in _check_sigmas(sigmas)]
+    html = html.replace('<img id="_anim_img', f'<img alt="{escape(_player_alt(sigmas, rhos))}" '
+                        'id="_anim_img', 1)
     # matplotlib's player loads its button icons (Font Awesome) from a web server; the course
     # works offline, so the link goes and each icon becomes a small drawing.
     html = re.sub(r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">', "", html)

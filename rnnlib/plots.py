@@ -42,6 +42,11 @@ def _plot_args(curves, ax=None, logy=False, smooth_beta=None, **labels):
         _smooth_args(values, 0.0 if smooth_beta is None else smooth_beta)
 
 
+# The line style of each curve of plot_losses, in order: the second one is not dashed, so that
+# it does not look like the dashed reference line.
+CURVE_STYLES = ("-", "-.", "--", ":")
+
+
 @validated(_plot_args)
 def plot_losses(curves, ax=None, logy=False, smooth_beta=None, xlabel="step",
                 ylabel="loss", title=None, hline=None, hline_label=None):
@@ -53,19 +58,24 @@ def plot_losses(curves, ax=None, logy=False, smooth_beta=None, xlabel="step",
     - logy: log scale on the y axis.
     - smooth_beta: if given, draw the raw curve faintly and its moving average on top (both
       in the legend: "label (every step)" and "label (moving average)").
-    - hline, hline_label: a horizontal reference line (e.g. the best possible loss).
+    - hline, hline_label: a horizontal reference line (e.g. the best possible loss), black
+      and dashed.
+
+    Each curve has its own colour and its own line style (solid, dash-dot, dashed, dotted, in
+    that order), so that the curves can be told apart without seeing colours; the faint raw
+    curves are solid.
     """
     if ax is None:
         import matplotlib.pyplot as plt  # here, so that `import rnnlib` does not load matplotlib
 
         _, ax = plt.subplots(figsize=(6, 3.5))
-    for label, values in curves.items():
-        values = np.asarray(values)
+    for i, (label, values) in enumerate(curves.items()):
+        values, style = np.asarray(values), CURVE_STYLES[i % len(CURVE_STYLES)]
         if smooth_beta is None:
-            ax.plot(values, label=label)
+            ax.plot(values, linestyle=style, label=label)
         else:
             (line,) = ax.plot(values, alpha=0.25, label=f"{label} (every step)")
-            ax.plot(smooth(values, smooth_beta), color=line.get_color(),
+            ax.plot(smooth(values, smooth_beta), color=line.get_color(), linestyle=style,
                     label=f"{label} (moving average)")
     if hline is not None:
         ax.axhline(hline, color="k", linestyle="--", linewidth=1, label=hline_label)

@@ -5,6 +5,7 @@ import re
 import subprocess
 import sys
 import warnings
+from html import unescape
 
 import numpy as np
 import pytest
@@ -86,6 +87,22 @@ def test_the_player_has_one_frame_per_sigma_a_slider_and_the_same_html_every_tim
     assert "http" not in html and 'class="fa' not in html  # works offline: no web font
     assert html == demos.sigma_player(W_hh, W_xh, x, sigmas, dpi=40)[0]  # no random id left
     assert html != demos.sigma_player(W_hh, W_xh, x, [0.6, 1.0, 1.5], dpi=40)[0]
+
+
+def test_the_players_frames_have_alternative_text_with_each_frames_verdict():
+    pytest.importorskip("matplotlib")
+    W_hh, W_xh = weights()
+    x = 0.1 * np.random.default_rng(1).normal(size=(2, 10, 2))
+    sigmas = [0.6, 1.0, 2.6]
+    html, _ = demos.sigma_player(W_hh, W_xh, x, sigmas, dpi=40)
+    (img,) = re.findall(r"<img\b[^>]*>", html)
+    alt = unescape(re.search(r'\balt="([^"]*)"', img).group(1))
+    rhos = [demos.scale_to_sigma_max(W_hh, s)[1] for s in sigmas]
+    assert alt.startswith("Player of a line plot, one frame per largest singular value")
+    for s, rho in zip(sigmas, rhos, strict=True):  # each frame's title, as its text says
+        assert f"σ_max {s:.2f}, radius {rho:.2f}: " in alt
+    assert "σ_max 0.60, radius" in alt and alt.count("must vanish") == 1
+    assert alt.endswith("can explode.") and rhos[-1] >= 1 > rhos[0]
 
 
 def test_the_players_buttons_are_drawings_that_need_no_font():

@@ -131,9 +131,7 @@ def notebooks():
 # plotting cell ends with rnnlib.plots.show() instead of plt.show(), and notebook 05's
 # player gets alt on its <img>). Strict: once a notebook carries it, remove it from here.
 PENDING = {f"{n}.ipynb" for n in (
-    "01_scalar_rnn_cell", "02_vectorized_rnn", "03_bptt_and_gradient_checking",
-    "04_many_to_many_and_masks", "05_vanishing_and_exploding_gradients",
-    "06_char_rnn_adagrad", "07_char_rnn_batched", "08_lstm_and_gru")}
+    "05_vanishing_and_exploding_gradients", "08_lstm_and_gru")}
 NOT_A_DESCRIPTION = {"plot", "figure", "image", "chart", "graph"}
 
 

@@ -24,3 +24,16 @@ def test_every_drawn_curve_is_in_the_legend():
         if beta is not None:
             assert "a (every step)" in labels and "a (moving average)" in labels
         plt.close(ax.figure)
+
+
+def test_curves_differ_in_line_style_not_only_in_colour():
+    curves = {name: [3, 2, 1] for name in "abcd"}
+    for beta in (None, 0.9):
+        ax = plot_losses(curves, smooth_beta=beta, hline=0.5, hline_label="floor")
+        drawn = ax.get_lines()[:-1] if beta is None else ax.get_lines()[1:-1:2]  # not the raw
+        styles = [line.get_linestyle() for line in drawn]
+        assert len(styles) == 4 and len(set(styles)) == 4, styles
+        assert ax.get_lines()[-1].get_linestyle() not in styles[:2]  # the dashed reference
+        colours = [line.get_color() for line in drawn]
+        assert len(set(colours)) == 4
+        plt.close(ax.figure)
