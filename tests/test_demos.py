@@ -18,6 +18,12 @@ def weights(H=6, D=2, seed=0):
     return rng.normal(size=(H, H)) / np.sqrt(H), rng.normal(size=(H, D)) / np.sqrt(D)
 
 
+def player_case(seed=1):
+    """Weights and a small batch (2 sequences of 10 steps) for the player's tests."""
+    W_hh, W_xh = weights()
+    return W_hh, W_xh, 0.1 * np.random.default_rng(seed).normal(size=(2, 10, 2))
+
+
 def test_scaling_sets_the_largest_singular_value_and_moves_the_radius_with_it():
     W, _ = weights()
     W2, rho = demos.scale_to_sigma_max(W, 1.7)
@@ -77,8 +83,7 @@ def test_weights_of_the_wrong_shape_are_blamed_on_their_name():
 
 def test_the_player_has_one_frame_per_sigma_a_slider_and_the_same_html_every_time():
     pytest.importorskip("matplotlib")
-    W_hh, W_xh = weights()
-    x = 0.1 * np.random.default_rng(1).normal(size=(2, 10, 2))
+    W_hh, W_xh, x = player_case(1)
     sigmas = [0.6, 1.0, 1.4]
     html, norms = demos.sigma_player(W_hh, W_xh, x, sigmas, dpi=40)
     np.testing.assert_array_equal(norms, demos.sigma_curves(W_hh, W_xh, x, sigmas)[0])
@@ -91,8 +96,7 @@ def test_the_player_has_one_frame_per_sigma_a_slider_and_the_same_html_every_tim
 
 def test_the_players_frames_have_alternative_text_with_each_frames_verdict():
     pytest.importorskip("matplotlib")
-    W_hh, W_xh = weights()
-    x = 0.1 * np.random.default_rng(1).normal(size=(2, 10, 2))
+    W_hh, W_xh, x = player_case(1)
     sigmas = [0.6, 1.0, 2.6]
     html, _ = demos.sigma_player(W_hh, W_xh, x, sigmas, dpi=40)
     (img,) = re.findall(r"<img\b[^>]*>", html)
@@ -107,8 +111,7 @@ def test_the_players_frames_have_alternative_text_with_each_frames_verdict():
 
 def test_the_players_buttons_are_drawings_that_need_no_font():
     pytest.importorskip("matplotlib")
-    W_hh, W_xh = weights()
-    x = 0.1 * np.random.default_rng(1).normal(size=(2, 10, 2))
+    W_hh, W_xh, x = player_case(1)
     html, _ = demos.sigma_player(W_hh, W_xh, x, [0.6, 1.0], dpi=40)
     buttons = re.findall(r"<button[^>]*aria-label=\"([^\"]+)\"[^>]*>(.*?)</button>", html, re.S)
     assert [label for label, _ in buttons] == [
@@ -123,8 +126,7 @@ def test_the_players_buttons_are_drawings_that_need_no_font():
 
 def test_the_animation_draws_the_curves_it_returns():
     pytest.importorskip("matplotlib")
-    W_hh, W_xh = weights()
-    x = 0.1 * np.random.default_rng(2).normal(size=(2, 10, 2))
+    W_hh, W_xh, x = player_case(2)
     anim, norms = demos.sigma_animation(W_hh, W_xh, x, [0.6, 1.2], dpi=40)
     expected, rhos = demos.sigma_curves(W_hh, W_xh, x, [0.6, 1.2])
     np.testing.assert_array_equal(norms, expected)
