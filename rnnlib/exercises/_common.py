@@ -6,8 +6,10 @@ a direction without giving the answer away, is shown only when the learner asks:
 In a graded notebook (nbgrader), a test cell calls ``check_x(answer).assert_pass()``, which
 raises an AssertionError carrying the same message when the answer does not pass.
 
-Three things every check needs, solved once here:
+Four things every check needs, solved once here:
 
+- ``as_number`` and ``read_numbers`` read the numbers a learner gives and say what is wrong
+  with one that is not a number (``...``, None, text, a bool, several numbers);
 - ``call_on_copies`` calls the learner's function on copies of its inputs and says, by
   observation, which input the function changed in place (a function that overwrites its
   caller's arrays silently corrupts the data of a training loop that uses them again);
@@ -119,21 +121,32 @@ def kind_of(value):
         return "O"
 
 
-def as_number(value, name):
+def as_number(value, name, finite=True, accept=()):
     """(float, None) for a real number or size-1 array, else (None, what is wrong): text,
-    a bool, a complex number, several numbers, ``...`` and None are each named as such."""
+    a bool, a complex number, several numbers, ``...`` and None are each named as such.
+
+    ``finite=False`` lets inf and nan through, for a result that may rightly be inf.
+    ``accept`` names inputs that the checks of some notebooks convert as NumPy does instead of
+    refusing them (kept so that those checks' verdicts stay what they have always been):
+    "numpy bools" (NumPy's True reads as 1.0), "numpy text" (an array of text that reads as a
+    number is that number), "complex" (a NumPy complex number loses its imaginary part; a
+    Python one is refused as "should be a number, got complex") and "text" (a str that reads
+    as a number is that number).
+    """
     if value is Ellipsis:
         return None, f"{name} is still `...`; replace it with a number"
     if value is None:
         return None, f"{name} is None; it should be a number"
-    if isinstance(value, bool | np.bool_):
+    if isinstance(value, bool if "numpy bools" in accept else bool | np.bool_):
         return None, f"{name} should be a number, got a bool"
-    if isinstance(value, str | bytes) or kind_of(value) in "US":
+    kind = kind_of(value)
+    if ((isinstance(value, str | bytes) and "text" not in accept)
+            or (kind in "US" and "numpy text" not in accept)):
         return None, (f"{name} is text ({type(value).__name__}); it should be a number, "
                       "written without quotes")
-    if kind_of(value) == "c":
+    if kind == "c" and "complex" not in accept:
         return None, f"{name} is a complex number; it should be a real number"
-    if kind_of(value) == "b":
+    if kind == "b" and "numpy bools" not in accept:
         return None, f"{name} should be a number, got a bool"
     try:
         arr = np.asarray(value, dtype=np.float64)
@@ -142,9 +155,32 @@ def as_number(value, name):
     if arr.size != 1:
         return None, f"{name} should be one number, got an array of shape {arr.shape}"
     number = float(arr.reshape(()))
-    if not math.isfinite(number):
+    if finite and not math.isfinite(number):
         return None, f"{name} is {number}; expected a finite number"
     return number, None
+
+
+def read_numbers(named, read=as_number):
+    """Read every value of the dict ``named`` ({name: value}, in its order) with ``read``:
+    (list of floats, None), or (None, what is wrong with the first that is not a number)."""
+    numbers = []
+    for name, value in named.items():
+        number, problem = read(value, name)
+        if problem:
+            return None, problem
+        numbers.append(number)
+    return numbers, None
+
+
+def about(x, y, rel=0.01):
+    """x is y up to ``rel`` (1%): a value rounded to two or three digits, or the same value."""
+    return abs(x - y) <= rel * abs(y)
+
+
+def within_three_digits(x, true):
+    """x equals ``true`` to three significant digits: within half a unit of the third (unlike
+    ``same_to_digits``, which rounds both numbers first)."""
+    return abs(x - true) <= 0.5 * 10.0 ** (math.floor(math.log10(abs(true))) - 2) * (1 + 1e-9)
 
 
 def differs(got, expected, label, rtol=1e-7, atol=1e-10):

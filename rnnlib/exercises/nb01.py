@@ -11,33 +11,16 @@ hidden tests use it to try examples the learner has not seen.
 """
 
 import math
+from functools import partial
 
-import numpy as np
-
-from ._common import run_check
+from ._common import as_number, read_numbers, run_check
 
 # Exercise 1: the numbers the notebook gives for one step of the cell.
 STEP_INPUTS = {"x_t": 2.0, "h_prev": 0.4, "w_xh": 0.5, "w_hh": -0.6, "b_h": 0.1}
 
 
-def _as_number(value, name):
-    """(float, None) for a real number or size-1 array, else (None, what is wrong)."""
-    if value is Ellipsis:
-        return None, f"{name} is still `...`; replace it with a number"
-    if value is None:
-        return None, f"{name} is None; it should be a number"
-    if isinstance(value, bool):
-        return None, f"{name} should be a number, got a bool"
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None, f"{name} should be a number, got {type(value).__name__}"
-    if arr.size != 1:
-        return None, f"{name} should be one number, got an array of shape {arr.shape}"
-    number = float(arr.reshape(()))
-    if not math.isfinite(number):
-        return None, f"{name} is {number}; expected a finite number"
-    return number, None
+# These checks read text, NumPy text, complex numbers and NumPy bools as NumPy converts them.
+_as_number = partial(as_number, accept=("text", "numpy text", "complex", "numpy bools"))
 
 
 def _returned(value, name):
@@ -70,12 +53,10 @@ def check_step_by_hand(a_t, h_t, hint=False):
         return math.isclose(x, y, rel_tol=1e-3, abs_tol=1e-4)
 
     def check():
-        got_a, problem = _as_number(a_t, "a_t")
+        got, problem = read_numbers({"a_t": a_t, "h_t": h_t}, _as_number)
         if problem:
             return False, problem
-        got_h, problem = _as_number(h_t, "h_t")
-        if problem:
-            return False, problem
+        got_a, got_h = got
         if not close(got_a, a):
             for value, why in known:
                 if close(got_a, value):

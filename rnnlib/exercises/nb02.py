@@ -23,9 +23,10 @@ import math
 import numpy as np
 
 from ..layers import rnn_forward
-from ._common import as_number as _number
-from ._common import call_on_copies, float32_note, run_check, show_pair, times
+from ._common import about as _about
+from ._common import call_on_copies, float32_note, read_numbers, run_check, show_pair, times
 from ._common import kind_of as _kind
+from ._common import within_three_digits as _three_digits
 
 
 def _array(value, name, shape):
@@ -40,16 +41,6 @@ def _array(value, name, shape):
     if not np.all(np.isfinite(arr)):
         return None, f"{name} contains a value that is not finite"
     return arr, None
-
-
-def _three_digits(x, true):
-    """x equals ``true`` to three significant digits: within half a unit of the third."""
-    return abs(x - true) <= 0.5 * 10.0 ** (math.floor(math.log10(abs(true))) - 2) * (1 + 1e-9)
-
-
-def _about(x, y):
-    """x is y up to 1%."""
-    return abs(x - y) <= 0.01 * abs(y)
 
 
 def _steps(ts):
@@ -534,13 +525,11 @@ def check_two_days(my_phi1, my_phi2, my_mse3, my_mse4, my_own_weight, hint=False
     it forecasts two days ahead."""
 
     def check():
-        got = {}
-        for name, value in (("my_phi1", my_phi1), ("my_phi2", my_phi2), ("my_mse3", my_mse3),
-                            ("my_mse4", my_mse4), ("my_own_weight", my_own_weight)):
-            got[name], problem = _number(value, name)
-            if problem:
-                return False, problem
-        a, b = got["my_phi1"], got["my_phi2"]
+        got, problem = read_numbers({"my_phi1": my_phi1, "my_phi2": my_phi2, "my_mse3": my_mse3,
+                                     "my_mse4": my_mse4, "my_own_weight": my_own_weight})
+        if problem:
+            return False, problem
+        a, b, mse3, mse4, w = got
         series = f"with phi1 = {a:.4g}, phi2 = {b:.4g}"
         for value, what in ((abs(b), "|phi2|"), (a + b, "phi1 + phi2"), (b - a, "phi2 - phi1")):
             if value >= 1:
@@ -561,11 +550,10 @@ def check_two_days(my_phi1, my_phi2, my_mse3, my_mse4, my_own_weight, hint=False
                            f"{ratio} the series' variance ({variance:.4g} °C²): the best "
                            f"1-day forecast beats always guessing the level by only "
                            f"{1 - share:.1%}"), SERIES_HINTS
-        for name, k in (("my_mse3", 3), ("my_mse4", 4)):
-            problem = _mse_problem(name, got[name], k, best)
+        for name, m, k in (("my_mse3", mse3, 3), ("my_mse4", mse4, 4)):
+            problem = _mse_problem(name, m, k, best)
             if problem:
                 return False, problem, MSE_HINTS
-        w = got["my_own_weight"]
         if abs(w - a) > 1e-6:
             before = "your series and its errors are right; "
             if abs(w - b) <= 1e-6:

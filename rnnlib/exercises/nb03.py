@@ -17,36 +17,17 @@ hidden tests use it to try examples the learner has not seen.
 """
 
 import math
+from functools import partial
 
 import numpy as np
 
 from ..gradcheck import GRAD_TOL
 from ..layers import affine_backward, affine_forward, rnn_forward
 from ..losses import bce_with_logits_loss
-from ._common import run_check, same_to_digits, show_pair, times
+from ._common import as_number, run_check, same_to_digits, show_pair, times
 
-
-def _number(value, name):
-    """(float, None) for a real number or size-1 array, else (None, what is wrong)."""
-    if value is Ellipsis:
-        return None, f"{name} is still `...`; replace it with a number"
-    if value is None:
-        return None, f"{name} is None; it should be a number"
-    if isinstance(value, bool):
-        return None, f"{name} should be a number, got a bool"
-    if isinstance(value, str | bytes):
-        return None, (f"{name} is text ({type(value).__name__}); it should be a number, "
-                      "written without quotes")
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None, f"{name} should be a number, got {type(value).__name__}"
-    if arr.size != 1:
-        return None, f"{name} should be one number, got an array of shape {arr.shape}"
-    number = float(arr.reshape(()))
-    if not math.isfinite(number):
-        return None, f"{name} is {number}; expected a finite number"
-    return number, None
+# These checks read NumPy text, complex numbers and NumPy bools as NumPy converts them.
+_number = partial(as_number, accept=("numpy bools", "numpy text", "complex"))
 
 
 def _array(value, shape, what):

@@ -21,6 +21,7 @@ import math
 
 import numpy as np
 
+from ._common import about as _about
 from ._common import as_number as _number
 from ._common import (
     call_on_copies,
@@ -32,18 +33,9 @@ from ._common import (
     times,
 )
 from ._common import kind_of as _kind
+from ._common import within_three_digits as _three_digits
 
 # ---------------------------------------------------------------- shared helpers
-
-
-def _three_digits(x, true):
-    """x equals ``true`` to three significant digits: within half a unit of the third."""
-    return abs(x - true) <= 0.5 * 10.0 ** (math.floor(math.log10(abs(true))) - 2) * (1 + 1e-9)
-
-
-def _about(x, y, rel=0.01):
-    """x is y up to 1% (a value rounded to two or three digits, or the same value)."""
-    return abs(x - y) <= rel * abs(y)
 
 
 def _array(value, name, shape, what):

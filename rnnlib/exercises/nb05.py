@@ -16,38 +16,23 @@ hidden tests use it to try examples the learner has not seen.
 """
 
 import math
+from functools import partial
 
 import numpy as np
 
-from ._common import call_on_copies, float32_note, run_check, same_to_digits, show_pair
+from ._common import about as _about
+from ._common import (
+    as_number,
+    call_on_copies,
+    float32_note,
+    read_numbers,
+    run_check,
+    same_to_digits,
+    show_pair,
+)
 
-
-def _number(value, name):
-    """(float, None) for a real number or size-1 array, else (None, what is wrong)."""
-    if value is Ellipsis:
-        return None, f"{name} is still `...`; replace it with a number"
-    if value is None:
-        return None, f"{name} is None; it should be a number"
-    if isinstance(value, bool):
-        return None, f"{name} should be a number, got a bool"
-    if isinstance(value, str | bytes):
-        return None, (f"{name} is text ({type(value).__name__}); it should be a number, "
-                      "written without quotes")
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None, f"{name} should be a number, got {type(value).__name__}"
-    if arr.size != 1:
-        return None, f"{name} should be one number, got an array of shape {arr.shape}"
-    number = float(arr.reshape(()))
-    if not math.isfinite(number):
-        return None, f"{name} is {number}; expected a finite number"
-    return number, None
-
-
-def _about(x, y):
-    """x is y up to 1%: a value rounded to two or three digits, or the same value."""
-    return abs(x - y) <= 0.01 * abs(y)
+# These checks read NumPy text, complex numbers and NumPy bools as NumPy converts them.
+_number = partial(as_number, accept=("numpy bools", "numpy text", "complex"))
 
 
 def _close_but(name, x, true):
@@ -244,12 +229,11 @@ def check_shortcut_bounds(shortcut_bounds, hint=False, cases=None):
             pair, problem = _pair(shortcut_bounds(s), "a pair (low, high)")
             if problem:
                 return False, problem
-            low, problem = _number(pair[0], f"low for s = {s}")
+            got, problem = read_numbers({f"low for s = {s}": pair[0],
+                                         f"high for s = {s}": pair[1]}, _number)
             if problem:
                 return False, problem
-            high, problem = _number(pair[1], f"high for s = {s}")
-            if problem:
-                return False, problem
+            low, high = got
             if low > high:
                 shown_low, shown_high = show_pair(low, high)
                 return False, (f"for s = {s} your low = {shown_low} is above your high = "
@@ -520,13 +504,11 @@ def check_thresholds(norm_limit, value_limit, shortest_step, hint=False):
     true_short = lr * true_value
 
     def check():
-        got = {}
-        for name, value in (("norm_limit", norm_limit), ("value_limit", value_limit),
-                            ("shortest_step", shortest_step)):
-            got[name], problem = _number(value, name)
-            if problem:
-                return False, problem
-        m, c, short = got["norm_limit"], got["value_limit"], got["shortest_step"]
+        got, problem = read_numbers({"norm_limit": norm_limit, "value_limit": value_limit,
+                                     "shortest_step": shortest_step}, _number)
+        if problem:
+            return False, problem
+        m, c, short = got
         if m <= 0:
             return False, f"norm_limit = {m:.4g}: a threshold on a norm must be positive"
         if _too_long(lr * m, longest):  # beyond the safe limit, however little

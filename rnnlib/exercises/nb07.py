@@ -16,64 +16,26 @@ hidden tests use it to try examples the learner has not seen.
 """
 
 import math
+from functools import partial
 
 import numpy as np
 
-from ._common import run_check
+from ._common import about as _about
+from ._common import as_number, read_numbers, run_check
+from ._common import kind_of as _kind
+from ._common import within_three_digits as _three_digits
 
 LN2 = math.log(2)
 
 
-def _number(value, name, finite=True):
-    """(float, None) for a real number or size-1 array, else (None, what is wrong).
-
-    finite=False lets inf and nan through, for a result that may rightly be inf.
-    """
-    if value is Ellipsis:
-        return None, f"{name} is still `...`; replace it with a number"
-    if value is None:
-        return None, f"{name} is None; it should be a number"
-    if isinstance(value, bool):
-        return None, f"{name} should be a number, got a bool"
-    if isinstance(value, str | bytes) or _kind(value) in "US":
-        return None, (f"{name} is text ({type(value).__name__}); it should be a number, "
-                      "written without quotes")
-    if _kind(value) == "c":
-        return None, f"{name} is a complex number; it should be a real number"
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None, f"{name} should be a number, got {type(value).__name__}"
-    if arr.size != 1:
-        return None, f"{name} should be one number, got an array of shape {arr.shape}"
-    number = float(arr.reshape(()))
-    if finite and not math.isfinite(number):
-        return None, f"{name} is {number}; expected a finite number"
-    return number, None
-
-
-def _kind(value):
-    """NumPy's kind letter of ``value`` as an array ("U" for text), "O" when it is none."""
-    try:
-        return np.asarray(value).dtype.kind
-    except (TypeError, ValueError):
-        return "O"
+# These checks read NumPy bools as NumPy converts them (True is 1.0).
+_number = partial(as_number, accept=("numpy bools",))
 
 
 def _returned(value, what, finite=True):
     if value is None:
         return None, f"your function returned None; it should return {what}"
     return _number(value, "what your function returned", finite)
-
-
-def _three_digits(x, true):
-    """x equals ``true`` to three significant digits: within half a unit of the third."""
-    return abs(x - true) <= 0.5 * 10.0 ** (math.floor(math.log10(abs(true))) - 2) * (1 + 1e-9)
-
-
-def _about(x, y):
-    """x is y up to 1%: a value rounded to two or three digits, or the same value."""
-    return abs(x - y) <= 0.01 * abs(y)
 
 
 # ---------------------------------------------------------------- exercise 1
@@ -107,13 +69,11 @@ def check_predicted_bits(unigram_bits, best_bits, best_perplexity, hint=False):
     rows_equal = 0.5 * 0.0 + 0.5 * 1.0  # each row weighted 1/2
 
     def check():
-        got = {}
-        for name, value in (("unigram_bits", unigram_bits), ("best_bits", best_bits),
-                            ("best_perplexity", best_perplexity)):
-            got[name], problem = _number(value, name)
-            if problem:
-                return False, problem
-        u, b, pp = got["unigram_bits"], got["best_bits"], got["best_perplexity"]
+        got, problem = read_numbers({"unigram_bits": unigram_bits, "best_bits": best_bits,
+                                     "best_perplexity": best_perplexity}, _number)
+        if problem:
+            return False, problem
+        u, b, pp = got
         if not _three_digits(u, unigram):
             if _about(u, unigram):
                 return False, _near_miss("unigram_bits", u, "what a unigram model reaches on a "
@@ -223,13 +183,11 @@ def check_sample_bits(ab_train, ab_val, sample_unigram_bits, sample_best_bits, h
             return any(math.isclose(x, v, rel_tol=1e-9) for v in values)
 
         names = {0: "unigram (order 0)", 1: "bigram (order 1)", 2: "trigram (order 2)"}
-        got = {}
-        for name, value in (("sample_unigram_bits", sample_unigram_bits),
-                            ("sample_best_bits", sample_best_bits)):
-            got[name], problem = _number(value, name)
-            if problem:
-                return False, problem
-        u, b = got["sample_unigram_bits"], got["sample_best_bits"]
+        got, problem = read_numbers({"sample_unigram_bits": sample_unigram_bits,
+                                     "sample_best_bits": sample_best_bits}, _number)
+        if problem:
+            return False, problem
+        u, b = got
         if not among(u, bits[0]):
             if among(u, nats[0]):
                 return False, (f"sample_unigram_bits = {u:.4g} is the unigram's loss on ab_val "
@@ -491,12 +449,10 @@ def check_mixture_weight(best_w, val_bits, hint=False):
     of the course's text)."""
 
     def check():
-        got = {}
-        for name, value in (("best_w", best_w), ("val_bits", val_bits)):
-            got[name], problem = _number(value, name)
-            if problem:
-                return False, problem
-        w, v = got["best_w"], got["val_bits"]
+        got, problem = read_numbers({"best_w": best_w, "val_bits": val_bits}, _number)
+        if problem:
+            return False, problem
+        w, v = got
         bits = _mixture_experiment()
         at = {round(float(x), 1): i for i, x in enumerate(WEIGHTS)}
         if not any(math.isclose(w, x, abs_tol=1e-9) for x in WEIGHTS):

@@ -15,10 +15,13 @@ hidden tests use it to try examples the learner has not seen.
 """
 
 import math
+from functools import partial
 
 import numpy as np
 
-from ._common import call_on_copies, run_check, same_to_digits, show_pair
+from ._common import about as _about
+from ._common import as_number, call_on_copies, read_numbers, run_check, same_to_digits, show_pair
+from ._common import kind_of as _kind
 
 
 def _sigmoid(z):
@@ -26,42 +29,8 @@ def _sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def _kind(value):
-    """NumPy's kind letter of ``value`` as an array ("U" for text), "O" when it is none."""
-    try:
-        return np.asarray(value).dtype.kind
-    except (TypeError, ValueError):
-        return "O"
-
-
-def _number(value, name):
-    """(float, None) for a real, finite number or size-1 array, else (None, what is wrong)."""
-    if value is Ellipsis:
-        return None, f"{name} is still `...`; replace it with a number"
-    if value is None:
-        return None, f"{name} is None; it should be a number"
-    if isinstance(value, bool):
-        return None, f"{name} should be a number, got a bool"
-    if isinstance(value, str | bytes) or _kind(value) in "US":
-        return None, (f"{name} is text ({type(value).__name__}); it should be a number, "
-                      "written without quotes")
-    if _kind(value) == "c":
-        return None, f"{name} is a complex number; it should be a real number"
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None, f"{name} should be a number, got {type(value).__name__}"
-    if arr.size != 1:
-        return None, f"{name} should be one number, got an array of shape {arr.shape}"
-    number = float(arr.reshape(()))
-    if not math.isfinite(number):
-        return None, f"{name} is {number}; expected a finite number"
-    return number, None
-
-
-def _about(x, y):
-    """x is y up to 1%: a value rounded early, or the same value."""
-    return abs(x - y) <= 0.01 * abs(y)
+# These checks read NumPy bools as NumPy converts them (True is 1.0).
+_number = partial(as_number, accept=("numpy bools",))
 
 
 def _arrays(value, count, what):
@@ -335,12 +304,11 @@ def check_half_lives(half_life_bias_1, bias_24, hint=False):
     bias = _bias_for(HALF_LIFE_STEPS)
 
     def check():
-        k, problem = _number(half_life_bias_1, "half_life_bias_1")
+        got, problem = read_numbers({"half_life_bias_1": half_life_bias_1, "bias_24": bias_24},
+                                    _number)
         if problem:
             return False, problem
-        b, problem = _number(bias_24, "bias_24")
-        if problem:
-            return False, problem
+        k, b = got
         if not same_to_digits(k, life):
             if _about(k, life):
                 return False, _near_miss("half_life_bias_1", k, life, "the half-life of a forget "
