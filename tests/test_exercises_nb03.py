@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 import pytest
-from exercise_helpers import hint_only_on_request, stub
+from exercise_helpers import assert_second_hint_goes_further, hint_only_on_request, stub
 
 import rnnlib
 from rnnlib import check_gradients, numerical_gradient, rnn_backward, rnn_forward
@@ -292,12 +292,7 @@ def test_a_second_hint_goes_further_and_only_when_asked():
                           (nb03.check_leaky_bptt, (stub,)),
                           (nb03.check_predicted_errors, (stub, MEASURED)),
                           (nb03.check_planted_bug, (("W_xh", 1), table("W_xh", 1)))]:
-        quiet, one, two = (repr(check(*answer, hint=h)) for h in (False, True, 2))
-        assert "hint=2 for a stronger one" in quiet
-        assert "\n  hint: " in one and "hint 2:" not in one and "(hint=2" in one
-        assert "\n  hint: " in two and "\n  hint 2: " in two
-        first, second = two.split("\n  hint: ")[1].split("\n  hint 2: ")
-        assert first and second and first != second
+        assert_second_hint_goes_further(check, *answer)
 
 
 def test_exercise_1_hints_follow_the_part_that_is_not_yet_right():

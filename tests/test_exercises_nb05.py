@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 import pytest
-from exercise_helpers import hint_only_on_request, stub
+from exercise_helpers import assert_second_hint_goes_further, hint_only_on_request, stub
 
 import rnnlib
 from rnnlib.exercises import nb05
@@ -195,12 +195,7 @@ def test_a_second_hint_goes_further_and_only_when_asked():
                           (nb05.check_fates, ({**NUMBERS, "A": (1.2, 0.6)}, FATES)),
                           (nb05.check_fates, (NUMBERS, {**FATES, "A": "vanishes"})),
                           (nb05.check_thresholds, (1, 1, 1))]:
-        quiet, one, two = (repr(check(*answer, hint=h)) for h in (False, True, 2))
-        assert "hint=2 for a stronger one" in quiet
-        assert "\n  hint: " in one and "hint 2:" not in one and "(hint=2" in one
-        assert "\n  hint: " in two and "\n  hint 2: " in two
-        first, second = two.split("\n  hint: ")[1].split("\n  hint 2: ")
-        assert first and second and first != second
+        assert_second_hint_goes_further(check, *answer)
 
 
 def test_no_hint_on_a_pass():
