@@ -182,3 +182,30 @@ def test_as_number_names_what_is_not_a_number():
                         (1j, "complex"), ([1.0, 2.0], "one number"), (np.inf, "finite"),
                         ({}, "got dict")]:
         assert said in as_number(value, "x")[1], value
+
+
+@pytest.mark.parametrize(("value", "said"), [
+    (True, "should be a number, got a bool"),
+    (np.True_, "should be a number, got a bool"),
+    (np.array(False), "should be a number, got a bool"),
+    ("0.5", "is text (str); it should be a number, written without quotes"),
+    (np.str_("0.5"), "is text (str_); it should be a number, written without quotes"),
+    (np.array("0.5"), "is text (ndarray); it should be a number, written without quotes"),
+    (np.complex128(2 + 1j), "is a complex number; it should be a real number"),
+    (2 + 0j, "is a complex number; it should be a real number"),
+    (np.array([1.0, 2.0]), "should be one number, got an array of shape (2,)"),
+    (float("nan"), "is nan; expected a finite number"),
+    (..., "is still `...`; replace it with a number"),
+    (None, "is None; it should be a number"),
+])
+def test_a_number_is_read_strictly_and_every_other_answer_is_named(value, said):
+    # what a learner might type where a number is asked for: each is refused, never converted
+    assert as_number(value, "x") == (None, f"x {said}")
+
+
+@pytest.mark.parametrize(("value", "number"), [
+    (0.5, 0.5), (1, 1.0), (np.float32(0.5), 0.5), (np.array(0.5), 0.5), (np.array([[2]]), 2.0)])
+def test_a_real_number_or_one_element_array_is_read_as_a_float(value, number):
+    got, problem = as_number(value, "x")
+    assert problem is None and type(got) is float and got == number
+    assert as_number(float("inf"), "x", finite=False) == (float("inf"), None)

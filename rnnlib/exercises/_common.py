@@ -121,33 +121,25 @@ def kind_of(value):
         return "O"
 
 
-def as_number(value, name, finite=True, accept=()):
+def as_number(value, name, finite=True):
     """(float, None) for a real number or size-1 array, else (None, what is wrong): text,
-    a bool, a complex number, several numbers, ``...`` and None are each named as such.
+    a bool (Python's or NumPy's), a complex number, several numbers, ``...`` and None are each
+    named as such, never converted.
 
     ``finite=False`` lets inf and nan through, for a result that may rightly be inf.
-    ``accept`` names inputs that the checks of some notebooks convert as NumPy does instead of
-    refusing them (kept so that those checks' verdicts stay what they have always been):
-    "numpy bools" (NumPy's True reads as 1.0), "numpy text" (an array of text that reads as a
-    number is that number), "complex" (a NumPy complex number loses its imaginary part; a
-    Python one is refused as "should be a number, got complex") and "text" (a str that reads
-    as a number is that number).
     """
     if value is Ellipsis:
         return None, f"{name} is still `...`; replace it with a number"
     if value is None:
         return None, f"{name} is None; it should be a number"
-    if isinstance(value, bool if "numpy bools" in accept else bool | np.bool_):
-        return None, f"{name} should be a number, got a bool"
     kind = kind_of(value)
-    if ((isinstance(value, str | bytes) and "text" not in accept)
-            or (kind in "US" and "numpy text" not in accept)):
+    if isinstance(value, bool | np.bool_) or kind == "b":
+        return None, f"{name} should be a number, got a bool"
+    if isinstance(value, str | bytes) or kind in "US":
         return None, (f"{name} is text ({type(value).__name__}); it should be a number, "
                       "written without quotes")
-    if kind == "c" and "complex" not in accept:
+    if kind == "c":
         return None, f"{name} is a complex number; it should be a real number"
-    if kind == "b" and "numpy bools" not in accept:
-        return None, f"{name} should be a number, got a bool"
     try:
         arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):

@@ -11,7 +11,6 @@ hidden tests use it to try examples the learner has not seen.
 """
 
 import math
-from functools import partial
 
 from ._common import as_number, read_numbers, run_check
 
@@ -19,15 +18,13 @@ from ._common import as_number, read_numbers, run_check
 STEP_INPUTS = {"x_t": 2.0, "h_prev": 0.4, "w_xh": 0.5, "w_hh": -0.6, "b_h": 0.1}
 
 
-# These checks read text, NumPy text, complex numbers and NumPy bools as NumPy converts them.
-_as_number = partial(as_number, accept=("text", "numpy text", "complex", "numpy bools"))
 
 
 def _returned(value, name):
-    """Like _as_number, for what a learner's function returned."""
+    """Like as_number, for what a learner's function returned."""
     if value is None:
         return None, "your function returned None; it should return a number"
-    return _as_number(value, name)
+    return as_number(value, name)
 
 
 def _near(a, b, rtol=1e-6, atol=1e-9):
@@ -53,7 +50,7 @@ def check_step_by_hand(a_t, h_t, hint=False):
         return math.isclose(x, y, rel_tol=1e-3, abs_tol=1e-4)
 
     def check():
-        got, problem = read_numbers({"a_t": a_t, "h_t": h_t}, _as_number)
+        got, problem = read_numbers({"a_t": a_t, "h_t": h_t}, as_number)
         if problem:
             return False, problem
         got_a, got_h = got

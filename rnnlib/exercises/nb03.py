@@ -17,7 +17,6 @@ hidden tests use it to try examples the learner has not seen.
 """
 
 import math
-from functools import partial
 
 import numpy as np
 
@@ -25,9 +24,6 @@ from ..gradcheck import GRAD_TOL
 from ..layers import affine_backward, affine_forward, rnn_forward
 from ..losses import bce_with_logits_loss
 from ._common import as_number, run_check, same_to_digits, show_pair, times
-
-# These checks read NumPy text, complex numbers and NumPy bools as NumPy converts them.
-_number = partial(as_number, accept=("numpy bools", "numpy text", "complex"))
 
 
 def _array(value, shape, what):
@@ -187,7 +183,7 @@ def check_squared_error_grad(squared_error_grad, cancels, ratio, hint=False, cas
                            f"with label 0 your gradient shrinks as z grows (z = 2, 4, 8: "
                            f"{mine}), as the sigmoid's slope there does ({slopes}), while the "
                            "cross-entropy's approaches 1/N")
-        got, problem = _number(ratio, "ratio")
+        got, problem = as_number(ratio, "ratio")
         if problem:
             return False, "squared_error_grad and cancels are right; " + problem
         true = _ratio_at_six()
@@ -481,7 +477,7 @@ def _measurement_problem(measured):
 
 def _size(value, name):
     """(float, None) for a number >= 0 (the size of an error), else (None, what is wrong)."""
-    number, problem = _number(value, name)
+    number, problem = as_number(value, name)
     if problem:
         return None, problem
     if number < 0:
@@ -622,13 +618,13 @@ def _table(errors, key, step):
                       f"length T from 1 to your step; got {type(errors).__name__}")
     table = {}
     for T, value in errors.items():
-        length, problem = _number(T, f"the length {T!r} in errors")
+        length, problem = as_number(T, f"the length {T!r} in errors")
         if problem:
             return None, problem
         if length != int(length) or length < 1:
             return None, (f"errors has the length {length:g}; a length is a whole number of "
                           "steps, 1 or more")
-        e, problem = _number(value, f"errors[{int(length)}]")
+        e, problem = as_number(value, f"errors[{int(length)}]")
         if problem:
             return None, problem
         if not 0 <= e <= 1:
@@ -687,7 +683,7 @@ def check_planted_bug(suspect, errors, hint=False):
         key = {n.lower(): n for n in PARAM_NAMES}.get(name.strip().lower().removeprefix("d"))
         if key is None:
             return False, f"{name!r} is not one of the parameters {', '.join(PARAM_NAMES)}"
-        number, problem = _number(step, "the step")
+        number, problem = as_number(step, "the step")
         if problem:
             return False, problem
         if number != int(number) or number < 1:

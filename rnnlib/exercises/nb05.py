@@ -16,7 +16,6 @@ hidden tests use it to try examples the learner has not seen.
 """
 
 import math
-from functools import partial
 
 import numpy as np
 
@@ -30,9 +29,6 @@ from ._common import (
     same_to_digits,
     show_pair,
 )
-
-# These checks read NumPy text, complex numbers and NumPy bools as NumPy converts them.
-_number = partial(as_number, accept=("numpy bools", "numpy text", "complex"))
 
 
 def _close_but(name, x, true):
@@ -230,7 +226,7 @@ def check_shortcut_bounds(shortcut_bounds, hint=False, cases=None):
             if problem:
                 return False, problem
             got, problem = read_numbers({f"low for s = {s}": pair[0],
-                                         f"high for s = {s}": pair[1]}, _number)
+                                         f"high for s = {s}": pair[1]}, as_number)
             if problem:
                 return False, problem
             low, high = got
@@ -358,7 +354,7 @@ def _numbers_problem(numbers):
                     "spectral radius)")
         got = []
         for k, what in enumerate(("largest singular value", "spectral radius")):
-            number, problem = _number(pair[k], f"the {what} of {key}")
+            number, problem = as_number(pair[k], f"the {what} of {key}")
             if problem:
                 return problem
             got.append(number)
@@ -505,7 +501,7 @@ def check_thresholds(norm_limit, value_limit, shortest_step, hint=False):
 
     def check():
         got, problem = read_numbers({"norm_limit": norm_limit, "value_limit": value_limit,
-                                     "shortest_step": shortest_step}, _number)
+                                     "shortest_step": shortest_step}, as_number)
         if problem:
             return False, problem
         m, c, short = got

@@ -16,7 +16,6 @@ hidden tests use it to try examples the learner has not seen.
 """
 
 import math
-from functools import partial
 
 import numpy as np
 
@@ -28,14 +27,12 @@ from ._common import within_three_digits as _three_digits
 LN2 = math.log(2)
 
 
-# These checks read NumPy bools as NumPy converts them (True is 1.0).
-_number = partial(as_number, accept=("numpy bools",))
 
 
 def _returned(value, what, finite=True):
     if value is None:
         return None, f"your function returned None; it should return {what}"
-    return _number(value, "what your function returned", finite)
+    return as_number(value, "what your function returned", finite)
 
 
 # ---------------------------------------------------------------- exercise 1
@@ -70,7 +67,7 @@ def check_predicted_bits(unigram_bits, best_bits, best_perplexity, hint=False):
 
     def check():
         got, problem = read_numbers({"unigram_bits": unigram_bits, "best_bits": best_bits,
-                                     "best_perplexity": best_perplexity}, _number)
+                                     "best_perplexity": best_perplexity}, as_number)
         if problem:
             return False, problem
         u, b, pp = got
@@ -184,7 +181,7 @@ def check_sample_bits(ab_train, ab_val, sample_unigram_bits, sample_best_bits, h
 
         names = {0: "unigram (order 0)", 1: "bigram (order 1)", 2: "trigram (order 2)"}
         got, problem = read_numbers({"sample_unigram_bits": sample_unigram_bits,
-                                     "sample_best_bits": sample_best_bits}, _number)
+                                     "sample_best_bits": sample_best_bits}, as_number)
         if problem:
             return False, problem
         u, b = got
@@ -449,7 +446,7 @@ def check_mixture_weight(best_w, val_bits, hint=False):
     of the course's text)."""
 
     def check():
-        got, problem = read_numbers({"best_w": best_w, "val_bits": val_bits}, _number)
+        got, problem = read_numbers({"best_w": best_w, "val_bits": val_bits}, as_number)
         if problem:
             return False, problem
         w, v = got
@@ -692,7 +689,7 @@ def check_top_p_on_source(single, mean_kept, hint=False):
         if missing:
             return False, (f"every context in single is one where top-p 0.9 keeps one character, "
                            f"but {len(missing)} more contexts the chain visits are like that")
-        m, problem = _number(mean_kept, "mean_kept")
+        m, problem = as_number(mean_kept, "mean_kept")
         if problem:
             return False, f"single is right; {problem}"
         want = float(share @ kept)

@@ -15,7 +15,6 @@ hidden tests use it to try examples the learner has not seen.
 """
 
 import math
-from functools import partial
 
 import numpy as np
 
@@ -29,8 +28,6 @@ def _sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
 
-# These checks read NumPy bools as NumPy converts them (True is 1.0).
-_number = partial(as_number, accept=("numpy bools",))
 
 
 def _arrays(value, count, what):
@@ -305,7 +302,7 @@ def check_half_lives(half_life_bias_1, bias_24, hint=False):
 
     def check():
         got, problem = read_numbers({"half_life_bias_1": half_life_bias_1, "bias_24": bias_24},
-                                    _number)
+                                    as_number)
         if problem:
             return False, problem
         k, b = got
@@ -465,7 +462,7 @@ def check_cell_path(bias_24, prediction_24, cell_paths, hint=False):
     LSTMs started with forget bias bias_24."""
 
     def check():
-        b, problem = _number(bias_24, "bias_24")
+        b, problem = as_number(bias_24, "bias_24")
         if problem:
             return False, problem
         if not same_to_digits(b, _bias_for(HALF_LIFE_STEPS)):
