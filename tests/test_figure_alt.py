@@ -127,11 +127,6 @@ def notebooks():
         (ROOT / "notebooks" / "solutions").glob("*.ipynb"))
 
 
-# Notebooks whose figures do not carry alternative text yet (the change is planned: each
-# plotting cell ends with rnnlib.plots.show() instead of plt.show(), and notebook 05's
-# player gets alt on its <img>). Strict: once a notebook carries it, remove it from here.
-PENDING = {f"{n}.ipynb" for n in (
-    "05_vanishing_and_exploding_gradients", "08_lstm_and_gru")}
 NOT_A_DESCRIPTION = {"plot", "figure", "image", "chart", "graph"}
 
 
@@ -153,10 +148,7 @@ def figures_without_text(path):
     return missing
 
 
-@pytest.mark.parametrize("path", [
-    pytest.param(p, marks=pytest.mark.xfail(
-        strict=True, reason="alternative text not applied to this notebook yet"))
-    if p.name in PENDING else p for p in notebooks()], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.name)
 def test_every_stored_figure_has_alternative_text(path):
     missing = figures_without_text(path)
     assert not missing, f"{path.name}: figures without alternative text:\n" + "\n".join(missing)
