@@ -189,12 +189,19 @@ def test_every_nbgrader_command_in_the_readme_is_run_here(classroom):
     assert commands - {"validate"} <= set(classroom["ran"]), commands - set(classroom["ran"])
 
 
-def test_the_readme_gives_the_points_of_both_versions(classroom):
+def test_the_readme_gives_the_points_of_every_lesson_in_both_versions():
     text = (ROOT / "README.md").read_text(encoding="utf-8").split("## For instructors")[1]
-    full, variant = points(classroom["source"]), points(classroom["variant_source"])
-    hidden = sum(v for k, v in full.items() if "hidden" in k)
-    assert f"{sum(full.values())} points" in text and f"{sum(variant.values())} points" in text
-    assert f"({hidden} of the {sum(full.values())} points)" in text
+    rows = {m[0]: tuple(int(x) for x in m[1:]) for m in re.findall(
+        r"^  \| (\d\d) \| (\d+) \| (\d+) \| (\d+) \|$", text, flags=re.M)}
+    lessons = sorted(p.name for p in (COURSE / "source").iterdir()
+                     if p.is_dir() and not p.name.endswith(GEN.IMPLEMENT))
+    assert len(lessons) == 8 and sorted(rows) == [name[:2] for name in lessons]
+    for name in lessons:
+        full = points(nbformat.read(COURSE / "source" / name / f"{name}.ipynb", 4))
+        variant = points(nbformat.read(
+            COURSE / "source" / f"{name}{GEN.IMPLEMENT}" / f"{name}{GEN.IMPLEMENT}.ipynb", 4))
+        hidden = sum(v for k, v in full.items() if "hidden" in k)
+        assert rows[name[:2]] == (sum(full.values()), hidden, sum(variant.values())), name
 
 
 def free_port():
