@@ -1,14 +1,13 @@
 """The recall task (notebooks 05 and 08): many seeds trained side by side, and its controls.
 
 ``train_recall`` trains S models at once, one per seed, on rnnlib.recall_first_data: every
-array gets a leading S axis, so a rate over seeds costs about one run. The kinds are the
-vanilla RNN ("rnn"), the LSTM and the GRU; each runs through its layer's own functions
-(rnnlib.rnn_forward, lstm_forward, gru_forward and their backward passes), which accept the
-leading S axis. A model is one of the course's loss functions, ``recall_loss(params, x,
-labels)``; the keys of params say which kind it is.
+array gets a leading S axis, so a rate over seeds costs about one run. The kinds, the
+vanilla RNN ("rnn"), the LSTM and the GRU, run through their layers' own functions
+(rnnlib.rnn_forward, lstm_forward, gru_forward, ...), which accept the S axis. A model is
+one of the course's loss functions, ``recall_loss(params, x, labels)``; its keys say the kind.
 
 A success on this task says that a network recalls the bit, not that it had to learn to
-carry it over the distance. Two controls, each answering its own question (notebook 05):
+carry it over the distance. Three controls, each answering its own question (notebook 05):
 
 - ``recall_readout``: can the untrained network already deliver the bit to the last step?
   Only the output layer is fitted, to convergence (``fit_readout``), on the last states of
@@ -18,28 +17,25 @@ carry it over the distance. Two controls, each answering its own question (noteb
   weights of the distractor channel learn. Turning the distractor input down needs no
   gradient across the distance, and with it at zero the two classes are mirror images of
   each other at every step (notebook 05): a shortcut this control can take.
+- ``train_recall(..., bptt_steps=k)``: can the network succeed with a gradient that reaches
+  back only k steps from the answer? All weights learn, but nothing learns across the distance.
 """
 
 import numpy as np
 
+from . import gated, layers
 from ._checks import check_array, check_labels, check_positive, make_rng, validated
 from .activations import sigmoid
 from .datasets import recall_first_data
-from .gated import (
-    gru_backward,
-    gru_forward,
-    gru_step_forward,
-    lstm_backward,
-    lstm_forward,
-    lstm_step_forward,
-)
 from .gated_models import recurrent_uniform
-from .layers import rnn_backward, rnn_forward, rnn_step_forward
 from .losses import softmax_cross_entropy
 from .models import init_rnn_params
 from .optim import AdaGrad
 from .train import blas_threads
 
+_LAYER = {"rnn": (layers.rnn_forward, layers.rnn_step_forward, layers.rnn_backward),
+          "lstm": (gated.lstm_forward, gated.lstm_step_forward, gated.lstm_backward),
+          "gru": (gated.gru_forward, gated.gru_step_forward, gated.gru_backward)}
 RECALL_KINDS = ("rnn", "lstm", "gru")
 # each kind's recurrent layer: the input weights first, then the recurrent weights and biases
 _RECURRENT = {"rnn": ("W_xh", "W_hh", "b_h"), "lstm": ("W_x", "W_h", "b"),
@@ -114,7 +110,14 @@ def init_recall_params(kind, H, rng, forget_bias=1.0, update_bias=0.0, init=None
     return params
 
 
-def _recall_loss_args(params, x, labels):
+def _check_bptt(bptt_steps):
+    if bptt_steps is not None and (isinstance(bptt_steps, bool) or not isinstance(
+            bptt_steps, (int, np.integer)) or bptt_steps < 1):
+        raise ValueError(f"bptt_steps: expected an integer >= 1 or None, got {bptt_steps!r}")
+
+
+def _recall_loss_args(params, x, labels, bptt_steps=None):
+    _check_bptt(bptt_steps)
     kind = recall_kind(params)
     stack = "S " if isinstance(x, np.ndarray) and x.ndim == 4 else ""
     dims = {}
@@ -129,26 +132,13 @@ def _recall_loss_args(params, x, labels):
         check_array(f"params[{name!r}]", params[name], f"S 1 {size}" if stack else size, dims)
 
 
-def _run(kind, params, x):
-    """Hidden states (..., N, T, H) of the recurrent layer from a zero state, and the cache."""
-    h0 = np.zeros(x.shape[:-2] + params["W_hy"].shape[-1:])  # (N, H)
-    weights = [params[n] for n in _RECURRENT[kind]]
-    if kind == "lstm":
-        return lstm_forward(x, h0, h0, *weights)
-    return (rnn_forward if kind == "rnn" else gru_forward)(x, h0, *weights)
-
-
-def _last_state(kind, params, x):
-    """The last hidden state (..., N, H) alone: step by step, keeping no cache."""
-    h = c = np.zeros(x.shape[:-2] + params["W_hy"].shape[-1:])  # (N, H)
-    weights = [params[n] for n in _RECURRENT[kind]]
+def _final_state(kind, params, x):
+    """The state after x from a zero state, step by step, keeping no cache: (h,) or (h, c)."""
+    h = np.zeros(x.shape[:-2] + params["W_hy"].shape[-1:])  # (N, H)
+    state, weights = (h, h) if kind == "lstm" else (h,), [params[n] for n in _RECURRENT[kind]]
     for t in range(x.shape[-2]):
-        if kind == "lstm":
-            h, c, _ = lstm_step_forward(x[..., t, :], h, c, *weights)
-        else:
-            h, _ = (rnn_step_forward if kind == "rnn" else gru_step_forward)(x[..., t, :], h,
-                                                                            *weights)
-    return h
+        state = _LAYER[kind][1](x[..., t, :], *state, *weights)[:-1]  # drop the step's cache
+    return state
 
 
 def _scores(params, h):
@@ -163,8 +153,13 @@ def _mean_cross_entropy(scores, labels):
 
 
 @validated(_recall_loss_args)
-def recall_loss(params, x, labels):
+def recall_loss(params, x, labels, bptt_steps=None):
     """Cross-entropy at the last step of a recall model, for one model or a stack of S.
+
+    bptt_steps=k, an integer 1 <= k < T (train_recall's third control), cuts the gradient k
+    steps before the end: the first T - k steps run without a cache and their final state (h,
+    and the LSTM's c) is held fixed, so the gradient comes back through the last k steps only
+    (k = 1: notebook 03's BPTT without dh_next). Same loss. None, or k >= T: full BPTT.
 
     Inputs:
     - params: from init_recall_params (the keys say the kind); for a stack every array has a
@@ -176,8 +171,11 @@ def recall_loss(params, x, labels):
     - grads: dict parallel to params.
     - scores: (N, 2) or (S, N, 2), the last step's scores.
     """
-    kind = recall_kind(params)
-    hs, cache = _run(kind, params, x)
+    kind, T = recall_kind(params), x.shape[-2]
+    cut = T - bptt_steps if bptt_steps is not None and bptt_steps < T else 0
+    state = _final_state(kind, params, x[..., :cut, :])  # the first T - k steps: fixed
+    forward, _, backward = _LAYER[kind]
+    hs, cache = forward(x[..., cut:, :], *state, *[params[n] for n in _RECURRENT[kind]])
     h_last = hs[..., -1, :]  # (N, H)
     scores = _scores(params, h_last)
     loss, dscores = _mean_cross_entropy(scores, labels)
@@ -185,10 +183,7 @@ def recall_loss(params, x, labels):
              "b_y": dscores.sum(axis=-2).reshape(params["b_y"].shape)}
     dhs = np.zeros_like(hs)
     dhs[..., -1, :] = dscores @ params["W_hy"]  # only the last step meets the loss
-    if kind == "lstm":
-        layer_grads = lstm_backward(dhs, cache)[3:]  # after dx, dh0, dc0
-    else:
-        layer_grads = (rnn_backward if kind == "rnn" else gru_backward)(dhs, cache)[2:]
+    layer_grads = backward(dhs, cache)[1 + len(state):]  # after dx, dh0 (and dc0)
     grads.update(zip(_RECURRENT[kind], layer_grads, strict=True))
     return loss, grads, scores
 
@@ -295,8 +290,10 @@ def _batch(rngs, n, T, noise, length):
 
 def _train_recall_args(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.05,
                        noise=2.0, clip_norm=5.0, n_val=300, forget_bias=1.0, update_bias=0.0,
-                       init=None, input_scale=1.0, length=None, trained="all"):
+                       init=None, input_scale=1.0, length=None, trained="all",
+                       bptt_steps=None):
     _task_args(kind, T, seeds, hidden, steps, batch, noise, n_val, length, init, input_scale)
+    _check_bptt(bptt_steps)
     for name, value in (("lr", lr), ("clip_norm", clip_norm)):
         check_positive(name, value)
     if trained not in TRAINED:
@@ -306,7 +303,7 @@ def _train_recall_args(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.0
 @validated(_train_recall_args)
 def train_recall(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.05, noise=2.0,
                  clip_norm=5.0, n_val=300, forget_bias=1.0, update_bias=0.0, init=None,
-                 input_scale=1.0, length=None, trained="all"):
+                 input_scale=1.0, length=None, trained="all", bptt_steps=None):
     """Train one model per seed on rnnlib.recall_first_data, all seeds at once.
 
     Seed s does exactly what a single run would: its own Generator makes the initial
@@ -320,13 +317,16 @@ def train_recall(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.05, noi
     channel (input 1) learn; the recurrent weights, the biases and the bit's input column
     stay exactly as initialised. The clipping then acts on the learning weights alone.
 
+    bptt_steps=k is the third control: every weight learns, but the gradient comes back only
+    through the last k steps of each sequence (recall_loss): nothing learns across T > k.
+
     Inputs:
     - kind: "rnn", "lstm" or "gru"; T: the distance to recall over (see recall_first_data).
     - seeds: list of S integer seeds.
     - hidden, steps, batch, lr, noise, clip_norm, n_val: the budget and the task.
     - forget_bias, update_bias, init, input_scale: the start, see init_recall_params.
     - length: sequence length (default T: the bit comes first).
-    - trained: "all" (the model) or "readout+distractor" (the control above).
+    - trained ("all": the model, or "readout+distractor"), bptt_steps: the controls above.
 
     Returns a tuple of:
     - accuracy: (S,) held-out accuracy of each seed after training.
@@ -341,7 +341,7 @@ def train_recall(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.05, noi
     with blas_threads(1):
         for step in range(steps):
             x, y = _batch(rngs, batch, T, noise, length)
-            losses[step], grads, _ = recall_loss(params, x, y)
+            losses[step], grads, _ = recall_loss(params, x, y, bptt_steps)
             grads = {n: grads[n] for n in learning}
             if trained != "all":
                 grads[inputs][..., 0] = 0.0  # the bit's input column keeps its start
@@ -351,7 +351,7 @@ def train_recall(kind, T, seeds, *, hidden=16, steps=100, batch=32, lr=0.05, noi
             for g in grads.values():
                 g *= scale.reshape((-1,) + (1,) * (g.ndim - 1))
             opt.step(learning, grads)
-        scores = _scores(params, _last_state(kind, params, x_val))
+        scores = _scores(params, _final_state(kind, params, x_val)[0])
     return (scores.argmax(axis=-1) == y_val).mean(axis=1), losses
 
 
@@ -387,9 +387,9 @@ def recall_readout(kind, T, seeds, *, hidden=16, steps=100, batch=32, noise=2.0,
     with blas_threads(1):
         for _ in range(steps):  # the full model's batches, one by one (small arrays are faster)
             x_b, y_b = _batch(rngs, batch, T, noise, length)
-            h.append(_last_state(kind, params, x_b))
+            h.append(_final_state(kind, params, x_b)[0])
             y.append(y_b)
-        h_val = _last_state(kind, params, x_val)
+        h_val = _final_state(kind, params, x_val)[0]
     h, y = np.concatenate(h, axis=1), np.concatenate(y, axis=1)  # (S, steps * batch, H), (S, .)
     accuracy, loss = np.empty(len(seeds)), np.empty(len(seeds))
     for s in range(len(seeds)):

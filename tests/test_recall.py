@@ -1,4 +1,4 @@
-"""The recall task of notebooks 05 and 08: the stacked models and the two controls."""
+"""The recall task of notebooks 05 and 08: the stacked models and the three controls."""
 
 import math
 
@@ -7,7 +7,7 @@ import pytest
 
 import rnnlib
 from rnnlib import check_gradients, rel_error
-from rnnlib.gated import gru_forward, lstm_forward
+from rnnlib.gated import gru_forward, gru_step_forward, lstm_forward, lstm_step_forward
 from rnnlib.recall import (
     fit_readout,
     init_recall_params,
@@ -225,6 +225,115 @@ def test_readout_plus_distractor_trains_only_those_weights(kind):
                            clip_norm=0.05)
     np.testing.assert_allclose(full[0], losses[0], rtol=1e-12)
     assert np.all(np.abs(full[1:] - losses[1:]) > 1e-9)
+
+
+# ------------------------------------------------------ control 3: the cut gradient
+
+
+def _state_after(kind, p, x, state=None):
+    # the state (h,) or (h, c) after the steps of x, one public step function at a time
+    h0 = np.zeros((len(x), p["W_hy"].shape[1]))
+    state = state or ((h0, h0) if kind == "lstm" else (h0,))
+    step, names = {"rnn": (rnnlib.rnn_step_forward, ("W_xh", "W_hh", "b_h")),
+                   "lstm": (lstm_step_forward, ("W_x", "W_h", "b")),
+                   "gru": (gru_step_forward, ("W_x", "W_h", "b_x", "b_h"))}[kind]
+    for t in range(x.shape[1]):
+        state = step(x[:, t], *state, *(p[n] for n in names))[:-1]
+    return state
+
+
+def _mean_nll(p, h, labels):  # the last step's softmax cross-entropy, written out
+    s = h @ p["W_hy"].T + p["b_y"]
+    top = s.max(axis=1, keepdims=True)
+    log_z = top[:, 0] + np.log(np.exp(s - top).sum(axis=1))
+    return np.mean(log_z - s[np.arange(len(s)), labels])
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
+def test_cut_gradient_is_the_gradient_of_the_last_k_steps_from_a_fixed_state(kind):
+    T, k = 7, 3
+    x, y, _ = rnnlib.recall_first_data(4, T, np.random.default_rng(5), noise=1.0)
+    p, labels = init_recall_params(kind, 3, 2), y[:, -1]
+    loss, grads, _ = recall_loss(p, x, labels, bptt_steps=k)
+    fixed = _state_after(kind, p, x[:, :T - k])  # computed once, from the weights as they are
+
+    def last_k():  # the loss of the last k steps, from the fixed state
+        return _mean_nll(p, _state_after(kind, p, x[:, T - k:], fixed)[0], labels)
+
+    assert math.isclose(loss, last_k(), rel_tol=1e-12)  # the loss is the full model's loss
+    assert math.isclose(loss, recall_loss(p, x, labels)[0], rel_tol=1e-12)
+    full = recall_loss(p, x, labels)[1]
+    for name in p:
+        assert rel_error(grads[name], rnnlib.numerical_gradient(last_k, p[name])) < TOL, name
+    # and the check can fail: the full gradient of the recurrent weights is another one
+    assert rel_error(grads[RECURRENT[kind]], full[RECURRENT[kind]]) > 1e-3
+    np.testing.assert_array_equal(grads["W_hy"], full["W_hy"])  # the readout sees no cut
+
+
+def test_cut_after_one_step_is_the_hand_formula_of_the_last_step():
+    # k = 1: dW_hh = ((dscores @ W_hy) * (1 - h_T^2)).T @ h_{T-1}, summed over the sequences
+    x, y, _ = rnnlib.recall_first_data(5, 6, np.random.default_rng(8), noise=2.0)
+    p, labels = init_recall_params("rnn", 4, 3), y[:, -1]
+    _, grads, _ = recall_loss(p, x, labels, bptt_steps=1)
+    (h_prev,) = _state_after("rnn", p, x[:, :-1])
+    h_T = np.tanh(x[:, -1] @ p["W_xh"].T + h_prev @ p["W_hh"].T + p["b_h"])
+    s = h_T @ p["W_hy"].T + p["b_y"]
+    dscores = (np.exp(s) / np.exp(s).sum(axis=1, keepdims=True) - np.eye(2)[labels]) / len(x)
+    da = (dscores @ p["W_hy"]) * (1 - h_T**2)  # (N, H) at the last step's pre-activation
+    for name, want in (("W_hh", da.T @ h_prev), ("W_xh", da.T @ x[:, -1]), ("b_h", da.sum(0)),
+                       ("W_hy", dscores.T @ h_T)):
+        np.testing.assert_allclose(grads[name], want, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
+def test_cut_at_or_beyond_the_sequence_is_full_bptt(kind):
+    x, y, _ = rnnlib.recall_first_data(4, 5, np.random.default_rng(1), noise=1.0)
+    p = init_recall_params(kind, 3, 4)
+    loss, grads, scores = recall_loss(p, x, y[:, -1])
+    for k in (5, 9):
+        loss_k, grads_k, scores_k = recall_loss(p, x, y[:, -1], bptt_steps=k)
+        assert loss_k == loss and np.array_equal(scores_k, scores)
+        for name in p:
+            np.testing.assert_array_equal(grads_k[name], grads[name])
+    for k in (1, 2, 4):  # the loss does not depend on the cut
+        assert math.isclose(recall_loss(p, x, y[:, -1], bptt_steps=k)[0], loss, rel_tol=1e-12)
+    acc, losses = train_recall(kind, 4, [0, 2], hidden=3, steps=3, batch=5, n_val=20)
+    acc_k, losses_k = train_recall(kind, 4, [0, 2], hidden=3, steps=3, batch=5, n_val=20,
+                                   bptt_steps=4)
+    assert np.array_equal(acc_k, acc) and np.array_equal(losses_k, losses)
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])
+def test_train_recall_with_a_cut_gradient_equals_one_run_per_seed(kind):
+    # seed by seed with rnnlib.train on the cut loss: same start, data, AdaGrad and clipping
+    T, k, steps, seeds = 5, 2, 4, [1, 3]
+    acc, losses = train_recall(kind, T, seeds, hidden=3, steps=steps, batch=6, n_val=30,
+                               lr=0.5, clip_norm=0.5, bptt_steps=k)
+    for j, s in enumerate(seeds):
+        rng = np.random.default_rng(s)
+        p = init_recall_params(kind, 3, rng)
+        x_val, y_val, _ = rnnlib.recall_first_data(30, T, rng, 2.0)
+        alone = rnnlib.train(lambda q, x, lab, m: recall_loss(q, x, lab[:, -1], k)[:2], p,
+                             rnnlib.AdaGrad(lr=0.5),
+                             lambda step, rng=rng: rnnlib.recall_first_data(6, T, rng, 2.0),
+                             steps, clip_norm=0.5)
+        np.testing.assert_allclose(losses[:, j], alone, rtol=1e-10)
+        scores = _last_states(kind, p, x_val) @ p["W_hy"].T + p["b_y"]
+        assert acc[j] == np.mean(scores.argmax(axis=1) == y_val[:, -1])
+    _, full = train_recall(kind, T, seeds, hidden=3, steps=steps, batch=6, n_val=30, lr=0.5,
+                           clip_norm=0.5)
+    assert np.all(np.abs(full[1:] - losses[1:]) > 1e-9)  # the cut changed the training
+
+
+@pytest.mark.parametrize("bad", [0, -2, 1.5, True, "2", np.float64(3.0)])
+def test_bptt_steps_rejected_by_name(bad):
+    p = init_recall_params("lstm", 3, 0)
+    x, y, _ = rnnlib.recall_first_data(4, 5, 0)
+    message = r"bptt_steps: expected an integer >= 1 or None, got "
+    with pytest.raises(ValueError, match=message):
+        recall_loss(p, x, y[:, -1], bptt_steps=bad)
+    with pytest.raises(ValueError, match=message):
+        train_recall("gru", 4, [0], bptt_steps=bad)
 
 
 # ------------------------------------------------------------ control 1: the readout
