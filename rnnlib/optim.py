@@ -71,6 +71,7 @@ class AdaGrad:
         self.lr = check_positive("lr", lr)
         self.eps = check_positive("eps", eps)
         self.memory = {}  # name -> running sum of squared gradients
+        self._scratch = {}  # name -> two arrays reused at every step, so no temporaries
 
     @validated(_step_args)
     def step(self, params, grads):
@@ -78,8 +79,17 @@ class AdaGrad:
         refuse_nonfinite(grads)
         for name, p in params.items():
             g, mem = grads[name], self.memory.setdefault(name, np.zeros_like(p))
-            mem += g * g
-            p -= self.lr * g / np.sqrt(mem + self.eps)
+            if name not in self._scratch or self._scratch[name][0].shape != p.shape:
+                self._scratch[name] = (np.empty_like(p), np.empty_like(p))
+            root, upd = self._scratch[name]
+            # mem += g * g; p -= lr * g / sqrt(mem + eps), written into the two buffers
+            np.multiply(g, g, out=root)
+            mem += root
+            np.add(mem, self.eps, out=root)
+            np.sqrt(root, out=root)
+            np.multiply(g, self.lr, out=upd)
+            upd /= root
+            p -= upd
 
 
 @validated(_check_grads)
