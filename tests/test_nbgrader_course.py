@@ -171,8 +171,9 @@ def test_feedback_is_written_and_reaches_the_student(classroom):
 
 
 @pytest.mark.skipif(os.environ.get("COURSE_NBGRADER") != "all", reason=(
-    "nbgrader validate executes all eight lesson sources (over a minute): COURSE_NBGRADER=all pytest "
-    "tests/test_nbgrader_course.py, a step of .ci/run; lesson 01 is graded in full above"))
+    "nbgrader validate executes all eight lesson sources (over a minute): "
+    "COURSE_NBGRADER=all pytest tests/test_nbgrader_course.py, a step of .ci/run; "
+    "lesson 01 is graded in full above"))
 def test_validate_passes_on_every_lesson_source(tmp_path):
     paths = [str(COURSE / "source" / n / f"{n}.ipynb") for n in GEN.lessons()]
     log = nbgrader("validate", *paths, cwd=tmp_path)
